@@ -1,0 +1,93 @@
+import type { FlowDocument } from "./document";
+import { isNodeType, nodeKind, outputHandles } from "./kinds";
+import type { FlowProblem } from "./problems";
+
+/**
+ * Checks that need the whole graph: ids, edges, handles, one start, cycles. Run on a document
+ * that already passed flowDocumentSchema. Saving a draft shows these as warnings; a run
+ * refuses to start while any remains.
+ */
+export function graphProblems(doc: FlowDocument): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  const error = (p: Omit<FlowProblem, "severity">) => problems.push({ severity: "error", ...p });
+  const nodes = new Map<string, FlowDocument["nodes"][number]>();
+
+  doc.nodes.forEach((node, i) => {
+    if (nodes.has(node.id)) error({ path: ["nodes", i, "id"], nodeId: node.id, message: `the id "${node.id}" is used twice` });
+    nodes.set(node.id, node);
+    if (node.parentId !== undefined) {
+      error({ path: ["nodes", i, "parentId"], nodeId: node.id, message: `"${node.parentId}" is not a container node` });
+    }
+  });
+
+  const starts = doc.nodes.filter((n) => n.type === "start");
+  if (starts.length === 0) error({ path: ["nodes"], message: "the flow needs a start node" });
+  starts.slice(1).forEach((n) => error({ path: ["nodes", doc.nodes.indexOf(n)], nodeId: n.id, message: "a flow has exactly one start node" }));
+  if (!doc.nodes.some((n) => n.type === "end")) error({ path: ["nodes"], message: "the flow needs an end node" });
+
+  const edgeIds = new Set<string>();
+  const connections = new Set<string>();
+  const inbound = new Map<string, number>();
+  const outbound = new Map<string, string[]>();
+  doc.edges.forEach((edge, i) => {
+    const at = (field: string) => ({ path: ["edges", i, field], edgeId: edge.id });
+    if (edgeIds.has(edge.id)) error({ ...at("id"), message: `the edge id "${edge.id}" is used twice` });
+    edgeIds.add(edge.id);
+    const source = nodes.get(edge.source);
+    const target = nodes.get(edge.target);
+    if (!source) error({ ...at("source"), message: `the source node "${edge.source}" does not exist` });
+    if (!target) error({ ...at("target"), message: `the target node "${edge.target}" does not exist` });
+    if (!source || !target) return;
+    if (isNodeType(source.type)) {
+      const handles = outputHandles(nodeKind(source.type), source.data);
+      if (!handles.includes(edge.sourceHandle)) {
+        error({ ...at("sourceHandle"), message: `a ${source.type} node has no output "${edge.sourceHandle}"` });
+      }
+    }
+    if (isNodeType(target.type) && !nodeKind(target.type).inputs.includes(edge.targetHandle)) {
+      error({ ...at("targetHandle"), message: `a ${target.type} node has no input "${edge.targetHandle}"` });
+    }
+    const key = `${edge.source}:${edge.sourceHandle}->${edge.target}:${edge.targetHandle}`;
+    if (connections.has(key)) error({ ...at("id"), message: "this connection already exists" });
+    connections.add(key);
+    inbound.set(edge.target, (inbound.get(edge.target) ?? 0) + 1);
+    outbound.set(edge.source, [...(outbound.get(edge.source) ?? []), edge.target]);
+  });
+
+  doc.nodes.forEach((node, i) => {
+    if (!isNodeType(node.type)) return;
+    if (nodeKind(node.type).inputs.length > 0 && !inbound.has(node.id)) {
+      problems.push({ severity: "warning", path: ["nodes", i], nodeId: node.id, message: "nothing leads to this node, so it will be skipped" });
+    }
+  });
+
+  const cycle = findCycle([...nodes.keys()], outbound);
+  if (cycle) {
+    error({ path: ["edges"], nodeId: cycle[0], message: `these nodes form a cycle outside a loop: ${cycle.join(" → ")}` });
+  }
+  return problems;
+}
+
+/** A cycle as a list of node ids (first repeated at the end), or undefined. */
+function findCycle(ids: string[], outbound: Map<string, string[]>): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === "done") return undefined;
+    if (state.get(id) === "visiting") return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, "visiting");
+    stack.push(id);
+    for (const next of outbound.get(id) ?? []) {
+      const found = visit(next);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(id, "done");
+    return undefined;
+  };
+  for (const id of ids) {
+    const found = visit(id);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,25 @@
+import { endKind } from "./end";
+import type { NodeKind } from "./kind";
+
+export { outputHandles } from "./kind";
+import { startKind } from "./start";
+
+/**
+ * Every node kind the contract knows. Adding a kind: one module here, its executor in
+ * server/engine/runtime/executors, its card in components/editor/nodes.
+ */
+export const nodeKinds = {
+  start: startKind,
+  end: endKind,
+} as const;
+
+export type NodeType = keyof typeof nodeKinds;
+export const nodeTypes = Object.keys(nodeKinds) as NodeType[];
+
+export function isNodeType(type: string): type is NodeType {
+  return Object.hasOwn(nodeKinds, type);
+}
+
+export function nodeKind(type: NodeType): NodeKind<NodeType, unknown> {
+  return nodeKinds[type] as NodeKind<NodeType, unknown>;
+}

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import type { NodeKind } from "./kind";
+
+export const inputFieldSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "use letters, digits and _ (not first)"),
+  type: z.enum(["string", "number", "boolean", "object", "array"]),
+  required: z.boolean().default(false),
+  default: z.unknown().optional(),
+  description: z.string().default(""),
+});
+
+export const startDataSchema = z.strictObject({
+  label: z.string().min(1, "a label is required"),
+  inputs: z.array(inputFieldSchema).default([]),
+});
+export type StartData = z.infer<typeof startDataSchema>;
+
+export const startKind: NodeKind<"start", StartData> = {
+  type: "start",
+  title: "Start",
+  description: "Where a run begins; declares the run's input fields.",
+  inputs: [],
+  outputs: ["out"],
+  dataSchema: startDataSchema,
+  defaultData: () => ({ label: "Start", inputs: [] }),
+};
+
+const fieldTypes = {
+  string: () => z.string(),
+  number: () => z.number(),
+  boolean: () => z.boolean(),
+  object: () => z.record(z.string(), z.unknown()),
+  array: () => z.array(z.unknown()),
+} as const;
+
+/** The run input a start node accepts: its declared fields, defaults applied, extras kept. */
+export function runInputSchema(fields: StartData["inputs"]) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const field of fields) {
+    const base: z.ZodType = fieldTypes[field.type]();
+    shape[field.name] =
+      field.default !== undefined ? base.default(field.default) : field.required ? base : base.optional();
+  }
+  return z.looseObject(shape);
+}

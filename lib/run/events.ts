@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/**
+ * The run contract (docs/flow-format.md, "Runs"): every fact about a run is one of these
+ * events, numbered by `seq` from 1 with no gaps. Browser and server fold the same events.
+ */
+export const runStatuses = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
+export type RunStatus = (typeof runStatuses)[number];
+export const terminalRunStatuses: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
+
+export const nodeStatuses = [
+  "pending",
+  "running",
+  "waiting",
+  "retrying",
+  "succeeded",
+  "failed",
+  "skipped",
+  "cancelled",
+] as const;
+export type NodeStatus = (typeof nodeStatuses)[number];
+
+export const runErrorSchema = z.object({
+  message: z.string(),
+  nodeId: z.string().optional(),
+  /** Whether trying again could help (engine RetryableError vs NonRetryableError). */
+  retryable: z.boolean().default(false),
+});
+export type RunError = z.infer<typeof runErrorSchema>;
+
+const nodeRef = { nodeId: z.string(), iteration: z.number().int().nonnegative() };
+
+export const engineEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("run.started"), data: z.object({ input: z.unknown() }) }),
+  z.object({ type: z.literal("node.started"), ...nodeRef, data: z.object({ attempt: z.number().int().positive() }) }),
+  z.object({
+    type: z.literal("node.succeeded"),
+    ...nodeRef,
+    data: z.object({
+      attempt: z.number().int().positive(),
+      output: z.unknown(),
+      /** Output handles the node took; the others' edges become dead. */
+      handles: z.array(z.string()),
+    }),
+  }),
+  z.object({
+    type: z.literal("node.failed"),
+    ...nodeRef,
+    data: z.object({ attempt: z.number().int().positive(), error: runErrorSchema }),
+  }),
+  z.object({ type: z.literal("node.skipped"), ...nodeRef, data: z.object({}) }),
+  z.object({ type: z.literal("run.succeeded"), data: z.object({ output: z.unknown() }) }),
+  z.object({ type: z.literal("run.failed"), data: z.object({ error: runErrorSchema }) }),
+  z.object({ type: z.literal("run.cancelled"), data: z.object({ reason: z.string() }) }),
+]);
+
+/** An event as the engine decides it, before it is numbered and stored. */
+export type EngineEvent = z.infer<typeof engineEventSchema>;
+export type EngineEventType = EngineEvent["type"];
+
+/** An event as stored and as sent to watchers. */
+export type RunEvent = EngineEvent & { runId: string; seq: number; at: string };
+
+export const runEventSchema = z.intersection(
+  engineEventSchema,
+  z.object({ runId: z.string(), seq: z.number().int().positive(), at: z.string() }),
+);

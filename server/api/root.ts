@@ -1,0 +1,13 @@
+import { flowsRouter } from "./routers/flows/router";
+import { meRouter } from "./routers/me/router";
+import { runsRouter } from "./routers/runs/router";
+import { createCallerFactory, router } from "./trpc";
+
+export const appRouter = router({
+  me: meRouter,
+  flows: flowsRouter,
+  runs: runsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

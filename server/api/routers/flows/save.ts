@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { checkFlow } from "../../../../lib/flow/check";
+import { describeProblem } from "../../../../lib/flow/problems";
+import { UserError } from "../../errors";
+import type { WorkspaceContext } from "../../trpc";
+
+export const saveFlowInput = z.object({
+  id: z.string().min(1),
+  /** The version the editor loaded; the save is refused if the flow has moved on. */
+  expectedVersion: z.number().int().positive(),
+  document: z.unknown(),
+});
+
+/**
+ * Saves a draft. The document must be well-formed (the first problem is reported with its
+ * path, and nothing is written); graph problems come back as warnings.
+ */
+export async function saveFlow({ ctx, input }: { ctx: WorkspaceContext; input: z.infer<typeof saveFlowInput> }) {
+  const check = checkFlow(input.document);
+  if (!check.ok) {
+    throw new UserError(`The flow was not saved. ${describeProblem(check.problems[0]!)}`, { problems: check.problems });
+  }
+  const saved = await ctx.flows.save(input.id, input.expectedVersion, check.document);
+  return { version: saved.version, updatedAt: saved.updatedAt, problems: check.problems };
+}

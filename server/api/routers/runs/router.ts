@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { router, workspaceProcedure } from "../../trpc";
+import { startRun, startRunInput } from "./start";
+
+export const runsRouter = router({
+  start: workspaceProcedure("run").input(startRunInput).mutation(startRun),
+
+  get: workspaceProcedure("view")
+    .input(z.object({ id: z.string().min(1) }))
+    .query(({ ctx, input }) => ctx.runs.get(input.id)),
+
+  /** The stored events after `afterSeq`, in order: the same replay the socket gives. */
+  events: workspaceProcedure("view")
+    .input(z.object({ id: z.string().min(1), afterSeq: z.number().int().nonnegative().default(0) }))
+    .query(({ ctx, input }) => ctx.runs.events(input.id, input.afterSeq)),
+});

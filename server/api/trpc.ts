@@ -1,0 +1,75 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import type { Role } from "../../generated/sqlite/enums.ts";
+import { flowsRepository } from "../db/flows-repository";
+import { runsRepository } from "../db/runs-repository";
+import type { Context } from "./context";
+import { toTRPCError, UserError } from "./errors";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const details = error.cause instanceof UserError ? error.cause.details : undefined;
+    return { ...shape, data: { ...shape.data, stack: undefined, details } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause ?? result.error);
+    if (mapped.code === "INTERNAL_SERVER_ERROR") console.error(result.error);
+    throw mapped;
+  }
+  return result;
+});
+
+/** The explicit public list: only procedures built from this are reachable signed out. */
+export const publicProcedure = t.procedure.use(mapErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Sign in again." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** What each role may do; procedures ask for a capability, not a role. */
+const capabilities = {
+  view: ["owner", "editor", "approver", "viewer"],
+  edit: ["owner", "editor"],
+  run: ["owner", "editor"],
+  manage: ["owner"],
+} as const satisfies Record<string, readonly Role[]>;
+export type Capability = keyof typeof capabilities;
+
+/**
+ * A procedure inside the caller's workspace: adds `workspace` and repositories that are
+ * already scoped to it, so a handler cannot query another workspace by mistake.
+ */
+export function workspaceProcedure(capability: Capability) {
+  return protectedProcedure.use(async ({ ctx, next }) => {
+    const membership = await ctx.services.workspaces.primaryMembership(ctx.user.id);
+    if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of any workspace." });
+    if (!(capabilities[capability] as readonly Role[]).includes(membership.role)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${membership.role}) cannot ${capability} here.` });
+    }
+    const { prisma } = ctx.services;
+    return next({
+      ctx: {
+        ...ctx,
+        workspace: membership,
+        flows: flowsRepository(prisma, membership.workspaceId),
+        runs: runsRepository(prisma, membership.workspaceId),
+      },
+    });
+  });
+}
+
+export interface WorkspaceContext extends Context {
+  user: NonNullable<Context["user"]>;
+  workspace: { workspaceId: string; workspaceName: string; role: Role };
+  flows: ReturnType<typeof flowsRepository>;
+  runs: ReturnType<typeof runsRepository>;
+}

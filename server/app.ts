@@ -1,0 +1,106 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { toNodeHandler } from "better-auth/node";
+import type { Server as SocketServer } from "socket.io";
+import packageJson from "../package.json" with { type: "json" };
+import { createContext, type Services, toHeaders } from "./api/context";
+import { appRouter } from "./api/root";
+import { createAuth } from "./auth/auth";
+import type { AppConfig } from "./config";
+import { type Database, openDatabase } from "./db/client";
+import { prismaRunStore } from "./db/run-store";
+import { workspacesRepository } from "./db/workspaces-repository";
+import { executors } from "./engine/runtime/executors";
+import { inProcessBus, systemClock } from "./engine/runtime/in-process-bus";
+import type { Clock, EventBus } from "./engine/runtime/ports";
+import { RunEngine } from "./engine/runtime/run-engine";
+import { attachRealtime } from "./realtime/socket-server";
+
+export interface App {
+  services: Services;
+  db: Database;
+  bus: EventBus;
+  /** Serves /api/*; returns false for anything else (pages are Next's). */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  attach(httpServer: Server): SocketServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything but Next: database, auth, engine, tRPC, health and socket.io, wired with the
+ * embedded adapters. Integration tests use this directly on a real HTTP server.
+ */
+export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<App> {
+  const db = await openDatabase(config.db);
+  const bus = inProcessBus();
+  const workspaces = workspacesRepository(db.prisma);
+  const auth = createAuth({
+    prisma: db.prisma,
+    provider: config.db.provider,
+    workspaces,
+    secret: config.authSecret,
+    baseURL: config.publicUrl,
+    signInPerMinute: config.signInPerMinute,
+  });
+  const engine = new RunEngine({
+    store: prismaRunStore(db.prisma),
+    bus,
+    clock: options.clock ?? systemClock,
+    executors,
+    onError: (error, runId) => console.error(`run ${runId}:`, error),
+  });
+  const services: Services = { prisma: db.prisma, auth, workspaces, engine };
+
+  const authHandler = toNodeHandler(auth);
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: "/api/trpc/",
+    createContext: ({ req }) => createContext(services, toHeaders(req.headers)),
+  });
+  let io: SocketServer | undefined;
+
+  const health = async (res: ServerResponse) => {
+    let dbOk = true;
+    try {
+      await db.prisma.$queryRawUnsafe("SELECT 1");
+    } catch {
+      dbOk = false;
+    }
+    res.writeHead(dbOk ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(JSON.stringify({ ok: dbOk, db: dbOk ? "ok" : "unreachable", version: packageJson.version }));
+  };
+
+  return {
+    services,
+    db,
+    bus,
+    handle(req, res) {
+      const path = (req.url ?? "/").split("?")[0]!;
+      if (path === "/api/health") {
+        void health(res);
+        return true;
+      }
+      if (path.startsWith("/api/auth/")) {
+        // The rate limiter keys on X-Forwarded-For: set it from the socket unless a proxy is trusted.
+        if (!config.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+        void authHandler(req, res);
+        return true;
+      }
+      if (path.startsWith("/api/trpc/")) {
+        trpcHandler(req, res);
+        return true;
+      }
+      return false;
+    },
+    attach(httpServer) {
+      io = attachRealtime(httpServer, { services, bus, extraOrigins: config.extraOrigins });
+      return io;
+    },
+    async close() {
+      engine.stop();
+      await engine.idle();
+      await io?.close();
+      await db.close();
+    },
+  };
+}

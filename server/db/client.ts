@@ -1,0 +1,30 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "../../generated/postgres/client.ts";
+import { PrismaClient as SqliteClient } from "../../generated/sqlite/client.ts";
+import type { DbConfig } from "./config";
+import { applyMigrations } from "./migrate";
+
+/**
+ * Both providers generate clients from the same models, so their APIs match; repositories are
+ * typed against the SQLite one. Provider-specific queries (JSON paths, case-insensitive
+ * search) must stay inside repositories and branch on `provider`.
+ */
+export type Prisma = SqliteClient;
+export { Prisma as PrismaNamespace } from "../../generated/sqlite/client.ts";
+
+export interface Database {
+  prisma: Prisma;
+  provider: DbConfig["provider"];
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: DbConfig, options: { migrate?: boolean } = {}): Promise<Database> {
+  if (options.migrate !== false) await applyMigrations(config);
+  const prisma =
+    config.provider === "sqlite"
+      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: config.url, timeout: 5000 }) })
+      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: config.url }) }) as unknown as Prisma);
+  await prisma.$connect();
+  return { prisma, provider: config.provider, close: () => prisma.$disconnect() };
+}

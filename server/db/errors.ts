@@ -1,0 +1,12 @@
+/** Data-layer outcomes the API maps to user errors (server/api/errors.ts). */
+export class NotFound extends Error {
+  constructor(readonly what: string) {
+    super(`${what} not found`);
+  }
+}
+
+export class StaleVersion extends Error {
+  constructor(readonly currentVersion: number) {
+    super(`someone saved a newer version (v${currentVersion})`);
+  }
+}

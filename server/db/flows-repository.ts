@@ -1,0 +1,96 @@
+import type { FlowDocument } from "../../lib/flow/document";
+import type { Prisma } from "./client";
+import { NotFound, StaleVersion } from "./errors";
+import { toJson } from "./json";
+
+export interface FlowSummary {
+  id: string;
+  name: string;
+  description: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface FlowRecord extends FlowSummary {
+  document: FlowDocument;
+}
+
+const summary = { id: true, name: true, description: true, version: true, createdAt: true, updatedAt: true } as const;
+
+/** Stored definition = the document without name/description, which live in their own columns. */
+function toDefinition(document: FlowDocument) {
+  const { name: _name, description: _description, ...definition } = document;
+  return toJson(definition);
+}
+
+function toRecord(row: FlowSummary & { definition: unknown }): FlowRecord {
+  const { definition, ...rest } = row;
+  const document = { ...(definition as object), name: row.name, description: row.description } as FlowDocument;
+  return { ...rest, document };
+}
+
+/** Flows of one workspace. Every query carries the workspace id; there is no other way in. */
+export function flowsRepository(prisma: Prisma, workspaceId: string) {
+  const scoped = (id: string) => ({ id, workspaceId });
+
+  return {
+    list: (): Promise<FlowSummary[]> =>
+      prisma.flow.findMany({ where: { workspaceId }, select: summary, orderBy: { updatedAt: "desc" } }),
+
+    async get(id: string): Promise<FlowRecord> {
+      const row = await prisma.flow.findFirst({ where: scoped(id), select: { ...summary, definition: true } });
+      if (!row) throw new NotFound("flow");
+      return toRecord(row);
+    },
+
+    async create(document: FlowDocument, createdById: string): Promise<FlowRecord> {
+      const row = await prisma.flow.create({
+        data: {
+          workspaceId,
+          createdById,
+          name: document.name,
+          description: document.description,
+          definition: toDefinition(document),
+          schemaVersion: document.schemaVersion,
+        },
+        select: { ...summary, definition: true },
+      });
+      return toRecord(row);
+    },
+
+    /** Saves only if the flow is still at `expectedVersion`; otherwise StaleVersion. */
+    async save(id: string, expectedVersion: number, document: FlowDocument): Promise<FlowSummary> {
+      const { count } = await prisma.flow.updateMany({
+        where: { ...scoped(id), version: expectedVersion },
+        data: {
+          name: document.name,
+          description: document.description,
+          definition: toDefinition(document),
+          schemaVersion: document.schemaVersion,
+          version: { increment: 1 },
+        },
+      });
+      if (count === 0) await this.throwWhyNotUpdated(id);
+      return prisma.flow.findFirstOrThrow({ where: scoped(id), select: summary });
+    },
+
+    async rename(id: string, name: string): Promise<FlowSummary> {
+      const { count } = await prisma.flow.updateMany({ where: scoped(id), data: { name, version: { increment: 1 } } });
+      if (count === 0) throw new NotFound("flow");
+      return prisma.flow.findFirstOrThrow({ where: scoped(id), select: summary });
+    },
+
+    async remove(id: string): Promise<void> {
+      const { count } = await prisma.flow.deleteMany({ where: scoped(id) });
+      if (count === 0) throw new NotFound("flow");
+    },
+
+    async throwWhyNotUpdated(id: string): Promise<never> {
+      const current = await prisma.flow.findFirst({ where: scoped(id), select: { version: true } });
+      if (!current) throw new NotFound("flow");
+      throw new StaleVersion(current.version);
+    },
+  };
+}
+export type FlowsRepository = ReturnType<typeof flowsRepository>;

@@ -1,0 +1,79 @@
+import type { FlowDocument } from "../../lib/flow/document";
+import type { RunError, RunEvent, RunStatus } from "../../lib/run/events";
+import type { Prisma } from "./client";
+import { NotFound } from "./errors";
+import { toJson } from "./json";
+import { toRunEvent } from "./run-store";
+
+export interface RunRecord {
+  id: string;
+  flowId: string;
+  flowVersion: number;
+  definition: FlowDocument;
+  status: RunStatus;
+  input: unknown;
+  output: unknown;
+  error: RunError | null;
+  lastSeq: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Runs of one workspace, as the API sees them. The engine uses run-store.ts instead. */
+export function runsRepository(prisma: Prisma, workspaceId: string) {
+  return {
+    async create(input: {
+      flowId: string;
+      flowVersion: number;
+      definition: FlowDocument;
+      runInput: unknown;
+      startedById: string;
+    }): Promise<{ id: string }> {
+      return prisma.run.create({
+        data: {
+          workspaceId,
+          flowId: input.flowId,
+          flowVersion: input.flowVersion,
+          definition: toJson(input.definition),
+          input: toJson(input.runInput),
+          startedById: input.startedById,
+        },
+        select: { id: true },
+      });
+    },
+
+    async get(id: string): Promise<RunRecord> {
+      const row = await prisma.run.findFirst({ where: { id, workspaceId } });
+      if (!row) throw new NotFound("run");
+      return {
+        id: row.id,
+        flowId: row.flowId,
+        flowVersion: row.flowVersion,
+        definition: row.definition as FlowDocument,
+        status: row.status,
+        input: row.input,
+        output: row.output,
+        error: row.error as RunError | null,
+        lastSeq: row.lastSeq,
+        createdAt: row.createdAt,
+        finishedAt: row.finishedAt,
+      };
+    },
+
+    /** Whether the run belongs to this workspace (socket rooms are joined only then). */
+    async exists(id: string): Promise<boolean> {
+      return (await prisma.run.count({ where: { id, workspaceId } })) > 0;
+    },
+
+    async events(id: string, afterSeq = 0, limit = 5_000): Promise<RunEvent[]> {
+      if (!(await this.exists(id))) throw new NotFound("run");
+      const rows = await prisma.runEvent.findMany({
+        where: { runId: id, seq: { gt: afterSeq } },
+        orderBy: { seq: "asc" },
+        take: limit,
+      });
+      return rows.map(toRunEvent);
+    },
+  };
+}
+export type RunsRepository = ReturnType<typeof runsRepository>;

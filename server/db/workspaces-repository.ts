@@ -1,0 +1,32 @@
+import type { Role } from "../../generated/sqlite/enums.ts";
+import type { Prisma } from "./client";
+
+export interface Membership {
+  workspaceId: string;
+  workspaceName: string;
+  role: Role;
+}
+
+export function workspacesRepository(prisma: Prisma) {
+  return {
+    /** A new account's own workspace, with the account as owner. */
+    async createForNewUser(userId: string, userName: string): Promise<Membership> {
+      const name = `${userName.split(" ")[0] || "My"}'s workspace`;
+      const workspace = await prisma.workspace.create({
+        data: { name, memberships: { create: { userId, role: "owner" } } },
+      });
+      return { workspaceId: workspace.id, workspaceName: workspace.name, role: "owner" };
+    },
+
+    /** The workspace a signed-in user works in: their oldest membership. */
+    async primaryMembership(userId: string): Promise<Membership | null> {
+      const row = await prisma.membership.findFirst({
+        where: { userId },
+        orderBy: { createdAt: "asc" },
+        include: { workspace: { select: { name: true } } },
+      });
+      return row && { workspaceId: row.workspaceId, workspaceName: row.workspace.name, role: row.role };
+    },
+  };
+}
+export type WorkspacesRepository = ReturnType<typeof workspacesRepository>;

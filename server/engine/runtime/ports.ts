@@ -1,0 +1,59 @@
+import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
+import type { EngineEvent, RunEvent, RunStatus } from "../../../lib/run/events";
+import type { RunState } from "../../../lib/run/state";
+import type { FlowGraph } from "../core/graph";
+
+/** Small interfaces the runtime depends on; concrete adapters are wired in server/main.ts. */
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface StoredRun {
+  id: string;
+  workspaceId: string;
+  definition: FlowDocument;
+  input: unknown;
+  status: RunStatus;
+}
+
+export interface RunStore {
+  getRun(runId: string): Promise<StoredRun | null>;
+  /** Runs a previous process left unfinished (queued or running). */
+  unfinishedRunIds(): Promise<string[]>;
+  events(runId: string, afterSeq?: number): Promise<RunEvent[]>;
+  /**
+   * Appends events numbered from `expectedLastSeq + 1` in one transaction and mirrors the run
+   * state on the run row. Throws SeqConflict when another writer appended first (fencing).
+   */
+  append(runId: string, expectedLastSeq: number, events: EngineEvent[], at: Date, state: RunState): Promise<RunEvent[]>;
+}
+
+export class SeqConflict extends Error {
+  constructor(runId: string, expected: number) {
+    super(`run ${runId} moved past seq ${expected}; another writer appended first`);
+  }
+}
+
+export interface EventBus {
+  publish(events: RunEvent[]): void;
+  subscribe(listener: (events: RunEvent[]) => void): () => void;
+}
+
+export interface ExecutionContext {
+  runId: string;
+  graph: FlowGraph;
+  node: FlowNode;
+  state: RunState;
+  attempt: number;
+  idempotencyKey: string;
+  signal: AbortSignal;
+}
+
+export interface NodeOutcome {
+  output: unknown;
+  /** Output handles taken; defaults to all of the kind's handles. */
+  handles?: string[];
+}
+
+export type NodeExecutor = (context: ExecutionContext) => Promise<NodeOutcome>;

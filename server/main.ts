@@ -1,0 +1,35 @@
+// The process: Next (pages) + the app (API, auth, socket.io, engine) on one HTTP port.
+import { createServer } from "node:http";
+import next from "next";
+import { createApp } from "./app";
+import { configFromEnv } from "./config";
+import { projectRoot } from "./db/config";
+
+const dev = process.argv.includes("--dev");
+const config = configFromEnv();
+const app = await createApp(config);
+const nextApp = next({ dev, dir: projectRoot, hostname: "localhost", port: config.port });
+await nextApp.prepare();
+const handleNext = nextApp.getRequestHandler();
+
+const server = createServer((req, res) => {
+  if (!app.handle(req, res)) void handleNext(req, res);
+});
+app.attach(server);
+
+const recovered = await app.services.engine.recover();
+server.listen(config.port, config.host, () => {
+  console.log(`Switchyard ${dev ? "(dev) " : ""}on ${config.publicUrl} · ${config.db.provider}`);
+  if (recovered > 0) console.log(`resumed ${recovered} unfinished run(s)`);
+});
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    server.close();
+    await app.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+/** Messages between browser and server on the socket. Client messages are parsed with zod. */
+export const watchRunMessage = z.object({
+  runId: z.string().min(1).max(100),
+  /** The highest seq the client already has; the ack carries every event after it. */
+  afterSeq: z.number().int().nonnegative(),
+});
+export type WatchRunMessage = z.infer<typeof watchRunMessage>;
+
+export const unwatchRunMessage = z.object({ runId: z.string().min(1).max(100) });
+
+export const SOCKET_PATH = "/socket.io";
+export const runRoom = (runId: string) => `run:${runId}`;

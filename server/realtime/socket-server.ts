@@ -1,0 +1,89 @@
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+import { Server } from "socket.io";
+import type { RunEvent } from "../../lib/run/events";
+import { type Services, sessionUser, toHeaders } from "../api/context";
+import { describeZodError } from "../api/errors";
+import { runsRepository } from "../db/runs-repository";
+import type { EventBus } from "../engine/runtime/ports";
+import { runRoom, SOCKET_PATH, unwatchRunMessage, watchRunMessage } from "./protocol";
+
+type Ack = (reply: { ok: true; events: RunEvent[] } | { ok: false; error: string }) => void;
+
+/** A browser may connect only from a page of this app: same host, or an origin listed. */
+export function isAllowedOrigin(req: IncomingMessage, extraOrigins: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  if (extraOrigins.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * socket.io on the app's HTTP server. The handshake must carry a valid session and an allowed
+ * Origin; the server decides which run rooms a socket joins (only runs of the caller's
+ * workspace). Watching replays every stored event after the client's seq, then live events
+ * follow; the client drops any seq it already has, so the overlap is harmless.
+ */
+export function attachRealtime(
+  httpServer: HttpServer,
+  deps: { services: Services; bus: EventBus; extraOrigins?: readonly string[] },
+): Server {
+  const io = new Server(httpServer, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    transports: ["websocket"],
+    destroyUpgrade: false, // leave other upgrades (Next's dev HMR socket) alone
+    allowRequest: (req, callback) => {
+      const allowed = isAllowedOrigin(req, deps.extraOrigins ?? []);
+      callback(allowed ? null : "origin not allowed", allowed);
+    },
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const user = await sessionUser(deps.services, toHeaders(socket.request.headers));
+      const membership = user && (await deps.services.workspaces.primaryMembership(user.id));
+      if (!user || !membership) return next(new Error("unauthorized: sign in again"));
+      socket.data.userId = user.id;
+      socket.data.workspaceId = membership.workspaceId;
+      next();
+    } catch (error) {
+      next(error as Error);
+    }
+  });
+
+  io.on("connection", (socket) => {
+    const runs = runsRepository(deps.services.prisma, socket.data.workspaceId as string);
+
+    socket.on("run:watch", async (payload: unknown, ack: unknown) => {
+      const reply: Ack = typeof ack === "function" ? (ack as Ack) : () => {};
+      const parsed = watchRunMessage.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: describeZodError(parsed.error) });
+      const { runId, afterSeq } = parsed.data;
+      try {
+        if (!(await runs.exists(runId))) return reply({ ok: false, error: "run not found" });
+        await socket.join(runRoom(runId)); // join first: nothing committed after the read is missed
+        reply({ ok: true, events: await runs.events(runId, afterSeq) });
+      } catch (error) {
+        console.error(error);
+        reply({ ok: false, error: "could not load the run's events" });
+      }
+    });
+
+    socket.on("run:unwatch", async (payload: unknown) => {
+      const parsed = unwatchRunMessage.safeParse(payload);
+      if (parsed.success) await socket.leave(runRoom(parsed.data.runId));
+    });
+  });
+
+  deps.bus.subscribe((events) => {
+    const byRun = new Map<string, RunEvent[]>();
+    for (const event of events) byRun.set(event.runId, [...(byRun.get(event.runId) ?? []), event]);
+    for (const [runId, batch] of byRun) io.to(runRoom(runId)).emit("run:events", batch);
+  });
+
+  return io;
+}
