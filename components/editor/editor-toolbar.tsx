@@ -1,0 +1,53 @@
+"use client";
+import { ArrowLeft, Loader2, Play, Save } from "lucide-react";
+import Link from "next/link";
+import { useEffect } from "react";
+import { Button } from "../ui/button";
+import { useEditor } from "./editor-context";
+import type { SaveState } from "./editor-store";
+
+const saveLabels: Record<SaveState, { text: string; tone: string }> = {
+  saved: { text: "All changes saved", tone: "text-slate-500" },
+  unsaved: { text: "Unsaved changes", tone: "text-amber-600" },
+  saving: { text: "Saving…", tone: "text-slate-500" },
+  error: { text: "Not saved", tone: "text-red-600" },
+};
+
+export function EditorToolbar({ onSave, onRun, running }: { onSave: () => void; onRun: () => void; running: boolean }) {
+  const name = useEditor((s) => s.name);
+  const version = useEditor((s) => s.version);
+  const saveState = useEditor((s) => s.saveState);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.metaKey || e.ctrlKey) && e.key.toLowerCase() === "s") {
+        e.preventDefault(); // never the browser's "save page"
+        onSave();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onSave]);
+
+  const label = saveLabels[saveState];
+  return (
+    <div className="flex h-14 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
+      <Link href="/flows" aria-label="Back to flows" className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-900">
+        <ArrowLeft size={18} />
+      </Link>
+      <h1 className="truncate text-base font-semibold text-slate-900">{name}</h1>
+      <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-500">v{version}</span>
+      <span className={`text-xs ${label.tone}`} data-testid="save-state" role="status">
+        {label.text}
+      </span>
+      <div className="ml-auto flex items-center gap-2">
+        <Button onClick={onSave} disabled={saveState === "saving"} title="Save (Ctrl+S)">
+          <Save size={16} /> Save
+        </Button>
+        <Button variant="primary" onClick={onRun} disabled={running} title="Save and run">
+          {running ? <Loader2 size={16} className="animate-spin" /> : <Play size={16} />} Run
+        </Button>
+      </div>
+    </div>
+  );
+}

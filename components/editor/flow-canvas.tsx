@@ -1,0 +1,55 @@
+"use client";
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, type Connection as RFConnection } from "@xyflow/react";
+import { useCallback } from "react";
+import { connectionProblem } from "@/lib/flow/connect";
+import { toast } from "../ui/toaster";
+import { useEditor, useEditorStoreApi } from "./editor-context";
+import { nodeTypes } from "./nodes";
+
+const asConnection = (c: RFConnection | { source: string; target: string; sourceHandle?: string | null; targetHandle?: string | null }) => ({
+  source: c.source,
+  target: c.target,
+  sourceHandle: c.sourceHandle ?? "",
+  targetHandle: c.targetHandle ?? "",
+});
+
+export function FlowCanvas() {
+  const store = useEditorStoreApi();
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const onNodesChange = useEditor((s) => s.onNodesChange);
+  const onEdgesChange = useEditor((s) => s.onEdgesChange);
+
+  const onConnect = useCallback(
+    (connection: RFConnection) => {
+      const problem = store.getState().connect(asConnection(connection));
+      if (problem) toast(`Cannot connect: ${problem}`, "error");
+    },
+    [store],
+  );
+  const isValidConnection = useCallback(
+    (c: Parameters<typeof asConnection>[0]) => connectionProblem(store.getState().document(), asConnection(c)) === null,
+    [store],
+  );
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      onNodesChange={onNodesChange}
+      onEdgesChange={onEdgesChange}
+      onConnect={onConnect}
+      isValidConnection={isValidConnection}
+      deleteKeyCode={["Backspace", "Delete"]}
+      fitView
+      fitViewOptions={{ padding: 0.4, maxZoom: 1.2 }}
+      proOptions={{ hideAttribution: true }}
+      defaultEdgeOptions={{ type: "smoothstep" }}
+    >
+      <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+      <Controls showInteractive={false} />
+      <MiniMap pannable zoomable className="!rounded-lg !border !border-slate-200" />
+    </ReactFlow>
+  );
+}

@@ -1,0 +1,60 @@
+"use client";
+import { Handle, Position } from "@xyflow/react";
+import type { LucideIcon } from "lucide-react";
+import { memo, type ReactNode } from "react";
+import { useNodeRunStatus } from "../../runs/run-context";
+import { statusStyle } from "./status-style";
+
+export interface NodeCardProps {
+  id: string;
+  label: string;
+  kindTitle: string;
+  icon: LucideIcon;
+  /** Tailwind classes for the icon tile, e.g. "bg-emerald-50 text-emerald-600". */
+  tone: string;
+  inputs: readonly string[];
+  outputs: readonly string[];
+  selected: boolean;
+  summary?: ReactNode;
+}
+
+/** The common card every node kind renders: icon, label, kind, handles and run status. */
+export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
+  const status = useNodeRunStatus(props.id);
+  const style = status ? statusStyle[status] : null;
+  const Icon = props.icon;
+  return (
+    <div
+      data-testid={`node-${props.id}`}
+      data-status={status ?? "none"}
+      className={`w-56 rounded-xl bg-white shadow-sm transition-shadow ${style ? style.ring : "ring-1 ring-slate-200"} ${
+        props.selected ? "shadow-md outline-2 outline-offset-2 outline-accent-500" : ""
+      }`}
+    >
+      {props.inputs.map((handle) => (
+        <Handle key={handle} id={handle} type="target" position={Position.Left} aria-label={`${props.label} input ${handle}`} />
+      ))}
+      <div className="flex items-center gap-3 px-3 py-3">
+        <div className={`flex h-9 w-9 shrink-0 items-center justify-center rounded-lg ${props.tone}`}>
+          <Icon size={18} strokeWidth={1.8} />
+        </div>
+        <div className="min-w-0 flex-1">
+          <p className="truncate text-sm font-medium text-slate-900">{props.label}</p>
+          <p className="truncate text-xs text-slate-500">
+            {props.label !== props.kindTitle && `${props.kindTitle} · `}
+            <span className="font-mono">{props.id}</span>
+          </p>
+        </div>
+        {style && (
+          <span className={`rounded-full px-2 py-0.5 text-[11px] font-medium ${style.badge}`} data-testid={`status-${props.id}`}>
+            {style.label}
+          </span>
+        )}
+      </div>
+      {props.summary && <div className="border-t border-slate-100 px-3 py-2 text-xs text-slate-600">{props.summary}</div>}
+      {props.outputs.map((handle) => (
+        <Handle key={handle} id={handle} type="source" position={Position.Right} aria-label={`${props.label} output ${handle}`} />
+      ))}
+    </div>
+  );
+});
