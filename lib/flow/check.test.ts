@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { checkFlow, isRunnable } from "./check";
+import { type FlowDocument, newFlowDocument } from "./document";
+
+const base = () => newFlowDocument("Test");
+const withNodes = (doc: FlowDocument, nodes: unknown[]) => ({ ...doc, nodes }) as unknown;
+const messages = (input: unknown) => checkFlow(input).problems.map((p) => `${p.path.join(".")}: ${p.message}`);
+
+describe("checkFlow", () => {
+  it("accepts a new flow and marks it runnable", () => {
+    const check = checkFlow(base());
+    expect(check.ok).toBe(true);
+    expect(check.problems).toEqual([]);
+    expect(isRunnable(check)).toBe(true);
+  });
+
+  it("applies defaults from the node kind's schema", () => {
+    const doc = base();
+    const check = checkFlow({ ...doc, nodes: [{ ...doc.nodes[0], data: { label: "Begin" } }, doc.nodes[1]] });
+    expect(check.ok && check.document.nodes[0]).toBeTruthy();
+  });
+
+  it("names an unknown node kind by path", () => {
+    const doc = base();
+    const input = withNodes(doc, [...doc.nodes, { id: "x", type: "teleport", position: { x: 0, y: 0 }, data: {} }]);
+    expect(checkFlow(input)).toMatchObject({
+      ok: false,
+      problems: [{ path: ["nodes", 2, "type"], nodeId: "x", message: 'unknown node kind "teleport"' }],
+    });
+  });
+
+  it("names a bad field of a node's config", () => {
+    const doc = base();
+    const input = withNodes(doc, [{ ...doc.nodes[0], data: { label: "" } }, doc.nodes[1]]);
+    expect(messages(input)).toEqual(["nodes.0.data.label: a label is required"]);
+  });
+
+  it("rejects unknown fields, bad ids and non-finite positions", () => {
+    const doc = base();
+    expect(messages({ ...doc, colour: "red" })[0]).toMatch(/colour/);
+    expect(messages(withNodes(doc, [{ ...doc.nodes[0], id: "1st" }, doc.nodes[1]]))[0]).toMatch(/^nodes\.0\.id: a node id starts/);
+    expect(messages(withNodes(doc, [{ ...doc.nodes[0], position: { x: Number.NaN, y: 0 } }, doc.nodes[1]]))[0]).toMatch(/^nodes\.0\.position\.x/);
+  });
+
+  it("refuses a file from a newer version", () => {
+    expect(messages({ ...base(), schemaVersion: 99 })[0]).toMatch(/^schemaVersion: .*newer Switchyard/);
+  });
+
+  it("reports edge problems that block a run, each with its place", () => {
+    const doc = base();
+    const check = checkFlow({
+      ...doc,
+      edges: [
+        ...doc.edges,
+        { id: "e_start_end", source: "start", sourceHandle: "out", target: "end", targetHandle: "in" },
+        { id: "e2", source: "ghost", sourceHandle: "out", target: "end", targetHandle: "in" },
+        { id: "e3", source: "start", sourceHandle: "yes", target: "end", targetHandle: "in" },
+        { id: "e4", source: "start", sourceHandle: "out", target: "end", targetHandle: "side" },
+      ],
+    });
+    expect(check.ok).toBe(true);
+    expect(isRunnable(check)).toBe(false);
+    expect(check.problems.map((p) => `${p.edgeId} ${p.path.join(".")}: ${p.message}`)).toEqual([
+      'e_start_end edges.1.id: the edge id "e_start_end" is used twice',
+      "e_start_end edges.1.id: this connection already exists",
+      'e2 edges.2.source: the source node "ghost" does not exist',
+      'e3 edges.3.sourceHandle: a start node has no output "yes"',
+      'e4 edges.4.targetHandle: a end node has no input "side"',
+    ]);
+  });
+
+  it("refuses duplicate node ids", () => {
+    const doc = base();
+    const check = checkFlow({ ...doc, nodes: [...doc.nodes, { ...doc.nodes[1]!, position: { x: 9, y: 9 } }] });
+    expect(check.problems).toContainEqual(
+      expect.objectContaining({ path: ["nodes", 2, "id"], nodeId: "end", message: 'the id "end" is used twice' }),
+    );
+  });
+
+  it("requires one start and an end", () => {
+    const doc = base();
+    const messagesOf = (d: FlowDocument) => checkFlow(d).problems.map((p) => p.message);
+    expect(messagesOf({ ...doc, nodes: [doc.nodes[1]!], edges: [] })).toContain("the flow needs a start node");
+    expect(messagesOf({ ...doc, nodes: [doc.nodes[0]!], edges: [] })).toContain("the flow needs an end node");
+    const twoStarts = { ...doc, nodes: [...doc.nodes, { ...doc.nodes[0]!, id: "again" }] };
+    expect(messagesOf(twoStarts)).toContain("a flow has exactly one start node");
+  });
+
+  it("refuses a parent that is not a container", () => {
+    const doc = base();
+    const check = checkFlow({ ...doc, nodes: [doc.nodes[0]!, { ...doc.nodes[1]!, parentId: "start" }] });
+    expect(check.problems).toContainEqual(expect.objectContaining({ path: ["nodes", 1, "parentId"], message: '"start" is not a container node' }));
+  });
+
+  it("warns about a node nothing leads to", () => {
+    const doc = { ...base(), edges: [] };
+    expect(checkFlow(doc).problems).toEqual([expect.objectContaining({ severity: "warning", nodeId: "end" })]);
+  });
+});
