@@ -1,0 +1,66 @@
+import { expect, type Page } from "@playwright/test";
+
+let counter = 0;
+/** An email nobody used yet in this run of the suite. */
+export const freshEmail = (who: string) => `${who}-${Date.now()}-${counter++}@example.com`;
+export const PASSWORD = "correct horse battery";
+
+export async function signUp(page: Page, name: string, email = freshEmail(name.toLowerCase())) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/flows$/);
+  return email;
+}
+
+export async function signIn(page: Page, email: string) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Creates a flow from the flows list and waits for its editor. Returns the flow's URL. */
+export async function createFlow(page: Page, name: string): Promise<string> {
+  await page.goto("/flows");
+  await page.getByRole("button", { name: "New flow" }).first().click();
+  await page.getByRole("dialog").getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create flow" }).click();
+  await expect(page).toHaveURL(/\/flows\/[^/]+$/);
+  await expect(editor(page).node("start")).toBeVisible();
+  return page.url();
+}
+
+/** The editor page, as a user sees it. */
+export function editor(page: Page) {
+  return {
+    node: (id: string) => page.getByTestId(`node-${id}`),
+    edges: () => page.locator(".react-flow__edge"),
+    saveState: () => page.getByTestId("save-state"),
+    runStatus: () => page.getByTestId("run-status"),
+    async connect(source: string, target: string) {
+      const from = page.getByTestId(`node-${source}`).locator(".react-flow__handle.source").first();
+      const to = page.getByTestId(`node-${target}`).locator(".react-flow__handle.target").first();
+      const a = (await from.boundingBox())!;
+      const b = (await to.boundingBox())!;
+      await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+      await page.mouse.up();
+    },
+    /** Clicks the middle of the straight edge between two side-by-side nodes. */
+    async clickEdgeBetween(source: string, target: string) {
+      const a = (await page.getByTestId(`node-${source}`).locator(".react-flow__handle.source").first().boundingBox())!;
+      const b = (await page.getByTestId(`node-${target}`).locator(".react-flow__handle.target").first().boundingBox())!;
+      await page.mouse.click((a.x + a.width + b.x) / 2, (a.y + b.y + b.height) / 2);
+    },
+    async dragNode(id: string, dx: number, dy: number) {
+      const box = (await page.getByTestId(`node-${id}`).boundingBox())!;
+      await page.mouse.move(box.x + 40, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 40 + dx, box.y + box.height / 2 + dy, { steps: 10 });
+      await page.mouse.up();
+    },
+  };
+}
