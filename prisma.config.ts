@@ -7,8 +7,7 @@ import type { PrismaConfig } from "prisma";
 const provider = process.env.DB_PROVIDER === "postgresql" ? "postgres" : "sqlite";
 // The CLI reads engineType only when DATABASE_URL is set; without it it tries to download
 // the native engine. The value is unused by generate/diff.
-process.env.DATABASE_URL ??=
-  provider === "sqlite" ? "file::memory:" : "postgresql://postgres@127.0.0.1:5432/postgres";
+process.env.DATABASE_URL ??= provider === "sqlite" ? "file::memory:" : "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export default {
   experimental: { adapter: true },

@@ -19,7 +19,10 @@ const models = path.join(root, "prisma/models.prisma");
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 let wrote = 0;
 
-for (const [folder, envProvider] of [["sqlite", "sqlite"], ["postgres", "postgresql"]] as const) {
+for (const [folder, envProvider] of [
+  ["sqlite", "sqlite"],
+  ["postgres", "postgresql"],
+] as const) {
   const base = mkdtempSync(path.join(tmpdir(), "switchyard-db-new-"));
   try {
     copyFileSync(path.join(root, "prisma", folder, "schema.prisma"), path.join(base, "schema.prisma"));
@@ -29,8 +32,19 @@ for (const [folder, envProvider] of [["sqlite", "sqlite"], ["postgres", "postgre
     try {
       execFileSync(
         "npx",
-        ["prisma", "migrate", "diff", "--from-schema-datamodel", base, "--to-schema-datamodel",
-          path.join(root, "prisma", folder), "--script", "--exit-code", "-o", out],
+        [
+          "prisma",
+          "migrate",
+          "diff",
+          "--from-schema-datamodel",
+          base,
+          "--to-schema-datamodel",
+          path.join(root, "prisma", folder),
+          "--script",
+          "--exit-code",
+          "-o",
+          out,
+        ],
         { cwd: root, env: { ...process.env, DB_PROVIDER: envProvider }, stdio: "inherit" },
       );
       rmSync(path.dirname(out), { recursive: true, force: true }); // exit 0: nothing changed
@@ -44,4 +58,8 @@ for (const [folder, envProvider] of [["sqlite", "sqlite"], ["postgres", "postgre
   }
 }
 if (wrote === 0) console.log("models.prisma has no change since the newest migration");
-else writeFileSync(snapshot, `// Snapshot of models.prisma as of the newest migration. Written by \`npm run db:new\`; never edit.\n${readFileSync(models, "utf8")}`);
+else
+  writeFileSync(
+    snapshot,
+    `// Snapshot of models.prisma as of the newest migration. Written by \`npm run db:new\`; never edit.\n${readFileSync(models, "utf8")}`,
+  );

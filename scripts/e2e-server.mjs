@@ -9,7 +9,12 @@ rmSync(dir, { recursive: true, force: true });
 const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production", DATABASE_URL: `file:${path.join(dir, "e2e.db")}`, SIGN_IN_PER_MINUTE: "50" },
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: `file:${path.join(dir, "e2e.db")}`,
+    SIGN_IN_PER_MINUTE: "50",
+  },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

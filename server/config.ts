@@ -30,7 +30,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     authSecret: env.AUTH_SECRET ?? persistentSecret(path.join(projectRoot, "data", "auth-secret")),
-    extraOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    extraOrigins: (env.ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
     trustProxy: env.TRUST_PROXY === "1",
     signInPerMinute: Number(env.SIGN_IN_PER_MINUTE ?? 10),
   };

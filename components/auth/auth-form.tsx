@@ -3,9 +3,9 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { authClient } from "../auth-client";
+import { Logo } from "../shell/logo";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/text-field";
-import { Logo } from "../shell/logo";
 
 /** Only same-site paths: `next` comes from the URL and must not send users elsewhere. */
 function safeNext(next: string | null): string {

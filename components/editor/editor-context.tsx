@@ -6,7 +6,10 @@ import { createEditorStore, type EditorState, type EditorStore } from "./editor-
 
 const EditorStoreContext = createContext<EditorStore | null>(null);
 
-export function EditorStoreProvider(props: { flow: { id: string; version: number; document: FlowDocument }; children: ReactNode }) {
+export function EditorStoreProvider(props: {
+  flow: { id: string; version: number; document: FlowDocument };
+  children: ReactNode;
+}) {
   const [store] = useState(() => createEditorStore(props.flow));
   return <EditorStoreContext.Provider value={store}>{props.children}</EditorStoreContext.Provider>;
 }

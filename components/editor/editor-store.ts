@@ -27,7 +27,10 @@ export interface EditorState {
 
 /** Changes that only React Flow cares about (measuring, selecting) do not make a flow unsaved. */
 const editsDocument = (change: NodeChange | EdgeChange) =>
-  change.type === "remove" || change.type === "add" || change.type === "replace" || (change.type === "position" && !change.dragging);
+  change.type === "remove" ||
+  change.type === "add" ||
+  change.type === "replace" ||
+  (change.type === "position" && !change.dragging);
 
 /** One store per open canvas (never a module singleton): given to the tree by EditorStoreProvider. */
 export function createEditorStore(flow: { id: string; version: number; document: FlowDocument }) {

@@ -32,7 +32,11 @@ export function EditorToolbar({ onSave, onRun, running }: { onSave: () => void; 
   const label = saveLabels[saveState];
   return (
     <div className="flex h-14 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
-      <Link href="/flows" aria-label="Back to flows" className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-900">
+      <Link
+        href="/flows"
+        aria-label="Back to flows"
+        className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+      >
         <ArrowLeft size={18} />
       </Link>
       <h1 className="truncate text-base font-semibold text-slate-900">{name}</h1>

@@ -1,12 +1,21 @@
 "use client";
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, type Connection as RFConnection } from "@xyflow/react";
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  type Connection as RFConnection,
+} from "@xyflow/react";
 import { useCallback } from "react";
 import { connectionProblem } from "@/lib/flow/connect";
 import { toast } from "../ui/toaster";
 import { useEditor, useEditorStoreApi } from "./editor-context";
 import { nodeTypes } from "./nodes";
 
-const asConnection = (c: RFConnection | { source: string; target: string; sourceHandle?: string | null; targetHandle?: string | null }) => ({
+const asConnection = (
+  c: RFConnection | { source: string; target: string; sourceHandle?: string | null; targetHandle?: string | null },
+) => ({
   source: c.source,
   target: c.target,
   sourceHandle: c.sourceHandle ?? "",

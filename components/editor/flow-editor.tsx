@@ -17,10 +17,16 @@ import { useSaveFlow } from "./use-save-flow";
 
 export function FlowEditor({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
-  const flow = useQuery({ ...trpc.flows.get.queryOptions({ id: flowId }), staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false });
-  if (flow.isPending) return <div className="h-full animate-pulse bg-slate-100" aria-label="Loading flow" />;
+  const flow = useQuery({
+    ...trpc.flows.get.queryOptions({ id: flowId }),
+    staleTime: Number.POSITIVE_INFINITY,
+    refetchOnWindowFocus: false,
+  });
+  if (flow.isPending)
+    return <div className="h-full animate-pulse bg-slate-100" role="status" aria-label="Loading flow" />;
   if (flow.isError) {
-    if (flow.error instanceof TRPCClientError && flow.error.data?.code === "NOT_FOUND") return <NotFoundView what="flow" />;
+    if (flow.error instanceof TRPCClientError && flow.error.data?.code === "NOT_FOUND")
+      return <NotFoundView what="flow" />;
     return (
       <p role="alert" className="m-8 rounded-md bg-red-50 p-4 text-sm text-red-700">
         Could not open this flow: {flow.error.message}

@@ -25,7 +25,16 @@ export function FlowNameDialog(props: {
   return (
     <Dialog open={props.open} onClose={props.onClose} title={props.title}>
       <form onSubmit={submit} className="flex flex-col gap-4">
-        <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} autoFocus required maxLength={200} placeholder="e.g. Contract review" error={props.error} />
+        <TextField
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+          required
+          maxLength={200}
+          placeholder="e.g. Contract review"
+          error={props.error}
+        />
         <div className="flex justify-end gap-2">
           <Button onClick={props.onClose}>Cancel</Button>
           <Button type="submit" variant="primary" disabled={props.busy || !name.trim()}>

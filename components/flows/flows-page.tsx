@@ -11,7 +11,10 @@ import { DeleteFlowDialog } from "./delete-flow-dialog";
 import { FlowNameDialog } from "./flow-name-dialog";
 import { relativeTime } from "./relative-time";
 
-type Dialog = { kind: "create" } | { kind: "rename"; id: string; name: string } | { kind: "delete"; id: string; name: string };
+type Dialog =
+  | { kind: "create" }
+  | { kind: "rename"; id: string; name: string }
+  | { kind: "delete"; id: string; name: string };
 
 export function FlowsPage() {
   const trpc = useTRPC();
@@ -63,7 +66,9 @@ export function FlowsPage() {
         )}
       </div>
 
-      {flows.isPending && <div className="mt-8 h-40 animate-pulse rounded-xl bg-slate-100" aria-label="Loading flows" />}
+      {flows.isPending && (
+        <div className="mt-8 h-40 animate-pulse rounded-xl bg-slate-100" role="status" aria-label="Loading flows" />
+      )}
       {flows.isError && (
         <p role="alert" className="mt-8 rounded-md bg-red-50 p-4 text-sm text-red-700">
           Could not load your flows: {flows.error.message}
@@ -86,14 +91,20 @@ export function FlowsPage() {
       )}
 
       {list.length > 0 && (
-        <ul className="mt-6 divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white" aria-label="Flows">
+        <ul
+          className="mt-6 divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white"
+          aria-label="Flows"
+        >
           {list.map((flow) => (
             <li key={flow.id} className="group flex items-center gap-4 px-5 py-4 hover:bg-slate-50">
               <div className="flex h-9 w-9 shrink-0 items-center justify-center rounded-lg bg-accent-50 text-accent-600">
                 <Workflow size={18} />
               </div>
               <div className="min-w-0 flex-1">
-                <Link href={`/flows/${flow.id}`} className="block truncate font-medium text-slate-900 hover:text-accent-700">
+                <Link
+                  href={`/flows/${flow.id}`}
+                  className="block truncate font-medium text-slate-900 hover:text-accent-700"
+                >
                   {flow.name}
                 </Link>
                 <p className="text-xs text-slate-500">
@@ -101,10 +112,20 @@ export function FlowsPage() {
                 </p>
               </div>
               <div className="flex gap-1 opacity-60 transition-opacity group-hover:opacity-100 focus-within:opacity-100">
-                <Button size="sm" variant="ghost" aria-label={`Rename ${flow.name}`} onClick={() => setDialog({ kind: "rename", id: flow.id, name: flow.name })}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={`Rename ${flow.name}`}
+                  onClick={() => setDialog({ kind: "rename", id: flow.id, name: flow.name })}
+                >
                   <Pencil size={15} />
                 </Button>
-                <Button size="sm" variant="ghost" aria-label={`Delete ${flow.name}`} onClick={() => setDialog({ kind: "delete", id: flow.id, name: flow.name })}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  aria-label={`Delete ${flow.name}`}
+                  onClick={() => setDialog({ kind: "delete", id: flow.id, name: flow.name })}
+                >
                   <Trash2 size={15} />
                 </Button>
               </div>

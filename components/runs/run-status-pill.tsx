@@ -36,7 +36,10 @@ export function RunStatusPill() {
         {run.error && <p className="mt-1 text-xs">{run.error.message}</p>}
       </div>
       {connection === "offline" && (
-        <span className="ml-2 flex items-center gap-1 text-xs text-amber-700" title="Reconnecting; no event will be missed">
+        <span
+          className="ml-2 flex items-center gap-1 text-xs text-amber-700"
+          title="Reconnecting; no event will be missed"
+        >
           <WifiOff size={14} /> reconnecting
         </span>
       )}

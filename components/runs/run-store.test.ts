@@ -7,7 +7,15 @@ const at = "2026-01-01T00:00:00.000Z";
 const events: RunEvent[] = [
   { runId: "r", seq: 1, at, type: "run.started", data: { input: {} } },
   { runId: "r", seq: 2, at, type: "node.started", nodeId: "start", iteration: 0, data: { attempt: 1 } },
-  { runId: "r", seq: 3, at, type: "node.succeeded", nodeId: "start", iteration: 0, data: { attempt: 1, output: {}, handles: ["out"] } },
+  {
+    runId: "r",
+    seq: 3,
+    at,
+    type: "node.succeeded",
+    nodeId: "start",
+    iteration: 0,
+    data: { attempt: 1, output: {}, handles: ["out"] },
+  },
   { runId: "r", seq: 4, at, type: "node.started", nodeId: "end", iteration: 0, data: { attempt: 1 } },
 ];
 

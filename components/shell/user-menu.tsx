@@ -1,7 +1,13 @@
 "use client";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 
-export function UserMenu(props: { name: string; email: string; role?: string; onSignOut: () => void; signOutIcon: ReactNode }) {
+export function UserMenu(props: {
+  name: string;
+  email: string;
+  role?: string;
+  onSignOut: () => void;
+  signOutIcon: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -34,7 +40,10 @@ export function UserMenu(props: { name: string; email: string; role?: string; on
         {initials || "?"}
       </button>
       {open && (
-        <div role="menu" className="absolute right-0 z-20 mt-2 w-60 rounded-lg border border-slate-200 bg-white p-1 shadow-lg">
+        <div
+          role="menu"
+          className="absolute right-0 z-20 mt-2 w-60 rounded-lg border border-slate-200 bg-white p-1 shadow-lg"
+        >
           <div className="px-3 py-2">
             <p className="truncate text-sm font-medium text-slate-900">{props.name}</p>
             <p className="truncate text-xs text-slate-500">{props.email}</p>

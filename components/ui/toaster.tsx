@@ -14,7 +14,10 @@ let nextId = 1;
 export function toast(message: string, tone: Toast["tone"] = "info") {
   const id = nextId++;
   useToasts.setState((s) => ({ toasts: [...s.toasts, { id, tone, message }] }));
-  setTimeout(() => useToasts.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), tone === "error" ? 8000 : 3500);
+  setTimeout(
+    () => useToasts.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+    tone === "error" ? 8000 : 3500,
+  );
 }
 
 const tones = {
@@ -28,7 +31,11 @@ export function Toaster() {
   return (
     <div className="pointer-events-none fixed right-4 bottom-4 z-50 flex max-w-sm flex-col gap-2" aria-live="polite">
       {toasts.map((t) => (
-        <div key={t.id} role={t.tone === "error" ? "alert" : "status"} className={`rounded-lg px-4 py-3 text-sm shadow-lg ${tones[t.tone]}`}>
+        <div
+          key={t.id}
+          role={t.tone === "error" ? "alert" : "status"}
+          className={`rounded-lg px-4 py-3 text-sm shadow-lg ${tones[t.tone]}`}
+        >
           {t.message}
         </div>
       ))}

@@ -38,8 +38,12 @@ describe("checkFlow", () => {
   it("rejects unknown fields, bad ids and non-finite positions", () => {
     const doc = base();
     expect(messages({ ...doc, colour: "red" })[0]).toMatch(/colour/);
-    expect(messages(withNodes(doc, [{ ...doc.nodes[0], id: "1st" }, doc.nodes[1]]))[0]).toMatch(/^nodes\.0\.id: a node id starts/);
-    expect(messages(withNodes(doc, [{ ...doc.nodes[0], position: { x: Number.NaN, y: 0 } }, doc.nodes[1]]))[0]).toMatch(/^nodes\.0\.position\.x/);
+    expect(messages(withNodes(doc, [{ ...doc.nodes[0], id: "1st" }, doc.nodes[1]]))[0]).toMatch(
+      /^nodes\.0\.id: a node id starts/,
+    );
+    expect(messages(withNodes(doc, [{ ...doc.nodes[0], position: { x: Number.NaN, y: 0 } }, doc.nodes[1]]))[0]).toMatch(
+      /^nodes\.0\.position\.x/,
+    );
   });
 
   it("refuses a file from a newer version", () => {
@@ -89,7 +93,9 @@ describe("checkFlow", () => {
   it("refuses a parent that is not a container", () => {
     const doc = base();
     const check = checkFlow({ ...doc, nodes: [doc.nodes[0]!, { ...doc.nodes[1]!, parentId: "start" }] });
-    expect(check.problems).toContainEqual(expect.objectContaining({ path: ["nodes", 1, "parentId"], message: '"start" is not a container node' }));
+    expect(check.problems).toContainEqual(
+      expect.objectContaining({ path: ["nodes", 1, "parentId"], message: '"start" is not a container node' }),
+    );
   });
 
   it("warns about a node nothing leads to", () => {

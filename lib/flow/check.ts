@@ -1,6 +1,6 @@
 import { type FlowDocument, flowDocumentSchema } from "./document";
 import { graphProblems } from "./graph-checks";
-import { UnsupportedSchemaVersion, migrateFlowDocument } from "./migrations";
+import { migrateFlowDocument, UnsupportedSchemaVersion } from "./migrations";
 import { type FlowProblem, problemsFromZod } from "./problems";
 
 export type FlowCheck =

@@ -3,7 +3,12 @@ import { connectionProblem, newEdgeId } from "./connect";
 import { newFlowDocument } from "./document";
 
 const doc = newFlowDocument("t");
-const link = (source: string, target: string, sourceHandle = "out", targetHandle = "in") => ({ source, target, sourceHandle, targetHandle });
+const link = (source: string, target: string, sourceHandle = "out", targetHandle = "in") => ({
+  source,
+  target,
+  sourceHandle,
+  targetHandle,
+});
 
 describe("connectionProblem", () => {
   it("refuses a connection that already exists", () => {

@@ -24,7 +24,11 @@ export function connectionProblem(doc: Pick<FlowDocument, "nodes" | "edges">, c:
     return `${target.id} has no input "${c.targetHandle}"`;
   }
   const duplicate = doc.edges.some(
-    (e) => e.source === c.source && e.sourceHandle === c.sourceHandle && e.target === c.target && e.targetHandle === c.targetHandle,
+    (e) =>
+      e.source === c.source &&
+      e.sourceHandle === c.sourceHandle &&
+      e.target === c.target &&
+      e.targetHandle === c.targetHandle,
   );
   if (duplicate) return "these handles are already connected";
   if (reaches(doc.edges, c.target, c.source)) return "this edge would make a cycle";

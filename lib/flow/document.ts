@@ -69,8 +69,18 @@ export function newFlowDocument(name: string): FlowDocument {
     name,
     description: "",
     nodes: [
-      { id: "start", type: "start", position: { x: 0, y: 0 }, data: nodeKind("start").defaultData() as Record<string, unknown> },
-      { id: "end", type: "end", position: { x: 320, y: 0 }, data: nodeKind("end").defaultData() as Record<string, unknown> },
+      {
+        id: "start",
+        type: "start",
+        position: { x: 0, y: 0 },
+        data: nodeKind("start").defaultData() as Record<string, unknown>,
+      },
+      {
+        id: "end",
+        type: "end",
+        position: { x: 320, y: 0 },
+        data: nodeKind("end").defaultData() as Record<string, unknown>,
+      },
     ],
     edges: [{ id: "e_start_end", source: "start", sourceHandle: "out", target: "end", targetHandle: "in" }],
   };

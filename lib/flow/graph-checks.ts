@@ -13,7 +13,8 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
   const nodes = new Map<string, FlowDocument["nodes"][number]>();
 
   doc.nodes.forEach((node, i) => {
-    if (nodes.has(node.id)) error({ path: ["nodes", i, "id"], nodeId: node.id, message: `the id "${node.id}" is used twice` });
+    if (nodes.has(node.id))
+      error({ path: ["nodes", i, "id"], nodeId: node.id, message: `the id "${node.id}" is used twice` });
     nodes.set(node.id, node);
     if (node.parentId !== undefined) {
       error({ path: ["nodes", i, "parentId"], nodeId: node.id, message: `"${node.parentId}" is not a container node` });
@@ -22,7 +23,13 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
 
   const starts = doc.nodes.filter((n) => n.type === "start");
   if (starts.length === 0) error({ path: ["nodes"], message: "the flow needs a start node" });
-  starts.slice(1).forEach((n) => error({ path: ["nodes", doc.nodes.indexOf(n)], nodeId: n.id, message: "a flow has exactly one start node" }));
+  for (const extra of starts.slice(1)) {
+    error({
+      path: ["nodes", doc.nodes.indexOf(extra)],
+      nodeId: extra.id,
+      message: "a flow has exactly one start node",
+    });
+  }
   if (!doc.nodes.some((n) => n.type === "end")) error({ path: ["nodes"], message: "the flow needs an end node" });
 
   const edgeIds = new Set<string>();
@@ -57,13 +64,22 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
   doc.nodes.forEach((node, i) => {
     if (!isNodeType(node.type)) return;
     if (nodeKind(node.type).inputs.length > 0 && !inbound.has(node.id)) {
-      problems.push({ severity: "warning", path: ["nodes", i], nodeId: node.id, message: "nothing leads to this node, so it will be skipped" });
+      problems.push({
+        severity: "warning",
+        path: ["nodes", i],
+        nodeId: node.id,
+        message: "nothing leads to this node, so it will be skipped",
+      });
     }
   });
 
   const cycle = findCycle([...nodes.keys()], outbound);
   if (cycle) {
-    error({ path: ["edges"], nodeId: cycle[0], message: `these nodes form a cycle outside a loop: ${cycle.join(" → ")}` });
+    error({
+      path: ["edges"],
+      nodeId: cycle[0],
+      message: `these nodes form a cycle outside a loop: ${cycle.join(" → ")}`,
+    });
   }
   return problems;
 }

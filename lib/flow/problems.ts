@@ -11,7 +11,10 @@ export interface FlowProblem {
 }
 
 export function formatPath(path: readonly (string | number | symbol)[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+    .join("")
+    .replace(/^\./, "");
 }
 
 /** "nodes[1].data.label: a label is required" — the message users see for the first problem. */

@@ -19,7 +19,11 @@ export class Forbidden extends Error {}
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
   if (error instanceof NotFound)
-    return new TRPCError({ code: "NOT_FOUND", message: `This ${error.what} does not exist or is not in your workspace.`, cause: error });
+    return new TRPCError({
+      code: "NOT_FOUND",
+      message: `This ${error.what} does not exist or is not in your workspace.`,
+      cause: error,
+    });
   if (error instanceof StaleVersion)
     return new TRPCError({
       code: "CONFLICT",
@@ -28,8 +32,13 @@ export function toTRPCError(error: unknown): TRPCError {
     });
   if (error instanceof UserError) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
   if (error instanceof Forbidden) return new TRPCError({ code: "FORBIDDEN", message: error.message, cause: error });
-  if (error instanceof ZodError) return new TRPCError({ code: "BAD_REQUEST", message: describeZodError(error), cause: error });
-  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. It was logged.", cause: error });
+  if (error instanceof ZodError)
+    return new TRPCError({ code: "BAD_REQUEST", message: describeZodError(error), cause: error });
+  return new TRPCError({
+    code: "INTERNAL_SERVER_ERROR",
+    message: "Something went wrong on our side. It was logged.",
+    cause: error,
+  });
 }
 
 export function describeZodError(error: ZodError): string {

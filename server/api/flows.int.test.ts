@@ -20,7 +20,7 @@ async function rejection(promise: Promise<unknown>) {
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<never> & { data: { code: string } };
+  return error as { message: string; data: { code: string } };
 }
 
 describe("accounts", () => {
@@ -71,7 +71,10 @@ describe("flows", () => {
 
   it("saves a document and returns exactly it on reload", async () => {
     const flow = await t.trpc(ada).flows.create.mutate({ name: "Saved" });
-    const document = { ...flow.document, nodes: flow.document.nodes.map((n) => ({ ...n, position: { x: n.position.x + 40, y: 80 } })) };
+    const document = {
+      ...flow.document,
+      nodes: flow.document.nodes.map((n) => ({ ...n, position: { x: n.position.x + 40, y: 80 } })),
+    };
     const saved = await t.trpc(ada).flows.save.mutate({ id: flow.id, expectedVersion: 1, document });
     expect(saved.version).toBe(2);
     const reloaded = await t.trpc(ada).flows.get.query({ id: flow.id });
@@ -84,7 +87,9 @@ describe("flows", () => {
     const mine = { ...flow.document, description: "tab one" };
     await t.trpc(ada).flows.save.mutate({ id: flow.id, expectedVersion: 1, document: mine });
     const error = await rejection(
-      t.trpc(ada).flows.save.mutate({ id: flow.id, expectedVersion: 1, document: { ...flow.document, description: "tab two" } }),
+      t
+        .trpc(ada)
+        .flows.save.mutate({ id: flow.id, expectedVersion: 1, document: { ...flow.document, description: "tab two" } }),
     );
     expect(error.data.code).toBe("CONFLICT");
     expect(error.message).toMatch(/newer version/);
@@ -93,7 +98,10 @@ describe("flows", () => {
 
   it("refuses an invalid definition with the path of the first problem and loses nothing", async () => {
     const flow = await t.trpc(ada).flows.create.mutate({ name: "Guarded" });
-    const broken = { ...flow.document, nodes: [...flow.document.nodes, { id: "x", type: "teleport", position: { x: 0, y: 0 }, data: {} }] };
+    const broken = {
+      ...flow.document,
+      nodes: [...flow.document.nodes, { id: "x", type: "teleport", position: { x: 0, y: 0 }, data: {} }],
+    };
     const error = await rejection(t.trpc(ada).flows.save.mutate({ id: flow.id, expectedVersion: 1, document: broken }));
     expect(error.data.code).toBe("BAD_REQUEST");
     expect(error.message).toContain('node "x" (nodes[2].type): unknown node kind "teleport"');
@@ -104,7 +112,9 @@ describe("flows", () => {
 
   it("saves a draft with graph problems as warnings", async () => {
     const flow = await t.trpc(ada).flows.create.mutate({ name: "Draft with gaps" });
-    const saved = await t.trpc(ada).flows.save.mutate({ id: flow.id, expectedVersion: 1, document: { ...flow.document, edges: [] } });
+    const saved = await t
+      .trpc(ada)
+      .flows.save.mutate({ id: flow.id, expectedVersion: 1, document: { ...flow.document, edges: [] } });
     expect(saved.problems).toEqual([expect.objectContaining({ severity: "warning", nodeId: "end" })]);
   });
 });
@@ -169,7 +179,9 @@ describe("runs", () => {
     const document = {
       ...flow.document,
       nodes: flow.document.nodes.map((n) =>
-        n.type === "start" ? { ...n, data: { label: "Start", inputs: [{ name: "count", type: "number", required: true }] } } : n,
+        n.type === "start"
+          ? { ...n, data: { label: "Start", inputs: [{ name: "count", type: "number", required: true }] } }
+          : n,
       ),
     };
     await t.trpc(ada).flows.save.mutate({ id: flow.id, expectedVersion: 1, document });

@@ -15,7 +15,8 @@ export const projectRoot = path.resolve(import.meta.dirname, "../..");
  */
 export function dbConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DbConfig {
   if (env.DB_PROVIDER === "postgresql") {
-    if (!env.DATABASE_URL) throw new Error("DB_PROVIDER=postgresql needs DATABASE_URL (postgresql://user@host:5432/db)");
+    if (!env.DATABASE_URL)
+      throw new Error("DB_PROVIDER=postgresql needs DATABASE_URL (postgresql://user@host:5432/db)");
     return { provider: "postgresql", url: env.DATABASE_URL };
   }
   const url = env.DATABASE_URL?.startsWith("file:") ? env.DATABASE_URL.slice("file:".length) : "./data/switchyard.db";

@@ -25,7 +25,10 @@ const providers: { name: string; setup(): Promise<{ config: DbConfig; teardown()
     name: "sqlite",
     async setup() {
       const dir = mkdtempSync(path.join(tmpdir(), "switchyard-db-"));
-      return { config: { provider: "sqlite", url: path.join(dir, "t.db") }, teardown: async () => rmSync(dir, { recursive: true }) };
+      return {
+        config: { provider: "sqlite", url: path.join(dir, "t.db") },
+        teardown: async () => rmSync(dir, { recursive: true }),
+      };
     },
   },
   {
@@ -75,7 +78,9 @@ describe.each(providers)("data layer on $name", (provider) => {
 
   it("applies migrations once and knows they are applied", async () => {
     expect(await applyMigrations(config)).toEqual([]);
-    const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(`SELECT migration_name FROM _prisma_migrations`);
+    const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
+      `SELECT migration_name FROM _prisma_migrations`,
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(["20261122000000_init"]);
   });
 
@@ -94,15 +99,28 @@ describe.each(providers)("data layer on $name", (provider) => {
     const flows = flowsRepository(db.prisma, workspaceA);
     const flow = await flows.create(newFlowDocument("Versioned"), "user_a");
     expect((await flows.save(flow.id, 1, { ...flow.document, description: "one" })).version).toBe(2);
-    await expect(flows.save(flow.id, 1, { ...flow.document, description: "stale" })).rejects.toEqual(new StaleVersion(2));
+    await expect(flows.save(flow.id, 1, { ...flow.document, description: "stale" })).rejects.toEqual(
+      new StaleVersion(2),
+    );
     expect((await flows.get(flow.id)).document.description).toBe("one");
   });
 
   it("runs a flow through the engine and keeps a gap-free event log", async () => {
     const flow = await flowsRepository(db.prisma, workspaceA).create(newFlowDocument("Run"), "user_a");
     const runs = runsRepository(db.prisma, workspaceA);
-    const { id } = await runs.create({ flowId: flow.id, flowVersion: 1, definition: flow.document, runInput: { n: 1 }, startedById: "user_a" });
-    const engine = new RunEngine({ store: prismaRunStore(db.prisma), bus: inProcessBus(), clock: systemClock, executors });
+    const { id } = await runs.create({
+      flowId: flow.id,
+      flowVersion: 1,
+      definition: flow.document,
+      runInput: { n: 1 },
+      startedById: "user_a",
+    });
+    const engine = new RunEngine({
+      store: prismaRunStore(db.prisma),
+      bus: inProcessBus(),
+      clock: systemClock,
+      executors,
+    });
     await engine.start(id);
     await engine.idle();
     const run = await runs.get(id);
@@ -124,7 +142,9 @@ describe.each(providers)("data layer on $name", (provider) => {
     const store = prismaRunStore(db.prisma);
     const state = { status: "running" as const, nodes: {}, lastSeq: 1 };
     await store.append(id, 0, [{ type: "run.started", data: { input: {} } }], new Date(), state);
-    await expect(store.append(id, 0, [{ type: "run.started", data: { input: {} } }], new Date(), state)).rejects.toBeInstanceOf(SeqConflict);
+    await expect(
+      store.append(id, 0, [{ type: "run.started", data: { input: {} } }], new Date(), state),
+    ).rejects.toBeInstanceOf(SeqConflict);
     expect((await store.events(id)).map((e) => e.seq)).toEqual([1]);
   });
 
@@ -146,7 +166,12 @@ describe.each(providers)("data layer on $name", (provider) => {
       [
         { type: "run.started", data: { input: { k: "v" } } },
         { type: "node.started", nodeId: "start", iteration: 0, data: { attempt: 1 } },
-        { type: "node.succeeded", nodeId: "start", iteration: 0, data: { attempt: 1, output: { k: "v" }, handles: ["out"] } },
+        {
+          type: "node.succeeded",
+          nodeId: "start",
+          iteration: 0,
+          data: { attempt: 1, output: { k: "v" }, handles: ["out"] },
+        },
         { type: "node.started", nodeId: "end", iteration: 0, data: { attempt: 1 } },
       ],
       at,

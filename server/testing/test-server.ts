@@ -58,7 +58,10 @@ export async function startTestServer(overrides: Partial<AppConfig> & { db?: DbC
         body: JSON.stringify({ email, password: "correct horse battery", name }),
       });
       if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-      return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      return res.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
     },
     trpc(cookie) {
       return createTRPCClient<AppRouter>({

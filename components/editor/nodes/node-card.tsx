@@ -32,7 +32,13 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
       }`}
     >
       {props.inputs.map((handle) => (
-        <Handle key={handle} id={handle} type="target" position={Position.Left} aria-label={`${props.label} input ${handle}`} />
+        <Handle
+          key={handle}
+          id={handle}
+          type="target"
+          position={Position.Left}
+          aria-label={`${props.label} input ${handle}`}
+        />
       ))}
       <div className="flex items-center gap-3 px-3 py-3">
         <div className={`flex h-9 w-9 shrink-0 items-center justify-center rounded-lg ${props.tone}`}>
@@ -46,14 +52,25 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
           </p>
         </div>
         {style && (
-          <span className={`rounded-full px-2 py-0.5 text-[11px] font-medium ${style.badge}`} data-testid={`status-${props.id}`}>
+          <span
+            className={`rounded-full px-2 py-0.5 text-[11px] font-medium ${style.badge}`}
+            data-testid={`status-${props.id}`}
+          >
             {style.label}
           </span>
         )}
       </div>
-      {props.summary && <div className="border-t border-slate-100 px-3 py-2 text-xs text-slate-600">{props.summary}</div>}
+      {props.summary && (
+        <div className="border-t border-slate-100 px-3 py-2 text-xs text-slate-600">{props.summary}</div>
+      )}
       {props.outputs.map((handle) => (
-        <Handle key={handle} id={handle} type="source" position={Position.Right} aria-label={`${props.label} output ${handle}`} />
+        <Handle
+          key={handle}
+          id={handle}
+          type="source"
+          position={Position.Right}
+          aria-label={`${props.label} output ${handle}`}
+        />
       ))}
     </div>
   );

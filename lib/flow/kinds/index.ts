@@ -2,6 +2,7 @@ import { endKind } from "./end";
 import type { NodeKind } from "./kind";
 
 export { outputHandles } from "./kind";
+
 import { startKind } from "./start";
 
 /**

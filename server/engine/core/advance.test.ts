@@ -22,8 +22,22 @@ function runToEnd(doc: FlowDocument, outputs: Record<string, unknown>, failing: 
     for (const c of step.commands) {
       queue.push(
         failing.includes(c.nodeId)
-          ? { type: "node.failed", nodeId: c.nodeId, iteration: 0, data: { attempt: c.attempt, error: { message: "boom", retryable: false } } }
-          : { type: "node.succeeded", nodeId: c.nodeId, iteration: 0, data: { attempt: c.attempt, output: outputs[c.nodeId] ?? null, handles: c.nodeId === "start" ? ["out"] : [] } },
+          ? {
+              type: "node.failed",
+              nodeId: c.nodeId,
+              iteration: 0,
+              data: { attempt: c.attempt, error: { message: "boom", retryable: false } },
+            }
+          : {
+              type: "node.succeeded",
+              nodeId: c.nodeId,
+              iteration: 0,
+              data: {
+                attempt: c.attempt,
+                output: outputs[c.nodeId] ?? null,
+                handles: c.nodeId === "start" ? ["out"] : [],
+              },
+            },
       );
     }
   }
@@ -51,7 +65,9 @@ describe("advance", () => {
   it("issues one execute command per started node, with its idempotency key", () => {
     const graph = compileFlow(newFlowDocument("t"));
     const step = advance(graph, RUN, initialRunState(), { type: "run.started", data: { input: {} } }, NOW);
-    expect(step.commands).toEqual([{ type: "execute", nodeId: "start", iteration: 0, attempt: 1, idempotencyKey: "run1:start:0:1" }]);
+    expect(step.commands).toEqual([
+      { type: "execute", nodeId: "start", iteration: 0, attempt: 1, idempotencyKey: "run1:start:0:1" },
+    ]);
     expect(step.events).toEqual([{ type: "node.started", nodeId: "start", iteration: 0, data: { attempt: 1 } }]);
   });
 
@@ -102,7 +118,9 @@ describe("resume", () => {
     const cut = log.slice(0, log.findIndex((e) => label(e) === "node.started:end") + 1);
     const state = foldRunEvents(cut.map((e, i) => ({ ...e, seq: i + 1, at: NOW })));
     const step = resume(graph, RUN, state, NOW);
-    expect(step.commands).toEqual([{ type: "execute", nodeId: "end", iteration: 0, attempt: 1, idempotencyKey: "run1:end:0:1" }]);
+    expect(step.commands).toEqual([
+      { type: "execute", nodeId: "end", iteration: 0, attempt: 1, idempotencyKey: "run1:end:0:1" },
+    ]);
     expect(step.events).toEqual([]);
   });
 });

@@ -9,7 +9,9 @@ const flowId = z.object({ id: z.string().min(1) });
 export const flowsRouter = router({
   list: workspaceProcedure("view").query(({ ctx }) => ctx.flows.list()),
 
-  get: workspaceProcedure("view").input(flowId).query(({ ctx, input }) => ctx.flows.get(input.id)),
+  get: workspaceProcedure("view")
+    .input(flowId)
+    .query(({ ctx, input }) => ctx.flows.get(input.id)),
 
   create: workspaceProcedure("edit")
     .input(z.object({ name: flowName }))

@@ -1,5 +1,5 @@
-import { endDataSchema } from "../../../../lib/flow/kinds/end";
 import { evaluateExpression } from "../../../../lib/flow/expressions";
+import { endDataSchema } from "../../../../lib/flow/kinds/end";
 import { finishedOutputs, previousOutput } from "../../core/prev";
 import type { NodeExecutor } from "../ports";
 

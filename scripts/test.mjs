@@ -1,0 +1,45 @@
+// `npm test`: typecheck, lint, unit + integration tests, then the Playwright suite on a fresh
+// production build. Stops at the first failing step.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const steps = [
+  ["typecheck", "npx", ["tsc", "--noEmit"]],
+  ["lint", "npx", ["biome", "check", "."]],
+  ["unit + integration", "npx", ["vitest", "run"]],
+  ["build", "npx", ["next", "build"]],
+  ["browser (Playwright)", "npx", ["playwright", "test"]],
+];
+
+function hasBrowser() {
+  if (["/usr/bin/chromium", "/usr/bin/chromium-browser"].some(existsSync)) return true;
+  try {
+    const out = execFileSync("node", ["-e", "console.log(require('playwright-core').chromium.executablePath())"], {
+      cwd: root,
+    });
+    return existsSync(out.toString().trim());
+  } catch {
+    return false;
+  }
+}
+
+for (const [name, command, args] of steps) {
+  if (name.startsWith("browser") && !hasBrowser()) {
+    console.error(`
+switchyard: no browser found for the Playwright suite.
+  On Debian or Ubuntu:  sudo apt-get install -y chromium      (used from /usr/bin/chromium)
+  Elsewhere:            npx playwright install chromium
+Then run \`npm test\` again.`);
+    process.exit(1);
+  }
+  console.log(`\n▶ ${name}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: process.env });
+  if (result.status !== 0) {
+    console.error(`\n✘ ${name} failed`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`✔ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
