@@ -1,14 +1,18 @@
 // `npm test`: typecheck, lint, unit + integration tests, then the Playwright suite on a fresh
 // production build. Stops at the first failing step.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const steps = [
   ["typecheck", "npx", ["tsc", "--noEmit"]],
   ["lint", "npx", ["biome", "check", "."]],
-  ["unit + integration", "npx", ["vitest", "run"]],
+  [
+    "unit + integration",
+    "npx",
+    ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=.reports/vitest.json"],
+  ],
   ["build", "npx", ["next", "build"]],
   ["browser (Playwright)", "npx", ["playwright", "test"]],
 ];
@@ -23,6 +27,21 @@ function hasBrowser() {
   } catch {
     return false;
   }
+}
+
+const reports = path.join(root, ".reports");
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+/** Counts from the runners' JSON reports, for one plain closing line. */
+function tally() {
+  const read = (file) => JSON.parse(readFileSync(path.join(reports, file), "utf8"));
+  const vitest = read("vitest.json");
+  const playwright = read("playwright.json");
+  const passed = vitest.numPassedTests + playwright.stats.expected;
+  const failed = vitest.numFailedTests + playwright.stats.unexpected + playwright.stats.flaky;
+  const skipped = vitest.numPendingTests + vitest.numTodoTests + playwright.stats.skipped;
+  return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
 }
 
 for (const [name, command, args] of steps) {
@@ -43,3 +62,4 @@ Then run \`npm test\` again.`);
   }
   console.log(`✔ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
+console.log(`\ntests: ${tally()}`);
