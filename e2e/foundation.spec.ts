@@ -108,3 +108,21 @@ test("an ended session sends you to sign in, and back to where you were", async 
   await expect(page).toHaveURL(url);
   await expect(editor(page).node("start")).toBeVisible();
 });
+
+test("a session the server no longer accepts also sends you to sign in and back", async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  const email = freshEmail("finn");
+  await signUp(page, "Finn", email);
+  const url = await createFlow(page, "Still mine");
+  await context.clearCookies();
+  // A cookie is present (so the page loads) but names no session: the API refuses it.
+  await context.addCookies([{ name: "better-auth.session_token", value: "revoked.session", url: baseURL! }]);
+  await page.goto(url);
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await signIn(page, email);
+  await expect(page).toHaveURL(url);
+  await expect(editor(page).node("start")).toBeVisible();
+});

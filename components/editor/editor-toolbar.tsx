@@ -29,6 +29,14 @@ export function EditorToolbar({ onSave, onRun, running }: { onSave: () => void; 
     return () => window.removeEventListener("keydown", onKey);
   }, [onSave]);
 
+  useEffect(() => {
+    if (saveState === "saved") return;
+    // Leaving with unsaved edits asks first; autosave will make this rare.
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [saveState]);
+
   const label = saveLabels[saveState];
   return (
     <div className="flex h-14 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
