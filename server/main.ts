@@ -5,6 +5,8 @@ import { createApp } from "./app";
 import { configFromEnv } from "./config";
 import { projectRoot } from "./db/config";
 
+// Next reports anonymous usage by default; a self-hosted product should not phone home.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const dev = process.argv.includes("--dev");
 const config = configFromEnv();
 const app = await createApp(config);
