@@ -6,12 +6,9 @@ import path from "node:path";
 import { newFlowDocument } from "../lib/flow/document";
 import { openDatabase } from "../server/db/client";
 import { flowsRepository } from "../server/db/flows-repository";
-import { prismaRunStore } from "../server/db/run-store";
 import { runsRepository } from "../server/db/runs-repository";
 import { workspacesRepository } from "../server/db/workspaces-repository";
-import { executors } from "../server/engine/runtime/executors";
-import { inProcessBus, systemClock } from "../server/engine/runtime/in-process-bus";
-import { RunEngine } from "../server/engine/runtime/run-engine";
+import { createEmbeddedEngine } from "../server/embedded-engine";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-bench-"));
@@ -21,12 +18,7 @@ try {
   const { workspaceId } = await workspacesRepository(db.prisma).createForNewUser("bench", "Bench");
   const flow = await flowsRepository(db.prisma, workspaceId).create(newFlowDocument("bench"), "bench");
   const runs = runsRepository(db.prisma, workspaceId);
-  const engine = new RunEngine({
-    store: prismaRunStore(db.prisma),
-    bus: inProcessBus(),
-    clock: systemClock,
-    executors,
-  });
+  const engine = createEmbeddedEngine(db.prisma).engine;
 
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {

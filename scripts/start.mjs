@@ -6,7 +6,11 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
   console.log("switchyard: no build yet, running `next build` (once)…");
-  execFileSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
+  execFileSync("npx", ["next", "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env },
+  });
 }
 const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
   cwd: root,

@@ -8,12 +8,9 @@ import { appRouter } from "./api/root";
 import { createAuth } from "./auth/auth";
 import type { AppConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
-import { prismaRunStore } from "./db/run-store";
 import { workspacesRepository } from "./db/workspaces-repository";
-import { executors } from "./engine/runtime/executors";
-import { inProcessBus, systemClock } from "./engine/runtime/in-process-bus";
+import { createEmbeddedEngine } from "./embedded-engine";
 import type { Clock, EventBus } from "./engine/runtime/ports";
-import { RunEngine } from "./engine/runtime/run-engine";
 import { attachRealtime } from "./realtime/socket-server";
 
 export interface App {
@@ -32,7 +29,6 @@ export interface App {
  */
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<App> {
   const db = await openDatabase(config.db);
-  const bus = inProcessBus();
   const workspaces = workspacesRepository(db.prisma);
   const auth = createAuth({
     prisma: db.prisma,
@@ -42,11 +38,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     baseURL: config.publicUrl,
     signInPerMinute: config.signInPerMinute,
   });
-  const engine = new RunEngine({
-    store: prismaRunStore(db.prisma),
-    bus,
-    clock: options.clock ?? systemClock,
-    executors,
+  const { engine, bus } = createEmbeddedEngine(db.prisma, {
+    clock: options.clock,
     onError: (error, runId) => console.error(`run ${runId}:`, error),
   });
   const services: Services = { prisma: db.prisma, auth, workspaces, engine };
@@ -97,7 +90,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       return io;
     },
     async close() {
-      engine.stop();
+      await engine.stop();
       await engine.idle();
       await io?.close();
       await db.close();

@@ -103,3 +103,52 @@ describe("checkFlow", () => {
     expect(checkFlow(doc).problems).toEqual([expect.objectContaining({ severity: "warning", nodeId: "end" })]);
   });
 });
+
+describe("expressions in a flow", () => {
+  it("refuses a run while an expression does not parse, naming node and field", () => {
+    const doc = base();
+    doc.nodes.push({
+      id: "route",
+      type: "branch",
+      position: { x: 0, y: 0 },
+      data: { label: "Route", mode: "first", cases: [{ id: "big", label: "", condition: "input.size >" }] },
+    });
+    doc.nodes.push({
+      id: "say",
+      type: "agent",
+      position: { x: 0, y: 0 },
+      data: { label: "Say", prompt: "Hi {{ input. }}" },
+    });
+    const check = checkFlow(doc);
+    expect(isRunnable(check)).toBe(false);
+    const located = check.problems.filter((p) => p.severity === "error").map((p) => `${p.nodeId} ${p.path.join(".")}`);
+    expect(located).toEqual(["route nodes.2.data.cases.0.condition", "say nodes.3.data.prompt"]);
+    expect(check.problems[0]?.message).toMatch(/^the expression "input.size >" does not parse/);
+  });
+
+  it("checks a branch's case ids", () => {
+    const doc = base();
+    const bad = (cases: unknown) => ({
+      ...doc,
+      nodes: [...doc.nodes, { id: "b", type: "branch", position: { x: 0, y: 0 }, data: { label: "B", cases } }],
+    });
+    expect(messages(bad([{ id: "else", condition: "true" }]))).toContain(
+      'nodes.2.data.cases.0.id: "else" is the default path; pick another case id',
+    );
+    expect(
+      messages(
+        bad([
+          { id: "a", condition: "true" },
+          { id: "a", condition: "false" },
+        ]),
+      ),
+    ).toContain('nodes.2.data.cases.1.id: the case id "a" is used twice');
+    expect(messages(bad([]))).toContain("nodes.2.data.cases: a branch needs at least one case");
+  });
+
+  it("requires a count for a join in count mode", () => {
+    const doc = base();
+    doc.nodes.push({ id: "j", type: "join", position: { x: 0, y: 0 }, data: { label: "J", mode: "count" } });
+    expect(messages(doc)).toContain("nodes.2.data.count: mode count needs a count");
+  });
+});

@@ -10,21 +10,85 @@ export class ExpressionError extends Error {
   }
 }
 
+/** Bounds on one evaluation: wall time and nesting depth (JSONata's own guardrails). */
+export const expressionLimits = { timeoutMs: 1_000, maxDepth: 250 };
+
+const jsonataMessages: Record<string, string> = {
+  D1011: "the expression nests too deeply",
+  D1012: `the expression ran longer than ${expressionLimits.timeoutMs} ms`,
+};
+
+function reasonOf(error: unknown): string {
+  const e = error as { code?: string; message?: string; position?: number };
+  const message = (e.code && jsonataMessages[e.code]) ?? e.message ?? String(error);
+  return e.position !== undefined && !(e.code && jsonataMessages[e.code])
+    ? `${message} (at character ${e.position})`
+    : message;
+}
+
+function compile(field: string, expression: string) {
+  try {
+    return jsonata(expression, { timeout: expressionLimits.timeoutMs, stack: expressionLimits.maxDepth });
+  } catch (error) {
+    throw new ExpressionError(field, `does not parse: ${reasonOf(error)}`);
+  }
+}
+
+/** Why the expression does not parse, or null. Used to refuse a flow before it runs. */
+export function expressionSyntaxError(expression: string): string | null {
+  try {
+    compile("", expression);
+    return null;
+  } catch (error) {
+    return (error as ExpressionError).reason;
+  }
+}
+
 /**
- * Evaluates one JSONata expression (never JavaScript) against a context. Time and depth
- * limits arrive with the engine issue; JSONata itself cannot reach the host.
+ * Evaluates one JSONata expression (never JavaScript) against a context. JSONata cannot reach
+ * the host: no globals, no I/O; time and depth are bounded.
  */
 export async function evaluateExpression(field: string, expression: string, context: unknown): Promise<unknown> {
-  let compiled: ReturnType<typeof jsonata>;
-  try {
-    compiled = jsonata(expression);
-  } catch (error) {
-    throw new ExpressionError(field, `does not parse: ${(error as Error).message}`);
-  }
+  const compiled = compile(field, expression);
   try {
     const value = await compiled.evaluate(context);
-    return value === undefined ? null : value;
+    return value === undefined ? null : normalize(value);
   } catch (error) {
-    throw new ExpressionError(field, (error as Error).message);
+    throw new ExpressionError(field, reasonOf(error));
   }
+}
+
+/** JSONata marks sequences with extra properties; outputs must be plain JSON. */
+function normalize(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
+export type TemplatePart = { text: string } | { expression: string };
+
+/** Splits "Hello {{ input.name }}!" into text and expression parts. */
+export function templateParts(template: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  const pattern = /\{\{([\s\S]*?)\}\}/g;
+  let last = 0;
+  for (const match of template.matchAll(pattern)) {
+    if (match.index > last) parts.push({ text: template.slice(last, match.index) });
+    parts.push({ expression: match[1]!.trim() });
+    last = match.index + match[0].length;
+  }
+  if (last < template.length) parts.push({ text: template.slice(last) });
+  return parts;
+}
+
+/** Renders a template field: each {{ expression }} becomes its value (objects as JSON). */
+export async function renderTemplate(field: string, template: string, context: unknown): Promise<string> {
+  let out = "";
+  for (const part of templateParts(template)) {
+    if ("text" in part) {
+      out += part.text;
+      continue;
+    }
+    const value = await evaluateExpression(field, part.expression, context);
+    out += typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { FlowDocument } from "./document";
+import { expressionProblems } from "./expression-fields";
 import { isNodeType, nodeKind, outputHandles } from "./kinds";
 import type { FlowProblem } from "./problems";
 
@@ -63,6 +64,9 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
 
   doc.nodes.forEach((node, i) => {
     if (!isNodeType(node.type)) return;
+    for (const p of expressionProblems(node.type, node.data)) {
+      error({ path: ["nodes", i, "data", ...p.path], nodeId: node.id, message: p.message });
+    }
     if (nodeKind(node.type).inputs.length > 0 && !inbound.has(node.id)) {
       problems.push({
         severity: "warning",

@@ -49,6 +49,20 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     data: z.object({ attempt: z.number().int().positive(), error: runErrorSchema }),
   }),
   z.object({ type: z.literal("node.skipped"), ...nodeRef, data: z.object({}) }),
+  z.object({
+    type: z.literal("node.retrying"),
+    ...nodeRef,
+    /** `attempt` failed with `error`; the next attempt starts at `retryAt`. */
+    data: z.object({ attempt: z.number().int().positive(), error: runErrorSchema, retryAt: z.string() }),
+  }),
+  z.object({ type: z.literal("node.cancelled"), ...nodeRef, data: z.object({ reason: z.string() }) }),
+  /** A durable timer fell due (retry back-off); recorded so a restart never fires it twice. */
+  z.object({
+    type: z.literal("timer.fired"),
+    ...nodeRef,
+    data: z.object({ purpose: z.literal("retry"), attempt: z.number().int().positive() }),
+  }),
+  z.object({ type: z.literal("run.waiting"), data: z.object({}) }),
   z.object({ type: z.literal("run.succeeded"), data: z.object({ output: z.unknown() }) }),
   z.object({ type: z.literal("run.failed"), data: z.object({ error: runErrorSchema }) }),
   z.object({ type: z.literal("run.cancelled"), data: z.object({ reason: z.string() }) }),

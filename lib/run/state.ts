@@ -6,6 +6,8 @@ export interface NodeRunState {
   output?: unknown;
   error?: RunError;
   handles?: string[];
+  /** When the next attempt of a retrying node starts. */
+  retryAt?: string;
   startedAt?: string;
   finishedAt?: string;
 }
@@ -45,7 +47,13 @@ const setNode = (state: RunState, key: string, patch: Partial<NodeRunState>): Ru
 const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   "run.started": (s, e) => ({ ...s, status: "running", input: e.data.input }),
   "node.started": (s, e, at) =>
-    setNode(s, nodeKey(e.nodeId, e.iteration), { status: "running", attempt: e.data.attempt, startedAt: at }),
+    setNode(s, nodeKey(e.nodeId, e.iteration), {
+      status: "running",
+      attempt: e.data.attempt,
+      startedAt: at,
+      retryAt: undefined,
+      error: undefined,
+    }),
   "node.succeeded": (s, e, at) =>
     setNode(s, nodeKey(e.nodeId, e.iteration), {
       status: "succeeded",
@@ -56,6 +64,11 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   "node.failed": (s, e, at) =>
     setNode(s, nodeKey(e.nodeId, e.iteration), { status: "failed", error: e.data.error, finishedAt: at }),
   "node.skipped": (s, e, at) => setNode(s, nodeKey(e.nodeId, e.iteration), { status: "skipped", finishedAt: at }),
+  "node.retrying": (s, e) =>
+    setNode(s, nodeKey(e.nodeId, e.iteration), { status: "retrying", error: e.data.error, retryAt: e.data.retryAt }),
+  "node.cancelled": (s, e, at) => setNode(s, nodeKey(e.nodeId, e.iteration), { status: "cancelled", finishedAt: at }),
+  "timer.fired": (s) => (s.status === "waiting" ? { ...s, status: "running" } : s),
+  "run.waiting": (s) => ({ ...s, status: "waiting" }),
   "run.succeeded": (s, e) => ({ ...s, status: "succeeded", output: e.data.output }),
   "run.failed": (s, e) => ({ ...s, status: "failed", error: e.data.error }),
   "run.cancelled": (s) => ({ ...s, status: "cancelled" }),

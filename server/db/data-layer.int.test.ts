@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newFlowDocument } from "../../lib/flow/document";
-import { executors } from "../engine/runtime/executors";
-import { inProcessBus, systemClock } from "../engine/runtime/in-process-bus";
+import { createEmbeddedEngine } from "../embedded-engine";
 import { SeqConflict } from "../engine/runtime/ports";
-import { RunEngine } from "../engine/runtime/run-engine";
 import { type Database, openDatabase } from "./client";
-import type { DbConfig } from "./config";
+import { type DbConfig, migrationsDir } from "./config";
 import { NotFound, StaleVersion } from "./errors";
 import { flowsRepository } from "./flows-repository";
 import { applyMigrations } from "./migrate";
@@ -81,7 +79,10 @@ describe.each(providers)("data layer on $name", (provider) => {
     const rows = await db.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
       `SELECT migration_name FROM _prisma_migrations`,
     );
-    expect(rows.map((r) => r.migration_name)).toEqual(["20261122000000_init"]);
+    const committed = readdirSync(migrationsDir(config.provider), { withFileTypes: true }).filter((e) =>
+      e.isDirectory(),
+    );
+    expect(rows.map((r) => r.migration_name).sort()).toEqual(committed.map((e) => e.name).sort());
   });
 
   it("keeps each workspace's flows to itself", async () => {
@@ -115,12 +116,7 @@ describe.each(providers)("data layer on $name", (provider) => {
       runInput: { n: 1 },
       startedById: "user_a",
     });
-    const engine = new RunEngine({
-      store: prismaRunStore(db.prisma),
-      bus: inProcessBus(),
-      clock: systemClock,
-      executors,
-    });
+    const engine = createEmbeddedEngine(db.prisma).engine;
     await engine.start(id);
     await engine.idle();
     const run = await runs.get(id);
@@ -177,7 +173,7 @@ describe.each(providers)("data layer on $name", (provider) => {
       at,
       { status: "running", nodes: {}, lastSeq: 4 },
     );
-    const engine = new RunEngine({ store, bus: inProcessBus(), clock: systemClock, executors });
+    const { engine } = createEmbeddedEngine(db.prisma);
     expect(await engine.recover()).toBeGreaterThanOrEqual(1);
     await engine.idle();
     const events = await store.events(id);

@@ -1,50 +1,98 @@
 "use client";
 import type { NodeProps, NodeTypes } from "@xyflow/react";
-import { Flag, Play } from "lucide-react";
-import type { NodeType } from "@/lib/flow/kinds";
-import { nodeKinds } from "@/lib/flow/kinds";
+import { Bot, Flag, GitBranch, GitMerge, type LucideIcon, Play, Split, Wand2 } from "lucide-react";
+import type { ReactNode } from "react";
+import { type NodeType, nodeKinds } from "@/lib/flow/kinds";
 import type { CanvasNode } from "../canvas-document";
-import { NodeCard } from "./node-card";
+import { NodeCard, type OutputHandle } from "./node-card";
 
-const label = (data: Record<string, unknown>, fallback: string) =>
-  typeof data.label === "string" && data.label ? data.label : fallback;
+const text = (value: unknown, fallback = "") => (typeof value === "string" && value ? value : fallback);
+const errorOutputs = (data: Record<string, unknown>): OutputHandle[] =>
+  data.onError === "route"
+    ? [
+        { id: "out", label: "out" },
+        { id: "error", label: "on error", danger: true },
+      ]
+    : [{ id: "out", label: "out" }];
 
-function StartNode({ id, data, selected }: NodeProps<CanvasNode>) {
-  const inputs = Array.isArray(data.inputs) ? data.inputs.length : 0;
-  return (
-    <NodeCard
-      id={id}
-      label={label(data, "Start")}
-      kindTitle={nodeKinds.start.title}
-      icon={Play}
-      tone="bg-emerald-50 text-emerald-600"
-      inputs={nodeKinds.start.inputs}
-      outputs={["out"]}
-      selected={selected}
-      summary={inputs > 0 ? `${inputs} input field${inputs === 1 ? "" : "s"}` : undefined}
-    />
-  );
-}
-
-function EndNode({ id, data, selected }: NodeProps<CanvasNode>) {
-  return (
-    <NodeCard
-      id={id}
-      label={label(data, "End")}
-      kindTitle={nodeKinds.end.title}
-      icon={Flag}
-      tone="bg-slate-100 text-slate-600"
-      inputs={nodeKinds.end.inputs}
-      outputs={[]}
-      selected={selected}
-    />
-  );
-}
-
-/** One card component per node kind; the mapped type flags a kind without one. */
-const cards: { [K in NodeType]: (props: NodeProps<CanvasNode>) => React.ReactNode } = {
-  start: StartNode,
-  end: EndNode,
+/** How each kind looks: icon, colour, outputs and the config worth seeing on the card. */
+const looks: {
+  [K in NodeType]: {
+    icon: LucideIcon;
+    tone: string;
+    outputs: (data: Record<string, unknown>) => OutputHandle[];
+    summary?: (data: Record<string, unknown>) => ReactNode;
+  };
+} = {
+  start: {
+    icon: Play,
+    tone: "bg-emerald-50 text-emerald-600",
+    outputs: () => [{ id: "out", label: "out" }],
+    summary: (d) =>
+      Array.isArray(d.inputs) && d.inputs.length > 0
+        ? `${d.inputs.length} input field${d.inputs.length === 1 ? "" : "s"}`
+        : undefined,
+  },
+  agent: {
+    icon: Bot,
+    tone: "bg-violet-50 text-violet-600",
+    outputs: errorOutputs,
+    summary: (d) => <span className="line-clamp-2 font-mono">{text(d.prompt, "no prompt")}</span>,
+  },
+  transform: {
+    icon: Wand2,
+    tone: "bg-sky-50 text-sky-600",
+    outputs: errorOutputs,
+    summary: (d) => <span className="line-clamp-2 font-mono">{text(d.expression)}</span>,
+  },
+  branch: {
+    icon: GitBranch,
+    tone: "bg-amber-50 text-amber-600",
+    outputs: (d) => [
+      ...(Array.isArray(d.cases)
+        ? (d.cases as { id: string; label?: string }[]).map((c) => ({ id: c.id, label: c.label || c.id }))
+        : []),
+      { id: "else", label: "else" },
+    ],
+    summary: (d) => (d.mode === "all" ? "every matching case" : "first matching case"),
+  },
+  parallel: {
+    icon: Split,
+    tone: "bg-teal-50 text-teal-600",
+    outputs: () => [{ id: "out", label: "out" }],
+    summary: () => "all paths at once",
+  },
+  join: {
+    icon: GitMerge,
+    tone: "bg-teal-50 text-teal-600",
+    outputs: () => [{ id: "out", label: "out" }],
+    summary: (d) =>
+      d.mode === "any"
+        ? "first to arrive"
+        : d.mode === "count"
+          ? `first ${String(d.count)} to arrive`
+          : "waits for all",
+  },
+  end: { icon: Flag, tone: "bg-slate-100 text-slate-600", outputs: () => [] },
 };
 
-export const nodeTypes: NodeTypes = cards;
+/** Every kind renders through this one component; `looks` says how each differs. */
+function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {
+  const look = looks[type as NodeType];
+  const kind = nodeKinds[type as NodeType];
+  return (
+    <NodeCard
+      id={id}
+      label={text(data.label, kind.title)}
+      kindTitle={kind.title}
+      icon={look.icon}
+      tone={look.tone}
+      inputs={kind.inputs}
+      outputs={look.outputs(data)}
+      selected={selected}
+      summary={look.summary?.(data)}
+    />
+  );
+}
+
+export const nodeTypes: NodeTypes = Object.fromEntries(Object.keys(looks).map((type) => [type, KindNode]));

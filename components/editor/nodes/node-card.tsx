@@ -5,6 +5,13 @@ import { memo, type ReactNode } from "react";
 import { useNodeRunStatus } from "../../runs/run-context";
 import { statusStyle } from "./status-style";
 
+export interface OutputHandle {
+  id: string;
+  label: string;
+  /** The error handle is drawn in red. */
+  danger?: boolean;
+}
+
 export interface NodeCardProps {
   id: string;
   label: string;
@@ -13,21 +20,25 @@ export interface NodeCardProps {
   /** Tailwind classes for the icon tile, e.g. "bg-emerald-50 text-emerald-600". */
   tone: string;
   inputs: readonly string[];
-  outputs: readonly string[];
+  outputs: readonly OutputHandle[];
   selected: boolean;
   summary?: ReactNode;
 }
 
-/** The common card every node kind renders: icon, label, kind, handles and run status. */
+/**
+ * The common card every node kind renders: icon, label, id, key config, run status, and its
+ * handles. One output sits on the card's edge; several are listed with their labels.
+ */
 export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
   const status = useNodeRunStatus(props.id);
   const style = status ? statusStyle[status] : null;
   const Icon = props.icon;
+  const single = props.outputs.length === 1 ? props.outputs[0] : undefined;
   return (
     <div
       data-testid={`node-${props.id}`}
       data-status={status ?? "none"}
-      className={`w-56 rounded-xl bg-white shadow-sm transition-shadow ${style ? style.ring : "ring-1 ring-slate-200"} ${
+      className={`w-60 rounded-xl bg-white shadow-sm transition-shadow ${style ? style.ring : "ring-1 ring-slate-200"} ${
         props.selected ? "shadow-md outline-2 outline-offset-2 outline-accent-500" : ""
       }`}
     >
@@ -63,15 +74,30 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
       {props.summary && (
         <div className="border-t border-slate-100 px-3 py-2 text-xs text-slate-600">{props.summary}</div>
       )}
-      {props.outputs.map((handle) => (
+      {single && (
         <Handle
-          key={handle}
-          id={handle}
+          id={single.id}
           type="source"
           position={Position.Right}
-          aria-label={`${props.label} output ${handle}`}
+          aria-label={`${props.label} output ${single.id}`}
         />
-      ))}
+      )}
+      {props.outputs.length > 1 && (
+        <ul className="border-t border-slate-100 py-1">
+          {props.outputs.map((out) => (
+            <li key={out.id} className="relative flex h-6 items-center justify-end pr-4 text-[11px]">
+              <span className={out.danger ? "text-red-500" : "text-slate-500"}>{out.label}</span>
+              <Handle
+                id={out.id}
+                type="source"
+                position={Position.Right}
+                aria-label={`${props.label} output ${out.id}`}
+                className={out.danger ? "!bg-red-400" : undefined}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 });

@@ -1,9 +1,13 @@
+import { agentKind } from "./agent";
+import { branchKind } from "./branch";
 import { endKind } from "./end";
+import { joinKind } from "./join";
 import type { NodeKind } from "./kind";
+import { parallelKind } from "./parallel";
+import { startKind } from "./start";
+import { transformKind } from "./transform";
 
 export { outputHandles } from "./kind";
-
-import { startKind } from "./start";
 
 /**
  * Every node kind the contract knows. Adding a kind: one module here, its executor in
@@ -11,6 +15,11 @@ import { startKind } from "./start";
  */
 export const nodeKinds = {
   start: startKind,
+  agent: agentKind,
+  transform: transformKind,
+  branch: branchKind,
+  parallel: parallelKind,
+  join: joinKind,
   end: endKind,
 } as const;
 

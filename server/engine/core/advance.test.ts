@@ -1,56 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { type FlowDocument, newFlowDocument } from "../../../lib/flow/document";
-import type { EngineEvent } from "../../../lib/run/events";
-import { foldRunEvents, initialRunState, nodeStatus, type RunState } from "../../../lib/run/state";
+import { newFlowDocument } from "../../../lib/flow/document";
+import { foldRunEvents, initialRunState, nodeStatus } from "../../../lib/run/state";
 import { advance, resume } from "./advance";
+import { retryDelayMs } from "./backoff";
 import { compileFlow } from "./graph";
+import { flow, simulate } from "./testing";
 
 const NOW = "2026-01-01T00:00:00.000Z";
-const RUN = "run1";
+const statuses = (sim: ReturnType<typeof simulate>, ids: string[]) =>
+  ids.map((id) => `${id}=${nodeStatus(sim.state, id)}`);
 
-/** Drives the core as the runtime would, with each node's output given by `outputs`. */
-function runToEnd(doc: FlowDocument, outputs: Record<string, unknown>, failing: string[] = []) {
-  const graph = compileFlow(doc);
-  const log: EngineEvent[] = [];
-  let state: RunState = initialRunState();
-  const queue: EngineEvent[] = [{ type: "run.started", data: { input: { q: 1 } } }];
-  while (queue.length > 0) {
-    const event = queue.shift()!;
-    const step = advance(graph, RUN, state, event, NOW);
-    log.push(event, ...step.events);
-    state = step.state;
-    for (const c of step.commands) {
-      queue.push(
-        failing.includes(c.nodeId)
-          ? {
-              type: "node.failed",
-              nodeId: c.nodeId,
-              iteration: 0,
-              data: { attempt: c.attempt, error: { message: "boom", retryable: false } },
-            }
-          : {
-              type: "node.succeeded",
-              nodeId: c.nodeId,
-              iteration: 0,
-              data: {
-                attempt: c.attempt,
-                output: outputs[c.nodeId] ?? null,
-                handles: c.nodeId === "start" ? ["out"] : [],
-              },
-            },
-      );
-    }
-  }
-  return { state, log };
-}
-
-const label = (e: EngineEvent) => ("nodeId" in e ? `${e.type}:${e.nodeId}` : e.type);
-
-describe("advance", () => {
+describe("sequences", () => {
   //  start ──▶ end
   it("runs start then end and finishes with the end's output", () => {
-    const { state, log } = runToEnd(newFlowDocument("t"), { start: { q: 1 }, end: { answer: 42 } });
-    expect(log.map(label)).toEqual([
+    const sim = simulate(newFlowDocument("t"), { outcomes: { end: [{ output: { answer: 42 } }] } });
+    expect(sim.trace).toEqual([
       "run.started",
       "node.started:start",
       "node.succeeded:start",
@@ -58,77 +22,265 @@ describe("advance", () => {
       "node.succeeded:end",
       "run.succeeded",
     ]);
-    expect(state.status).toBe("succeeded");
-    expect(state.output).toEqual({ answer: 42 });
+    expect(sim.state).toMatchObject({ status: "succeeded", output: { answer: 42 } });
   });
 
   it("issues one execute command per started node, with its idempotency key", () => {
-    const graph = compileFlow(newFlowDocument("t"));
-    const step = advance(graph, RUN, initialRunState(), { type: "run.started", data: { input: {} } }, NOW);
+    const step = advance(
+      compileFlow(newFlowDocument("t")),
+      "run1",
+      initialRunState(),
+      { type: "run.started", data: { input: {} } },
+      NOW,
+    );
     expect(step.commands).toEqual([
       { type: "execute", nodeId: "start", iteration: 0, attempt: 1, idempotencyKey: "run1:start:0:1" },
     ]);
     expect(step.events).toEqual([{ type: "node.started", nodeId: "start", iteration: 0, data: { attempt: 1 } }]);
   });
 
-  //  start ──▶ end        lonely (nothing leads here)
-  it("skips a node nothing leads to and still finishes", () => {
-    const doc = newFlowDocument("t");
-    doc.nodes.push({ id: "lonely", type: "end", position: { x: 0, y: 200 }, data: { label: "Lonely", output: "" } });
-    const { state, log } = runToEnd(doc, { end: "done" });
-    expect(nodeStatus(state, "lonely")).toBe("skipped");
-    expect(log.map(label)).toContain("node.skipped:lonely");
-    expect(state.output).toBe("done");
-  });
-
   //  start ──▶ end_a
   //        └─▶ end_b
   it("collects the outputs of several ends keyed by id", () => {
-    const doc = newFlowDocument("t");
-    doc.nodes.push({ id: "end_b", type: "end", position: { x: 0, y: 200 }, data: { label: "B", output: "" } });
-    doc.edges.push({ id: "e2", source: "start", sourceHandle: "out", target: "end_b", targetHandle: "in" });
-    const { state } = runToEnd(doc, { end: 1, end_b: 2 });
-    expect(state.output).toEqual({ end: 1, end_b: 2 });
+    const doc = flow({ start: ["start"], end_a: ["end"], end_b: ["end"] }, ["start -> end_a", "start -> end_b"]);
+    expect(simulate(doc).state.output).toEqual({ end_a: "end_a", end_b: "end_b" });
   });
 
-  //  start ──▶ end (fails)
-  it("fails the run when a node fails, naming it", () => {
-    const { state, log } = runToEnd(newFlowDocument("t"), {}, ["end"]);
-    expect(log.at(-1)).toEqual({
-      type: "run.failed",
-      data: { error: { message: "end failed: boom", nodeId: "end", retryable: false } },
-    });
-    expect(state.status).toBe("failed");
-  });
-
-  it("ignores events after the run ended", () => {
-    const { state } = runToEnd(newFlowDocument("t"), {});
-    const graph = compileFlow(newFlowDocument("t"));
-    const late = advance(graph, RUN, state, { type: "node.skipped", nodeId: "end", iteration: 0, data: {} }, NOW);
-    expect(late.commands).toEqual([]);
-    expect(late.events).toEqual([]);
+  //  start ──▶ end        lonely (nothing leads here)
+  it("skips a node nothing leads to and still finishes", () => {
+    const doc = flow({ start: ["start"], end: ["end"], lonely: ["end"] }, ["start -> end"]);
+    const sim = simulate(doc);
+    expect(statuses(sim, ["lonely"])).toEqual(["lonely=skipped"]);
+    expect(sim.state.output).toBe("end");
   });
 });
 
-describe("resume", () => {
-  it("re-issues the attempt that was in flight when the process died", () => {
-    const graph = compileFlow(newFlowDocument("t"));
-    const { log } = runToEnd(newFlowDocument("t"), {});
-    // Cut the log right after end started: the crash.
-    const cut = log.slice(0, log.findIndex((e) => label(e) === "node.started:end") + 1);
-    const state = foldRunEvents(cut.map((e, i) => ({ ...e, seq: i + 1, at: NOW })));
-    const step = resume(graph, RUN, state, NOW);
-    expect(step.commands).toEqual([
-      { type: "execute", nodeId: "end", iteration: 0, attempt: 1, idempotencyKey: "run1:end:0:1" },
+describe("branches and dead paths", () => {
+  //            ┌─ yes ─▶ a ─┐
+  //  start ─▶ b              ├─▶ merge ─▶ end
+  //            └─ else ─▶ c ─┘
+  const diamond = flow(
+    {
+      start: ["start"],
+      b: ["branch", { cases: [{ id: "yes", label: "", condition: "true" }] }],
+      a: ["agent"],
+      c: ["agent"],
+      merge: ["transform", { expression: "prev" }],
+      end: ["end"],
+    },
+    ["start -> b", "b.yes -> a", "b.else -> c", "a -> merge", "c -> merge", "merge -> end"],
+  );
+
+  it("skips the path not taken and runs the merge once", () => {
+    const sim = simulate(diamond, { outcomes: { b: [{ handles: ["yes"] }] } });
+    expect(statuses(sim, ["a", "c", "merge", "end"])).toEqual([
+      "a=succeeded",
+      "c=skipped",
+      "merge=succeeded",
+      "end=succeeded",
     ]);
-    expect(step.events).toEqual([]);
+    expect(sim.trace.filter((t) => t === "node.started:merge")).toHaveLength(1);
+    expect(sim.state.status).toBe("succeeded");
+  });
+
+  it("takes the default path", () => {
+    const sim = simulate(diamond, { outcomes: { b: [{ handles: ["else"] }] } });
+    expect(statuses(sim, ["a", "c", "merge"])).toEqual(["a=skipped", "c=succeeded", "merge=succeeded"]);
+  });
+
+  //  start ─▶ b ─ yes ─▶ a ─▶ end      (b takes else; nothing is connected to else)
+  it("skips everything downstream of an untaken path, ends included", () => {
+    const doc = flow(
+      {
+        start: ["start"],
+        b: ["branch", { cases: [{ id: "yes", label: "", condition: "true" }] }],
+        a: ["agent"],
+        end: ["end"],
+      },
+      ["start -> b", "b.yes -> a", "a -> end"],
+    );
+    const sim = simulate(doc, { outcomes: { b: [{ handles: ["else"] }] } });
+    expect(statuses(sim, ["a", "end"])).toEqual(["a=skipped", "end=skipped"]);
+    expect(sim.state).toMatchObject({ status: "succeeded", output: null });
   });
 });
 
-describe("fold", () => {
+describe("parallel and joins", () => {
+  //              ┌─▶ a ─┐
+  //  start ─▶ p ─┼─▶ b ─┼─▶ j ─▶ end
+  //              └─▶ c ─┘
+  const fan = (join: Record<string, unknown>) =>
+    flow(
+      { start: ["start"], p: ["parallel"], a: ["agent"], b: ["agent"], c: ["agent"], j: ["join", join], end: ["end"] },
+      ["start -> p", "p -> a", "p -> b", "p -> c", "a -> j", "b -> j", "c -> j", "j -> end"],
+    );
+
+  it("starts every path at once", () => {
+    const sim = simulate(fan({ mode: "all" }));
+    const started = sim.trace.indexOf("node.started:a");
+    expect(sim.trace.slice(started, started + 3)).toEqual(["node.started:a", "node.started:b", "node.started:c"]);
+  });
+
+  it("join all waits for every path", () => {
+    const sim = simulate(fan({ mode: "all" }), { last: ["c"] });
+    expect(sim.trace.indexOf("node.started:j")).toBeGreaterThan(sim.trace.indexOf("node.succeeded:c"));
+    expect(sim.state.status).toBe("succeeded");
+  });
+
+  it("join any fires on the first arrival and lets the others finish", () => {
+    const sim = simulate(fan({ mode: "any" }), { last: ["b", "c"] });
+    expect(sim.trace.indexOf("node.started:j")).toBeLessThan(sim.trace.indexOf("node.succeeded:b"));
+    expect(statuses(sim, ["b", "c", "j"])).toEqual(["b=succeeded", "c=succeeded", "j=succeeded"]);
+  });
+
+  it("join any with cancelRemaining cancels the paths still running", () => {
+    const sim = simulate(fan({ mode: "any", cancelRemaining: true }), { last: ["b", "c"] });
+    expect(statuses(sim, ["a", "b", "c", "j", "end"])).toEqual([
+      "a=succeeded",
+      "b=cancelled",
+      "c=cancelled",
+      "j=succeeded",
+      "end=succeeded",
+    ]);
+    expect(sim.commands).toContainEqual({ type: "abort", nodeIds: ["b", "c"] });
+    expect(sim.state.status).toBe("succeeded");
+  });
+
+  it("join count fires after n arrivals", () => {
+    const sim = simulate(fan({ mode: "count", count: 2 }), { last: ["c"] });
+    expect(sim.trace.indexOf("node.started:j")).toBeLessThan(sim.trace.indexOf("node.succeeded:c"));
+  });
+
+  it("join count fails when too few paths can arrive", () => {
+    //  p ─▶ a, b, c where a and b end the run? No: a takes `error` routing away, so only b, c can arrive.
+    const doc = fan({ mode: "count", count: 3 });
+    doc.nodes.find((n) => n.id === "a")!.data.onError = "route";
+    const sim = simulate(doc, { outcomes: { a: [{ error: "nope" }] } });
+    expect(sim.state.nodes.j?.error?.message).toBe("only 2 of the 3 paths it waits for arrived");
+    expect(sim.state.status).toBe("failed");
+  });
+});
+
+describe("errors, retries and cancel", () => {
+  //  start ─▶ a ─▶ end
+  //            └ error ─▶ fallback
+  const guarded = (settings: Record<string, unknown>) =>
+    flow({ start: ["start"], a: ["agent", settings], end: ["end"], fallback: ["end"] }, [
+      "start -> a",
+      "a -> end",
+      "a.error -> fallback",
+    ]);
+
+  it("fails the run when a node fails, naming it, and cancels what still runs", () => {
+    const sim = simulate(guarded({}), { outcomes: { a: [{ error: "boom" }] } });
+    expect(sim.state).toMatchObject({ status: "failed", error: { message: "a failed: boom", nodeId: "a" } });
+    expect(statuses(sim, ["end", "fallback"])).toEqual(["end=pending", "fallback=pending"]);
+  });
+
+  it("continues with a null output on onError continue", () => {
+    const sim = simulate(guarded({ onError: "continue" }), { outcomes: { a: [{ error: "boom" }] } });
+    expect(statuses(sim, ["a", "end", "fallback"])).toEqual(["a=failed", "end=succeeded", "fallback=skipped"]);
+    expect(sim.state.status).toBe("succeeded");
+  });
+
+  it("follows the error handle on onError route", () => {
+    const sim = simulate(guarded({ onError: "route" }), { outcomes: { a: [{ error: "boom" }] } });
+    expect(statuses(sim, ["end", "fallback"])).toEqual(["end=skipped", "fallback=succeeded"]);
+  });
+
+  it("retries a retryable failure after a durable timer, then succeeds", () => {
+    const retry = { maxAttempts: 3, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 60000, jitter: false };
+    const sim = simulate(guarded({ retry }), {
+      outcomes: { a: [{ error: "flaky", retryable: true }, { error: "flaky", retryable: true }, {}] },
+    });
+    expect(sim.trace.filter((t) => t.endsWith(":a"))).toEqual([
+      "node.started:a",
+      "node.failed:a",
+      "node.retrying:a",
+      "timer.fired:a",
+      "node.started:a",
+      "node.failed:a",
+      "node.retrying:a",
+      "timer.fired:a",
+      "node.started:a",
+      "node.succeeded:a",
+    ]);
+    const timers = sim.commands.filter((c) => c.type === "schedule");
+    expect(timers.map((c) => c.type === "schedule" && [c.key, c.dueAt])).toEqual([
+      ["run1:a:0:1:retry", "2026-01-01T00:00:01.000Z"],
+      ["run1:a:0:2:retry", "2026-01-01T00:00:02.000Z"],
+    ]);
+    expect(sim.trace).toContain("run.waiting");
+    expect(sim.state.status).toBe("succeeded");
+  });
+
+  it("does not retry an error that cannot pass, nor beyond maxAttempts", () => {
+    const retry = { maxAttempts: 2, initialDelayMs: 10, multiplier: 2, maxDelayMs: 100, jitter: true };
+    expect(
+      simulate(guarded({ retry }), { outcomes: { a: [{ error: "bad input", retryable: false }] } }).trace,
+    ).not.toContain("node.retrying:a");
+    const sim = simulate(guarded({ retry }), {
+      outcomes: {
+        a: [
+          { error: "x", retryable: true },
+          { error: "y", retryable: true },
+        ],
+      },
+    });
+    expect(sim.trace.filter((t) => t === "node.retrying:a")).toHaveLength(1);
+    expect(sim.state).toMatchObject({ status: "failed", error: { message: "a failed: y" } });
+  });
+
+  it("cancels a run: attempts in flight are aborted and end cancelled", () => {
+    const doc = flow({ start: ["start"], p: ["parallel"], a: ["agent"], b: ["agent"], end: ["end"] }, [
+      "start -> p",
+      "p -> a",
+      "p -> b",
+      "a -> end",
+      "b -> end",
+    ]);
+    const sim = simulate(doc, { cancelAfter: "a", last: ["b"] });
+    expect(statuses(sim, ["a", "b", "end"])).toEqual(["a=succeeded", "b=cancelled", "end=pending"]);
+    expect(sim.commands).toContainEqual({ type: "abort", nodeIds: ["b"] });
+    expect(sim.state.status).toBe("cancelled");
+  });
+});
+
+describe("backoff", () => {
+  it("grows exponentially up to the cap, with jitter in [delay/2, delay]", () => {
+    const retry = { maxAttempts: 10, initialDelayMs: 100, multiplier: 3, maxDelayMs: 1000, jitter: false };
+    expect([1, 2, 3, 4].map((a) => retryDelayMs(retry, a, "k"))).toEqual([100, 300, 900, 1000]);
+    const jittered = retryDelayMs({ ...retry, jitter: true }, 3, "run:a:0:3");
+    expect(jittered).toBeGreaterThanOrEqual(450);
+    expect(jittered).toBeLessThanOrEqual(900);
+    expect(retryDelayMs({ ...retry, jitter: true }, 3, "run:a:0:3")).toBe(jittered);
+  });
+});
+
+describe("resume and fold", () => {
+  it("re-issues the attempt in flight and re-arms timers after a crash", () => {
+    const retry = { maxAttempts: 2, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 60000, jitter: false };
+    const doc = flow({ start: ["start"], a: ["agent", { retry }], b: ["agent"], end: ["end"] }, [
+      "start -> a",
+      "start -> b",
+      "a -> end",
+      "b -> end",
+    ]);
+    const sim = simulate(doc, { outcomes: { a: [{ error: "flaky", retryable: true }, {}] } });
+    // Cut the log right after a started retrying while b was still running: the crash.
+    const cut = sim.log.slice(0, sim.trace.indexOf("node.retrying:a") + 1);
+    expect(cut.map((e) => e.type)).toContain("node.started");
+    const state = foldRunEvents(cut.map((e, i) => ({ ...e, seq: i + 1, at: NOW })));
+    const step = resume(compileFlow(doc), "run1", state, NOW);
+    const types = step.commands.map((c) =>
+      c.type === "execute" ? `execute:${c.nodeId}` : c.type === "schedule" ? `schedule:${c.key}` : c.type,
+    );
+    expect(types).toContain("schedule:run1:a:0:1:retry");
+    if (nodeStatus(state, "b") === "running") expect(types).toContain("execute:b");
+  });
+
   it("rebuilds from the log exactly the state the live run had", () => {
-    const { state, log } = runToEnd(newFlowDocument("t"), { start: { q: 1 }, end: "x" });
-    const folded = foldRunEvents(log.map((e, i) => ({ ...e, seq: i + 1, at: NOW })));
-    expect(folded).toEqual(state);
+    const sim = simulate(newFlowDocument("t"));
+    expect(foldRunEvents(sim.log.map((e, i) => ({ ...e, seq: i + 1, at: NOW })))).toEqual(sim.state);
   });
 });

@@ -6,6 +6,8 @@ export interface FlowGraph {
   nodes: Map<string, FlowNode>;
   inbound: Map<string, FlowEdge[]>;
   outbound: Map<string, FlowEdge[]>;
+  /** Memo for exclusiveAncestors. */
+  exclusive: Map<string, string[]>;
 }
 
 export function compileFlow(document: FlowDocument): FlowGraph {
@@ -16,5 +18,34 @@ export function compileFlow(document: FlowDocument): FlowGraph {
     inbound.get(edge.target)?.push(edge);
     outbound.get(edge.source)?.push(edge);
   }
-  return { document, nodes, inbound, outbound };
+  return { document, nodes, inbound, outbound, exclusive: new Map() };
+}
+
+function reachable(from: string, next: (id: string) => string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...next(from)];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...next(id));
+  }
+  return seen;
+}
+
+const successors = (graph: FlowGraph) => (id: string) => (graph.outbound.get(id) ?? []).map((e) => e.target);
+const predecessors = (graph: FlowGraph) => (id: string) => (graph.inbound.get(id) ?? []).map((e) => e.source);
+
+/**
+ * The nodes upstream of `nodeId` whose every path leads into it: the "remaining paths" a join
+ * with cancelRemaining may cancel without touching work that feeds anything else.
+ */
+export function exclusiveAncestors(graph: FlowGraph, nodeId: string): string[] {
+  const memo = graph.exclusive.get(nodeId);
+  if (memo) return memo;
+  const ancestors = reachable(nodeId, predecessors(graph));
+  const allowed = new Set([...ancestors, nodeId, ...reachable(nodeId, successors(graph))]);
+  const result = [...ancestors].filter((id) => [...reachable(id, successors(graph))].every((d) => allowed.has(d)));
+  graph.exclusive.set(nodeId, result);
+  return result;
 }

@@ -22,3 +22,24 @@ export function finishedOutputs(state: RunState): Record<string, { output: unkno
   }
   return result;
 }
+
+/** The context expressions see (flow-format.md, "Expressions"). */
+export function expressionContext(graph: FlowGraph, state: RunState, nodeId: string, runId: string) {
+  return {
+    input: state.input ?? {},
+    prev: previousOutput(graph, state, nodeId),
+    nodes: finishedOutputs(state),
+    run: { id: runId },
+  };
+}
+
+/** A join's output: the outputs of the paths that arrived, keyed by source node id. */
+export function joinedOutputs(graph: FlowGraph, state: RunState, nodeId: string): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const edge of graph.inbound.get(nodeId) ?? []) {
+    const source = state.nodes[nodeKey(edge.source)];
+    if (source?.status === "succeeded" && source.handles?.includes(edge.sourceHandle))
+      result[edge.source] = source.output ?? null;
+  }
+  return result;
+}

@@ -35,6 +35,25 @@ export class SeqConflict extends Error {
   }
 }
 
+export interface DueTimer {
+  key: string;
+  runId: string;
+  dueAt: Date;
+  event: EngineEvent;
+}
+
+/** Durable timers: rows with due times, so waiting costs no memory and survives restarts. */
+export interface TimerStore {
+  /** Arms a timer; arming the same key again changes nothing. */
+  schedule(timer: DueTimer): Promise<void>;
+  /** Unfired timers due at or before `now`, oldest first. */
+  due(now: Date, limit: number): Promise<DueTimer[]>;
+  /** The earliest unfired due time, or null. */
+  nextDueAt(): Promise<Date | null>;
+  /** Marks a timer fired; false if it was already (another process got it). */
+  markFired(key: string, at: Date): Promise<boolean>;
+}
+
 export interface EventBus {
   publish(events: RunEvent[]): void;
   subscribe(listener: (events: RunEvent[]) => void): () => void;

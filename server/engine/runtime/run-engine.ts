@@ -1,11 +1,12 @@
-import { type NodeType, nodeKind } from "../../../lib/flow/kinds";
-import { outputHandles } from "../../../lib/flow/kinds/kind";
+import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
+import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { type EngineEvent, terminalRunStatuses } from "../../../lib/run/events";
-import { foldRunEvents, initialRunState, type RunState } from "../../../lib/run/state";
+import { foldRunEvents, initialRunState, nodeKey, type RunState } from "../../../lib/run/state";
 import { advance, resume } from "../core/advance";
 import type { Command } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
-import type { Clock, EventBus, NodeExecutor, RunStore } from "./ports";
+import type { Clock, DueTimer, EventBus, NodeExecutor, RunStore, TimerStore } from "./ports";
+import { TimerLoop } from "./timer-loop";
 
 interface LiveRun {
   id: string;
@@ -13,79 +14,135 @@ interface LiveRun {
   state: RunState;
   /** Events of one run are recorded one at a time, in order. */
   queue: Promise<void>;
+  /** Attempts in flight, by node id. */
+  attempts: Map<string, AbortController>;
 }
 
 export interface RunEngineDeps {
   store: RunStore;
+  timers: TimerStore;
   bus: EventBus;
   clock: Clock;
   executors: { [K in NodeType]: NodeExecutor };
   onError?: (error: unknown, runId: string) => void;
 }
 
+/** Why an attempt was aborted; only a timeout is the attempt's own failure. */
+class AbortReason extends Error {
+  constructor(
+    readonly kind: "timeout" | "cancelled" | "shutdown",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The runtime shell around the pure core: records each event with the core's decisions in one
- * append, publishes them, then carries out the commands. Holds no state that the event log
- * cannot rebuild, so `recover()` after a crash continues where the log stops.
+ * append, publishes them, then carries out the commands. Holds nothing the event log cannot
+ * rebuild: a run waiting on a timer is dropped from memory and reloaded when it fires, and
+ * `recover()` after a crash continues where the log stops.
  */
 export class RunEngine {
   private readonly live = new Map<string, LiveRun>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly aborts = new Set<AbortController>();
+  private readonly timerLoop: TimerLoop;
 
-  constructor(private readonly deps: RunEngineDeps) {}
+  constructor(private readonly deps: RunEngineDeps) {
+    this.timerLoop = new TimerLoop(
+      deps.timers,
+      deps.clock,
+      (timer) => this.fire(timer),
+      (e) => deps.onError?.(e, "timers"),
+    );
+  }
 
   /** Starts a run whose row (status `queued`, input, snapshot) the caller has created. */
   async start(runId: string): Promise<void> {
-    const live = await this.load(runId, initialRunState());
+    const live = await this.load(runId);
     const input = (await this.deps.store.getRun(runId))?.input ?? {};
     await this.record(live, { type: "run.started", data: { input } });
   }
 
-  /** Resumes every run a previous process left unfinished. Returns how many. */
+  /** Cancels a run: attempts in flight are aborted, the run ends `cancelled`. */
+  async cancel(runId: string, reason = "cancelled by a user"): Promise<void> {
+    const live = await this.load(runId);
+    if (terminalRunStatuses.includes(live.state.status)) return;
+    await this.record(live, { type: "run.cancelled", data: { reason } });
+  }
+
+  /** Resumes every run a previous process left unfinished, and fires timers that fell due. Returns how many runs. */
   async recover(): Promise<number> {
     const ids = await this.deps.store.unfinishedRunIds();
     for (const id of ids) {
-      const events = await this.deps.store.events(id);
-      if (events.length === 0) {
+      const live = await this.load(id);
+      if (live.state.lastSeq === 0) {
         await this.start(id);
         continue;
       }
-      const live = await this.load(id, foldRunEvents(events));
       this.enqueue(live, async () => {
         const planned = resume(live.graph, id, live.state, this.deps.clock.now().toISOString());
         await this.commit(live, planned.events, planned.state, planned.commands);
       });
     }
+    await this.timerLoop.start();
     return ids.length;
   }
 
-  /** Resolves when no run has work in flight (tests, graceful shutdown). */
+  /** Resolves when no run has work in flight (tests, graceful shutdown). Timers may still be armed. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Aborts every attempt in flight; their runs resume at the next boot. */
-  stop(): void {
-    for (const controller of this.aborts) controller.abort(new Error("server shutting down"));
+  /** Aborts every attempt in flight (their runs resume at the next boot) and stops firing timers. */
+  async stop(): Promise<void> {
+    await this.timerLoop.stop();
+    for (const live of this.live.values()) {
+      for (const controller of live.attempts.values())
+        controller.abort(new AbortReason("shutdown", "server shutting down"));
+    }
   }
 
-  private async load(runId: string, state: RunState): Promise<LiveRun> {
+  private async load(runId: string): Promise<LiveRun> {
     const existing = this.live.get(runId);
     if (existing) return existing;
     const run = await this.deps.store.getRun(runId);
     if (!run) throw new Error(`run ${runId} does not exist`);
-    const live: LiveRun = { id: runId, graph: compileFlow(run.definition), state, queue: Promise.resolve() };
+    const events = await this.deps.store.events(runId);
+    const state = events.length > 0 ? foldRunEvents(events) : initialRunState();
+    const again = this.live.get(runId); // another caller may have loaded it meanwhile
+    if (again) return again;
+    const live: LiveRun = {
+      id: runId,
+      graph: compileFlow(run.definition),
+      state,
+      queue: Promise.resolve(),
+      attempts: new Map(),
+    };
     this.live.set(runId, live);
     return live;
   }
 
-  private record(live: LiveRun, event: EngineEvent): Promise<void> {
-    return this.enqueue(live, async () => {
-      const now = this.deps.clock.now();
-      const next = advance(live.graph, live.id, live.state, event, now.toISOString());
-      await this.commit(live, [event, ...next.events], next.state, next.commands);
+  private async fire(timer: DueTimer): Promise<void> {
+    const live = await this.load(timer.runId);
+    const event = timer.event;
+    await this.enqueue(live, async () => {
+      // A timer that no longer matters (the run moved on) is marked fired without an event.
+      const current = "nodeId" in event ? live.state.nodes[nodeKey(event.nodeId, event.iteration)] : undefined;
+      const stillWaiting =
+        event.type === "timer.fired" && current?.status === "retrying" && current.attempt === event.data.attempt;
+      if (stillWaiting) await this.apply(live, event);
+      await this.deps.timers.markFired(timer.key, this.deps.clock.now());
     });
+  }
+
+  private record(live: LiveRun, event: EngineEvent): Promise<void> {
+    return this.enqueue(live, () => this.apply(live, event));
+  }
+
+  private async apply(live: LiveRun, event: EngineEvent): Promise<void> {
+    const next = advance(live.graph, live.id, live.state, event, this.deps.clock.now().toISOString());
+    await this.commit(live, [event, ...next.events], next.state, next.commands);
   }
 
   private enqueue(live: LiveRun, work: () => Promise<void>): Promise<void> {
@@ -101,8 +158,30 @@ export class RunEngine {
       live.state = state;
       this.deps.bus.publish(stored);
     }
-    for (const command of commands) this.track(this.execute(live, command));
-    if (terminalRunStatuses.includes(live.state.status)) this.live.delete(live.id);
+    for (const command of commands) await this.carryOut(live, command);
+    const done = terminalRunStatuses.includes(live.state.status);
+    if (done || (live.state.status === "waiting" && live.attempts.size === 0)) this.live.delete(live.id);
+  }
+
+  private async carryOut(live: LiveRun, command: Command): Promise<void> {
+    switch (command.type) {
+      case "execute":
+        this.track(this.execute(live, command));
+        return;
+      case "schedule":
+        await this.timerLoop.schedule({
+          key: command.key,
+          runId: live.id,
+          dueAt: new Date(command.dueAt),
+          event: command.event,
+        });
+        return;
+      case "abort":
+        for (const nodeId of command.nodeIds) {
+          live.attempts.get(nodeId)?.abort(new AbortReason("cancelled", "cancelled"));
+        }
+        return;
+    }
   }
 
   private track(work: Promise<void>): void {
@@ -110,23 +189,35 @@ export class RunEngine {
     work.finally(() => this.inFlight.delete(work));
   }
 
-  private async execute(live: LiveRun, command: Command): Promise<void> {
+  private async execute(live: LiveRun, command: Extract<Command, { type: "execute" }>): Promise<void> {
     const node = live.graph.nodes.get(command.nodeId);
     if (!node) return;
     const type = node.type as NodeType;
     const controller = new AbortController();
-    this.aborts.add(controller);
+    live.attempts.set(node.id, controller);
+    const { timeoutMs } = stepSettings(node.data);
+    const timeout =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => controller.abort(new AbortReason("timeout", `timed out after ${timeoutMs} ms`)), timeoutMs);
+    const aborted = new Promise<never>((_, reject) =>
+      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }),
+    );
+    aborted.catch(() => {});
     const ref = { nodeId: command.nodeId, iteration: command.iteration };
     try {
-      const outcome = await this.deps.executors[type]({
-        runId: live.id,
-        graph: live.graph,
-        node,
-        state: live.state,
-        attempt: command.attempt,
-        idempotencyKey: command.idempotencyKey,
-        signal: controller.signal,
-      });
+      const outcome = await Promise.race([
+        this.deps.executors[type]({
+          runId: live.id,
+          graph: live.graph,
+          node,
+          state: live.state,
+          attempt: command.attempt,
+          idempotencyKey: command.idempotencyKey,
+          signal: controller.signal,
+        }),
+        aborted, // an executor that ignores its signal still stops counting
+      ]);
       const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];
       await this.record(live, {
         type: "node.succeeded",
@@ -134,16 +225,19 @@ export class RunEngine {
         data: { attempt: command.attempt, output: outcome.output ?? null, handles },
       });
     } catch (error) {
-      if (controller.signal.aborted) return; // shutting down: the attempt runs again after recovery
-      const retryable = (error as { retryable?: unknown }).retryable === true;
-      const message = error instanceof Error ? error.message : String(error);
+      const reason = controller.signal.reason;
+      if (reason instanceof AbortReason && reason.kind !== "timeout") return; // cancelled, or resumes after restart
+      const retryable = reason instanceof AbortReason || (error as { retryable?: unknown }).retryable === true;
+      const message =
+        reason instanceof AbortReason ? reason.message : error instanceof Error ? error.message : String(error);
       await this.record(live, {
         type: "node.failed",
         ...ref,
         data: { attempt: command.attempt, error: { message, nodeId: command.nodeId, retryable } },
       });
     } finally {
-      this.aborts.delete(controller);
+      clearTimeout(timeout);
+      if (live.attempts.get(node.id) === controller) live.attempts.delete(node.id);
     }
   }
 }

@@ -5,6 +5,15 @@ import { startRun, startRunInput } from "./start";
 export const runsRouter = router({
   start: workspaceProcedure("run").input(startRunInput).mutation(startRun),
 
+  /** Cancels a run of this workspace: attempts in flight are aborted, the run ends `cancelled`. */
+  cancel: workspaceProcedure("run")
+    .input(z.object({ id: z.string().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.runs.get(input.id); // not found outside the workspace
+      await ctx.services.engine.cancel(input.id, `cancelled by ${ctx.user.name}`);
+      return { id: input.id };
+    }),
+
   get: workspaceProcedure("view")
     .input(z.object({ id: z.string().min(1) }))
     .query(({ ctx, input }) => ctx.runs.get(input.id)),

@@ -1,10 +1,19 @@
 import type { NodeType } from "../../../../lib/flow/kinds";
 import type { NodeExecutor } from "../ports";
+import { executeAgent } from "./agent";
+import { executeBranch } from "./branch";
 import { executeEnd } from "./end";
+import { executeJoin, executeParallel } from "./pass-through";
 import { executeStart } from "./start";
+import { executeTransform } from "./transform";
 
 /** One executor per node kind; the mapped type makes a kind without an executor a type error. */
 export const executors: { [K in NodeType]: NodeExecutor } = {
   start: executeStart,
+  agent: executeAgent,
+  transform: executeTransform,
+  branch: executeBranch,
+  parallel: executeParallel,
+  join: executeJoin,
   end: executeEnd,
 };

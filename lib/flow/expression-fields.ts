@@ -1,0 +1,51 @@
+import { expressionSyntaxError, templateParts } from "./expressions";
+import type { NodeType } from "./kinds";
+
+interface Field {
+  path: (string | number)[];
+  value: unknown;
+  form: "expression" | "template";
+  /** An empty value means "use the default" and is not checked. */
+  optional?: boolean;
+}
+
+/** The expression and template fields of each kind, so every one is checked before a run. */
+const fieldsByKind: { [K in NodeType]: (data: Record<string, unknown>) => Field[] } = {
+  start: () => [],
+  agent: (d) => [
+    { path: ["system"], value: d.system, form: "template" },
+    { path: ["prompt"], value: d.prompt, form: "template" },
+    { path: ["response"], value: d.response, form: "template" },
+  ],
+  transform: (d) => [{ path: ["expression"], value: d.expression, form: "expression" }],
+  branch: (d) =>
+    (Array.isArray(d.cases) ? d.cases : []).map((c: { condition?: unknown }, i: number) => ({
+      path: ["cases", i, "condition"],
+      value: c.condition,
+      form: "expression" as const,
+    })),
+  parallel: () => [],
+  join: () => [],
+  end: (d) => [{ path: ["output"], value: d.output, form: "expression", optional: true }],
+};
+
+/** Each field of a node whose expression does not parse, with the reason. */
+export function expressionProblems(
+  type: NodeType,
+  data: Record<string, unknown>,
+): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  for (const field of fieldsByKind[type](data)) {
+    if (typeof field.value !== "string" || (field.optional && field.value.trim() === "")) continue;
+    const expressions =
+      field.form === "expression"
+        ? [field.value]
+        : templateParts(field.value).flatMap((p) => ("expression" in p ? [p.expression] : []));
+    for (const expression of expressions) {
+      const reason = expressionSyntaxError(expression);
+      if (reason)
+        problems.push({ path: field.path, message: `the expression "${expression}" does not parse: ${reason}` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { evaluateExpression, expressionSyntaxError, renderTemplate, templateParts } from "./expressions";
+
+describe("expressions", () => {
+  it("evaluates JSONata against the context", async () => {
+    expect(
+      await evaluateExpression("f", "input.a + nodes.x.output.b", {
+        input: { a: 1 },
+        nodes: { x: { output: { b: 2 } } },
+      }),
+    ).toBe(3);
+    expect(await evaluateExpression("f", "missing", {})).toBeNull();
+  });
+
+  it("names the field and where a syntax error is", async () => {
+    expect(expressionSyntaxError("a +")).toMatch(/./);
+    await expect(evaluateExpression("condition", "a +", {})).rejects.toThrow(/^condition: does not parse/);
+  });
+
+  it("cannot reach the host", async () => {
+    expect(await evaluateExpression("f", "$eval('1+1')", {})).toBe(2); // JSONata's own evaluator, not JavaScript
+    await expect(evaluateExpression("f", "$process", {})).resolves.toBeNull();
+    // Property paths only walk the data given: no prototype, no Function, no process.
+    expect(await evaluateExpression("f", "constructor", {})).toBeNull();
+    expect(await evaluateExpression("f", "$string(constructor.constructor)", {})).toBeNull();
+  });
+
+  it("stops an expression that runs away", async () => {
+    const recursion = "($f := function($n) { $f($n + 1) }; $f(0))";
+    await expect(evaluateExpression("output", recursion, {})).rejects.toThrow(
+      /output: the expression (nests too deeply|ran longer)/,
+    );
+  });
+
+  it("renders templates, values as JSON", async () => {
+    expect(templateParts("a {{ x }} b")).toEqual([{ text: "a " }, { expression: "x" }, { text: " b" }]);
+    expect(
+      await renderTemplate("prompt", "Hi {{ input.name }}, {{ input.tags }}", { input: { name: "Ada", tags: ["x"] } }),
+    ).toBe('Hi Ada, ["x"]');
+  });
+});

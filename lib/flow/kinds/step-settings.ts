@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/** Settings every work step shares (flow-format.md, "Common step settings"). */
+export const retrySchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(20).default(1),
+  initialDelayMs: z.number().int().min(0).max(86_400_000).default(1_000),
+  multiplier: z.number().min(1).max(10).default(2),
+  maxDelayMs: z.number().int().min(0).max(86_400_000).default(60_000),
+  /** Spread each delay randomly over [delay/2, delay] so retries of many runs do not align. */
+  jitter: z.boolean().default(true),
+});
+export type RetrySettings = z.infer<typeof retrySchema>;
+
+export const stepSettingsShape = {
+  /** Abort an attempt that runs longer than this. */
+  timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+  retry: retrySchema.optional(),
+  /** fail: the run fails · continue: output null, follow `out` · route: follow `error`. */
+  onError: z.enum(["fail", "continue", "route"]).default("fail"),
+};
+
+export interface StepSettings {
+  timeoutMs?: number;
+  retry?: RetrySettings;
+  onError: "fail" | "continue" | "route";
+}
+
+/** Reads the common settings from any node's data; kinds without them get the defaults. */
+export function stepSettings(data: Record<string, unknown>): StepSettings {
+  const parsed = z.object(stepSettingsShape).safeParse(data);
+  return parsed.success ? parsed.data : { onError: "fail" };
+}

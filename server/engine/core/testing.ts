@@ -1,0 +1,111 @@
+// Test helpers for the core: a small graph builder and a simulated runtime. Used by tests only.
+import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
+import { type NodeType, nodeKind } from "../../../lib/flow/kinds";
+import type { EngineEvent } from "../../../lib/run/events";
+import { initialRunState, type RunState } from "../../../lib/run/state";
+import { advance } from "./advance";
+import type { Command } from "./commands";
+import { compileFlow } from "./graph";
+
+/**
+ * Builds a flow from node declarations and edges written "source.handle -> target"
+ * (".handle" defaults to "out"; targets always use "in").
+ */
+export function flow(nodes: Record<string, [NodeType, Record<string, unknown>?]>, edges: string[]): FlowDocument {
+  const list: FlowNode[] = Object.entries(nodes).map(([id, [type, data]], i) => ({
+    id,
+    type,
+    position: { x: i * 100, y: 0 },
+    data: { ...(nodeKind(type).defaultData() as Record<string, unknown>), ...data },
+  }));
+  return {
+    schemaVersion: 1,
+    name: "test",
+    description: "",
+    nodes: list,
+    edges: edges.map((text, i) => {
+      const [from, target] = text.split("->").map((s) => s.trim()) as [string, string];
+      const [source, sourceHandle = "out"] = from.split(".") as [string, string?];
+      return { id: `e${i}`, source, sourceHandle, target, targetHandle: "in" };
+    }),
+  };
+}
+
+export type Outcome = { output?: unknown; handles?: string[] } | { error: string; retryable?: boolean };
+
+export interface Simulation {
+  state: RunState;
+  log: EngineEvent[];
+  /** "type:nodeId" (or "type") per event, the shape most tests assert on. */
+  trace: string[];
+  commands: Command[];
+}
+
+/**
+ * Drives the core as the runtime would. Each execute completes with `outcomes[node][attempt-1]`
+ * (default: success with the output "<id>"), in issue order, except nodes in `last`, which
+ * complete only when nothing else is left. Timers fire immediately.
+ */
+export function simulate(
+  doc: FlowDocument,
+  options: { outcomes?: Record<string, Outcome[]>; last?: string[]; input?: unknown; cancelAfter?: string } = {},
+): Simulation {
+  const graph = compileFlow(doc);
+  const now = "2026-01-01T00:00:00.000Z";
+  const log: EngineEvent[] = [];
+  const commands: Command[] = [];
+  let state = initialRunState();
+  let pending: Command[] = [];
+  const feed = (event: EngineEvent) => {
+    const step = advance(graph, "run1", state, event, now);
+    log.push(event, ...step.events);
+    state = step.state;
+    commands.push(...step.commands);
+    for (const c of step.commands) {
+      if (c.type === "abort") pending = pending.filter((p) => !(p.type === "execute" && c.nodeIds.includes(p.nodeId)));
+      else pending.push(c);
+    }
+    if (
+      options.cancelAfter &&
+      "nodeId" in event &&
+      event.nodeId === options.cancelAfter &&
+      event.type === "node.succeeded"
+    ) {
+      feed({ type: "run.cancelled", data: { reason: "test" } });
+    }
+  };
+  feed({ type: "run.started", data: { input: options.input ?? {} } });
+  for (let guard = 0; pending.length > 0 && guard < 1_000; guard++) {
+    const index = pending.findIndex((c) => c.type !== "execute" || !options.last?.includes(c.nodeId));
+    const command = pending.splice(index === -1 ? 0 : index, 1)[0]!;
+    if (command.type === "schedule") {
+      feed(command.event);
+      continue;
+    }
+    if (command.type !== "execute") continue;
+    const outcome = options.outcomes?.[command.nodeId]?.[command.attempt - 1] ?? {};
+    const ref = { nodeId: command.nodeId, iteration: 0 };
+    if ("error" in outcome) {
+      feed({
+        type: "node.failed",
+        ...ref,
+        data: {
+          attempt: command.attempt,
+          error: { message: outcome.error, nodeId: command.nodeId, retryable: outcome.retryable ?? false },
+        },
+      });
+    } else {
+      const node = graph.nodes.get(command.nodeId)!;
+      const kind = nodeKind(node.type as NodeType);
+      const handles =
+        outcome.handles ?? (typeof kind.outputs === "function" ? [] : kind.outputs.filter((h) => h !== "error"));
+      feed({
+        type: "node.succeeded",
+        ...ref,
+        data: { attempt: command.attempt, output: outcome.output ?? command.nodeId, handles },
+      });
+    }
+  }
+  const trace = log.map((e) => ("nodeId" in e ? `${e.type}:${e.nodeId}` : e.type));
+  return { state, log, trace, commands };
+}

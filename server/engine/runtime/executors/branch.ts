@@ -1,0 +1,18 @@
+import { evaluateExpression } from "../../../../lib/flow/expressions";
+import { branchDataSchema } from "../../../../lib/flow/kinds/branch";
+import { expressionContext } from "../../core/prev";
+import type { NodeExecutor } from "../ports";
+
+/** Takes the first (or every) case whose condition is true, else `else`; passes `prev` on. */
+export const executeBranch: NodeExecutor = async ({ runId, graph, node, state }) => {
+  const { cases, mode } = branchDataSchema.parse(node.data);
+  const context = expressionContext(graph, state, node.id, runId);
+  const taken: string[] = [];
+  for (const c of cases) {
+    if ((await evaluateExpression(`cases.${c.id}.condition`, c.condition, context)) === true) {
+      taken.push(c.id);
+      if (mode === "first") break;
+    }
+  }
+  return { output: context.prev, handles: taken.length > 0 ? taken : ["else"] };
+};

@@ -1,0 +1,12 @@
+import { evaluateExpression } from "../../../../lib/flow/expressions";
+import { transformDataSchema } from "../../../../lib/flow/kinds/transform";
+import { expressionContext } from "../../core/prev";
+import type { NodeExecutor } from "../ports";
+
+export const executeTransform: NodeExecutor = async ({ runId, graph, node, state }) => {
+  const { expression } = transformDataSchema.parse(node.data);
+  return {
+    output: await evaluateExpression("expression", expression, expressionContext(graph, state, node.id, runId)),
+    handles: ["out"],
+  };
+};

@@ -1,0 +1,64 @@
+import type { Clock, DueTimer, TimerStore } from "./ports";
+
+/**
+ * Fires durable timers: sleeps until the earliest due time, delivers every due timer, and
+ * sleeps again. Timers that fell due while the process was down fire at start.
+ */
+export class TimerLoop {
+  private handle: NodeJS.Timeout | undefined;
+  private armedFor: number | undefined;
+  private stopped = false;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: TimerStore,
+    private readonly clock: Clock,
+    private readonly deliver: (timer: DueTimer) => Promise<void>,
+    private readonly onError: (error: unknown) => void = console.error,
+  ) {}
+
+  /** Checks now, then keeps watching. */
+  start(): Promise<void> {
+    this.stopped = false;
+    return this.tick();
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.handle);
+    return this.running;
+  }
+
+  async schedule(timer: DueTimer): Promise<void> {
+    await this.store.schedule(timer);
+    this.arm(timer.dueAt.getTime());
+  }
+
+  private arm(at: number) {
+    if (this.stopped || (this.armedFor !== undefined && this.armedFor <= at)) return;
+    clearTimeout(this.handle);
+    this.armedFor = at;
+    const delay = Math.max(0, Math.min(at - this.clock.now().getTime(), 2 ** 31 - 1));
+    this.handle = setTimeout(() => void this.tick(), delay);
+    this.handle.unref?.();
+  }
+
+  private tick(): Promise<void> {
+    this.armedFor = undefined;
+    this.running = this.running.then(async () => {
+      try {
+        for (;;) {
+          const due = await this.store.due(this.clock.now(), 100);
+          for (const timer of due) await this.deliver(timer);
+          if (due.length < 100) break;
+        }
+        const next = await this.store.nextDueAt();
+        if (next) this.arm(next.getTime());
+      } catch (error) {
+        this.onError(error);
+        this.arm(this.clock.now().getTime() + 1_000);
+      }
+    });
+    return this.running;
+  }
+}
