@@ -26,6 +26,11 @@ const fieldsByKind: { [K in NodeType]: (data: Record<string, unknown>) => Field[
     })),
   parallel: () => [],
   join: () => [],
+  approval: (d) => [
+    { path: ["title"], value: d.title, form: "template" },
+    { path: ["instructions"], value: d.instructions, form: "template" },
+    { path: ["show"], value: d.show, form: "expression", optional: true },
+  ],
   end: (d) => [{ path: ["output"], value: d.output, form: "expression", optional: true }],
 };
 

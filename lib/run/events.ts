@@ -30,8 +30,35 @@ export type RunError = z.infer<typeof runErrorSchema>;
 
 const nodeRef = { nodeId: z.string(), iteration: z.number().int().nonnegative() };
 
+export const actorSchema = z.object({ id: z.string(), name: z.string() });
+export type Actor = z.infer<typeof actorSchema>;
+
+/** What an approval node asks, rendered when the path reaches it. */
+export const approvalRequestSchema = z.object({
+  title: z.string(),
+  instructions: z.string(),
+  show: z.unknown(),
+  assignees: z.object({ users: z.array(z.string()), roles: z.array(z.string()) }),
+  requiredApprovals: z.number().int().positive(),
+  allowRequesterToApprove: z.boolean(),
+  form: z.array(z.object({ name: z.string(), label: z.string(), type: z.string(), required: z.boolean() })),
+  timeoutAt: z.string().optional(),
+});
+export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
+
+export const decisionSchema = z.object({
+  decision: z.enum(["approve", "reject"]),
+  by: actorSchema,
+  comment: z.string().default(""),
+  form: z.record(z.string(), z.unknown()).default({}),
+});
+export type Decision = z.infer<typeof decisionSchema>;
+
 export const engineEventSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("run.started"), data: z.object({ input: z.unknown() }) }),
+  z.object({
+    type: z.literal("run.started"),
+    data: z.object({ input: z.unknown(), startedBy: actorSchema.optional() }),
+  }),
   z.object({ type: z.literal("node.started"), ...nodeRef, data: z.object({ attempt: z.number().int().positive() }) }),
   z.object({
     type: z.literal("node.succeeded"),
@@ -56,12 +83,14 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     data: z.object({ attempt: z.number().int().positive(), error: runErrorSchema, retryAt: z.string() }),
   }),
   z.object({ type: z.literal("node.cancelled"), ...nodeRef, data: z.object({ reason: z.string() }) }),
-  /** A durable timer fell due (retry back-off); recorded so a restart never fires it twice. */
+  /** A durable timer fell due (retry back-off, approval deadline); recorded so a restart never fires it twice. */
   z.object({
     type: z.literal("timer.fired"),
     ...nodeRef,
-    data: z.object({ purpose: z.literal("retry"), attempt: z.number().int().positive() }),
+    data: z.object({ purpose: z.enum(["retry", "approval-timeout"]), attempt: z.number().int().positive() }),
   }),
+  z.object({ type: z.literal("approval.requested"), ...nodeRef, data: approvalRequestSchema }),
+  z.object({ type: z.literal("approval.decided"), ...nodeRef, data: decisionSchema.extend({ at: z.string() }) }),
   z.object({ type: z.literal("run.waiting"), data: z.object({}) }),
   z.object({ type: z.literal("run.succeeded"), data: z.object({ output: z.unknown() }) }),
   z.object({ type: z.literal("run.failed"), data: z.object({ error: runErrorSchema }) }),

@@ -1,4 +1,4 @@
-import type { EngineEvent, NodeStatus, RunError, RunStatus } from "./events";
+import type { Actor, ApprovalRequest, Decision, EngineEvent, NodeStatus, RunError, RunStatus } from "./events";
 
 export interface NodeRunState {
   status: NodeStatus;
@@ -6,6 +6,8 @@ export interface NodeRunState {
   output?: unknown;
   error?: RunError;
   handles?: string[];
+  /** An approval node's request and the decisions so far. */
+  approval?: { request: ApprovalRequest; decisions: (Decision & { at: string })[] };
   /** When the next attempt of a retrying node starts. */
   retryAt?: string;
   startedAt?: string;
@@ -15,6 +17,8 @@ export interface NodeRunState {
 export interface RunState {
   status: RunStatus;
   input?: unknown;
+  startedBy?: Actor;
+  startedAt?: string;
   output?: unknown;
   error?: RunError;
   /** Keyed by nodeKey(nodeId, iteration). Nodes not yet touched are absent (pending). */
@@ -45,7 +49,13 @@ const setNode = (state: RunState, key: string, patch: Partial<NodeRunState>): Ru
 
 /** One handler per event type: the compiler flags a type that is not folded. */
 const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
-  "run.started": (s, e) => ({ ...s, status: "running", input: e.data.input }),
+  "run.started": (s, e, at) => ({
+    ...s,
+    status: "running",
+    input: e.data.input,
+    startedBy: e.data.startedBy,
+    startedAt: at,
+  }),
   "node.started": (s, e, at) =>
     setNode(s, nodeKey(e.nodeId, e.iteration), {
       status: "running",
@@ -69,6 +79,14 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   "node.cancelled": (s, e, at) => setNode(s, nodeKey(e.nodeId, e.iteration), { status: "cancelled", finishedAt: at }),
   "timer.fired": (s) => (s.status === "waiting" ? { ...s, status: "running" } : s),
   "run.waiting": (s) => ({ ...s, status: "waiting" }),
+  "approval.requested": (s, e) =>
+    setNode(s, nodeKey(e.nodeId, e.iteration), { status: "waiting", approval: { request: e.data, decisions: [] } }),
+  "approval.decided": (s, e) => {
+    const key = nodeKey(e.nodeId, e.iteration);
+    const approval = s.nodes[key]?.approval;
+    if (!approval) return s;
+    return setNode(s, key, { approval: { ...approval, decisions: [...approval.decisions, e.data] } });
+  },
   "run.succeeded": (s, e) => ({ ...s, status: "succeeded", output: e.data.output }),
   "run.failed": (s, e) => ({ ...s, status: "failed", error: e.data.error }),
   "run.cancelled": (s) => ({ ...s, status: "cancelled" }),

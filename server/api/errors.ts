@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { formatPath } from "../../lib/flow/problems";
 import { NotFound, StaleVersion } from "../db/errors";
+import { DecisionRefused } from "../engine/runtime/errors";
 
 /** A mistake the user can fix (bad input, a flow that cannot run): 4xx, not reported. */
 export class UserError extends Error {
@@ -30,6 +31,10 @@ export function toTRPCError(error: unknown): TRPCError {
       message: `Someone saved a newer version of this flow (v${error.currentVersion}) after you opened it. Your save was not applied: reload to see theirs, or copy your changes first.`,
       cause: error,
     });
+  if (error instanceof DecisionRefused) {
+    const code = error.kind === "forbidden" ? "FORBIDDEN" : error.kind === "conflict" ? "CONFLICT" : "BAD_REQUEST";
+    return new TRPCError({ code, message: error.message, cause: error });
+  }
   if (error instanceof UserError) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
   if (error instanceof Forbidden) return new TRPCError({ code: "FORBIDDEN", message: error.message, cause: error });
   if (error instanceof ZodError)

@@ -40,6 +40,7 @@ const capabilities = {
   view: ["owner", "editor", "approver", "viewer"],
   edit: ["owner", "editor"],
   run: ["owner", "editor"],
+  decide: ["owner", "editor", "approver"],
   manage: ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof capabilities;

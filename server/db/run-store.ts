@@ -24,18 +24,22 @@ export function prismaRunStore(prisma: Prisma): RunStore {
     async getRun(runId) {
       const row = await prisma.run.findUnique({ where: { id: runId } });
       if (!row) return null;
+      const starter = row.startedById
+        ? await prisma.user.findUnique({ where: { id: row.startedById }, select: { id: true, name: true } })
+        : null;
       return {
         id: row.id,
         workspaceId: row.workspaceId,
         definition: row.definition as FlowDocument,
         input: row.input,
         status: row.status,
+        startedBy: starter,
       };
     },
 
     async unfinishedRunIds() {
       const rows = await prisma.run.findMany({
-        where: { status: { in: ["queued", "running"] } },
+        where: { status: { in: ["queued", "running", "waiting"] } },
         select: { id: true },
         orderBy: { createdAt: "asc" },
       });

@@ -1,6 +1,6 @@
 "use client";
 import type { NodeProps, NodeTypes } from "@xyflow/react";
-import { Bot, Flag, GitBranch, GitMerge, type LucideIcon, Play, Split, Wand2 } from "lucide-react";
+import { Bot, Flag, GitBranch, GitMerge, type LucideIcon, Play, Split, UserCheck, Wand2 } from "lucide-react";
 import type { ReactNode } from "react";
 import { type NodeType, nodeKinds } from "@/lib/flow/kinds";
 import type { CanvasNode } from "../canvas-document";
@@ -73,8 +73,34 @@ const looks: {
           ? `first ${String(d.count)} to arrive`
           : "waits for all",
   },
+  approval: {
+    icon: UserCheck,
+    tone: "bg-rose-50 text-rose-600",
+    outputs: (d) => [
+      { id: "approved", label: "approved" },
+      { id: "rejected", label: "rejected" },
+      ...((d.timeout as { action?: string } | undefined)?.action === "route"
+        ? [{ id: "timeout", label: "timed out" }]
+        : []),
+    ],
+    summary: (d) => approvalSummary(d),
+  },
   end: { icon: Flag, tone: "bg-slate-100 text-slate-600", outputs: () => [] },
 };
+
+function approvalSummary(d: Record<string, unknown>): string {
+  const assignees = d.assignees as { users?: string[]; roles?: string[] } | undefined;
+  const who = [...(assignees?.roles ?? []), ...(assignees?.users?.length ? [`${assignees.users.length} people`] : [])];
+  const needed =
+    typeof d.requiredApprovals === "number" && d.requiredApprovals > 1
+      ? `${d.requiredApprovals} approvals`
+      : "1 approval";
+  const timeout = d.timeout as { afterMs?: number; action?: string } | undefined;
+  const deadline = timeout?.afterMs
+    ? ` · ${Math.round(timeout.afterMs / 3_600_000) || "<1"} h, then ${timeout.action}`
+    : "";
+  return `${needed} from ${who.length ? who.join(", ") : "any approver"}${deadline}`;
+}
 
 /** Every kind renders through this one component; `looks` says how each differs. */
 function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {

@@ -1,4 +1,5 @@
 import { agentKind } from "./agent";
+import { approvalKind } from "./approval";
 import { branchKind } from "./branch";
 import { endKind } from "./end";
 import { joinKind } from "./join";
@@ -20,6 +21,7 @@ export const nodeKinds = {
   branch: branchKind,
   parallel: parallelKind,
   join: joinKind,
+  approval: approvalKind,
   end: endKind,
 } as const;
 

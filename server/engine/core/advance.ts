@@ -1,9 +1,11 @@
 import type { FlowNode } from "../../../lib/flow/document";
 import { isNodeType, nodeKind } from "../../../lib/flow/kinds";
+import { approvalDataSchema } from "../../../lib/flow/kinds/approval";
 import { joinDataSchema } from "../../../lib/flow/kinds/join";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import type { EngineEvent } from "../../../lib/run/events";
 import { applyRunEvent, nodeKey, nodeStatus, type RunState } from "../../../lib/run/state";
+import { type ApprovalResult, approvalOutput, decisionsResult } from "./approvals";
 import { retryDelayMs } from "./backoff";
 import { type Command, idempotencyKey } from "./commands";
 import { type EdgeState, edgeState } from "./edges";
@@ -26,7 +28,12 @@ export interface Advance {
 export function advance(graph: FlowGraph, runId: string, state: RunState, event: EngineEvent, now: string): Advance {
   const next = applyRunEvent(state, event, now);
   const planner = new Planner(graph, runId, next, now);
-  if (event.type === "timer.fired") planner.retryDue(event.nodeId, event.data.attempt);
+  if (event.type === "timer.fired" && event.data.purpose === "retry")
+    planner.retryDue(event.nodeId, event.data.attempt);
+  if (event.type === "timer.fired" && event.data.purpose === "approval-timeout") planner.approvalTimedOut(event.nodeId);
+  if (event.type === "approval.requested" && event.data.timeoutAt) {
+    planner.commands.push(approvalTimer(runId, event.nodeId, event.data.timeoutAt));
+  }
   return planner.plan();
 }
 
@@ -55,6 +62,13 @@ const retryTimer = (runId: string, nodeId: string, attempt: number, dueAt: strin
   key: `${idempotencyKey(runId, nodeId, 0, attempt)}:retry`,
   dueAt,
   event: { type: "timer.fired", nodeId, iteration: 0, data: { purpose: "retry", attempt } },
+});
+
+const approvalTimer = (runId: string, nodeId: string, dueAt: string): Command => ({
+  type: "schedule",
+  key: `${idempotencyKey(runId, nodeId, 0, 1)}:approval-timeout`,
+  dueAt,
+  event: { type: "timer.fired", nodeId, iteration: 0, data: { purpose: "approval-timeout", attempt: 1 } },
 });
 
 const unfinished = new Set(["pending", "running", "retrying", "waiting"]);
@@ -86,6 +100,38 @@ class Planner {
     this.start(nodeId, attempt + 1);
   }
 
+  /** An approval's deadline passed: take the node's timeout action if nobody finished it. */
+  approvalTimedOut(nodeId: string) {
+    const current = this.state.nodes[nodeKey(nodeId)];
+    const node = this.graph.nodes.get(nodeId);
+    if (this.state.status !== "running" || current?.status !== "waiting" || !node) return;
+    const action = approvalDataSchema.safeParse(node.data).data?.timeout?.action ?? "reject";
+    if (action === "fail") {
+      this.decide({
+        type: "node.failed",
+        nodeId,
+        iteration: 0,
+        data: {
+          attempt: current.attempt,
+          error: { message: "nobody decided before the deadline", nodeId, retryable: false },
+        },
+      });
+      return;
+    }
+    const result: ApprovalResult = action === "approve" ? "approved" : action === "reject" ? "rejected" : "timeout";
+    this.finishApproval(nodeId, result);
+  }
+
+  private finishApproval(nodeId: string, result: ApprovalResult) {
+    const current = this.state.nodes[nodeKey(nodeId)]!;
+    this.decide({
+      type: "node.succeeded",
+      nodeId,
+      iteration: 0,
+      data: { attempt: current.attempt, output: approvalOutput(current, result, this.now), handles: [result] },
+    });
+  }
+
   private start(nodeId: string, attempt: number) {
     this.decide({ type: "node.started", nodeId, iteration: 0, data: { attempt } });
     this.commands.push(executeCommand(this.runId, nodeId, attempt));
@@ -112,6 +158,11 @@ class Planner {
     if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
 
     this.scheduleRetries();
+    for (const node of this.graph.document.nodes) {
+      const current = this.state.nodes[nodeKey(node.id)];
+      const result = current?.status === "waiting" ? decisionsResult(current) : undefined;
+      if (result) this.finishApproval(node.id, result);
+    }
     const failed = this.graph.document.nodes.find(
       (n) => this.status(n.id) === "failed" && stepSettings(n.data).onError === "fail",
     );

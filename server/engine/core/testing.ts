@@ -1,7 +1,7 @@
 // Test helpers for the core: a small graph builder and a simulated runtime. Used by tests only.
 import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
 import { type NodeType, nodeKind } from "../../../lib/flow/kinds";
-import type { EngineEvent } from "../../../lib/run/events";
+import type { ApprovalRequest, Decision, EngineEvent } from "../../../lib/run/events";
 import { initialRunState, type RunState } from "../../../lib/run/state";
 import { advance } from "./advance";
 import type { Command } from "./commands";
@@ -31,6 +31,16 @@ export function flow(nodes: Record<string, [NodeType, Record<string, unknown>?]>
   };
 }
 
+const approvalRequest: ApprovalRequest = {
+  title: "Review",
+  instructions: "",
+  show: null,
+  assignees: { users: [], roles: [] },
+  requiredApprovals: 1,
+  allowRequesterToApprove: false,
+  form: [],
+};
+
 export type Outcome = { output?: unknown; handles?: string[] } | { error: string; retryable?: boolean };
 
 export interface Simulation {
@@ -48,7 +58,19 @@ export interface Simulation {
  */
 export function simulate(
   doc: FlowDocument,
-  options: { outcomes?: Record<string, Outcome[]>; last?: string[]; input?: unknown; cancelAfter?: string } = {},
+  options: {
+    outcomes?: Record<string, Outcome[]>;
+    last?: string[];
+    input?: unknown;
+    startedBy?: { id: string; name: string };
+    cancelAfter?: string;
+    /** Decisions fed to an approval once it waits. */
+    decisions?: Record<string, Pick<Decision, "decision" | "by" | "comment">[]>;
+    /** Approvals whose deadline passes (other approval timers never fire). */
+    timeouts?: string[];
+    /** Approval request fields, e.g. a deadline. */
+    request?: Partial<ApprovalRequest>;
+  } = {},
 ): Simulation {
   const graph = compileFlow(doc);
   const now = "2026-01-01T00:00:00.000Z";
@@ -74,17 +96,35 @@ export function simulate(
       feed({ type: "run.cancelled", data: { reason: "test" } });
     }
   };
-  feed({ type: "run.started", data: { input: options.input ?? {} } });
+  feed({
+    type: "run.started",
+    data: { input: options.input ?? {}, ...(options.startedBy && { startedBy: options.startedBy }) },
+  });
   for (let guard = 0; pending.length > 0 && guard < 1_000; guard++) {
     const index = pending.findIndex((c) => c.type !== "execute" || !options.last?.includes(c.nodeId));
     const command = pending.splice(index === -1 ? 0 : index, 1)[0]!;
     if (command.type === "schedule") {
-      feed(command.event);
+      const e = command.event;
+      const approvalTimer = e.type === "timer.fired" && e.data.purpose === "approval-timeout";
+      if (!approvalTimer || options.timeouts?.includes(e.nodeId)) feed(e);
       continue;
     }
     if (command.type !== "execute") continue;
     const outcome = options.outcomes?.[command.nodeId]?.[command.attempt - 1] ?? {};
     const ref = { nodeId: command.nodeId, iteration: 0 };
+    if (graph.nodes.get(command.nodeId)?.type === "approval" && !options.outcomes?.[command.nodeId]) {
+      const data = graph.nodes.get(command.nodeId)!.data;
+      const fromNode = {
+        requiredApprovals: Number(data.requiredApprovals ?? 1),
+        allowRequesterToApprove: data.allowRequesterToApprove === true,
+      };
+      feed({ type: "approval.requested", ...ref, data: { ...approvalRequest, ...fromNode, ...options.request } });
+      for (const d of options.decisions?.[command.nodeId] ?? []) {
+        if (state.nodes[command.nodeId]?.status !== "waiting") break;
+        feed({ type: "approval.decided", ...ref, data: { form: {}, ...d, at: now } });
+      }
+      continue;
+    }
     if ("error" in outcome) {
       feed({
         type: "node.failed",

@@ -5,3 +5,13 @@ export class RetryableError extends Error {
 export class NonRetryableError extends Error {
   readonly retryable = false;
 }
+
+/** A decision the approval cannot take (already decided, not an assignee, the requester…). */
+export class DecisionRefused extends Error {
+  constructor(
+    readonly kind: "conflict" | "forbidden" | "invalid",
+    message: string,
+  ) {
+    super(message);
+  }
+}

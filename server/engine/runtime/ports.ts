@@ -1,5 +1,5 @@
 import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
-import type { EngineEvent, RunEvent, RunStatus } from "../../../lib/run/events";
+import type { ApprovalRequest, EngineEvent, RunEvent, RunStatus } from "../../../lib/run/events";
 import type { RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "../core/graph";
 
@@ -15,11 +15,12 @@ export interface StoredRun {
   definition: FlowDocument;
   input: unknown;
   status: RunStatus;
+  startedBy: { id: string; name: string } | null;
 }
 
 export interface RunStore {
   getRun(runId: string): Promise<StoredRun | null>;
-  /** Runs a previous process left unfinished (queued or running). */
+  /** Runs a previous process left unfinished (queued, running or waiting). */
   unfinishedRunIds(): Promise<string[]>;
   events(runId: string, afterSeq?: number): Promise<RunEvent[]>;
   /**
@@ -67,12 +68,16 @@ export interface ExecutionContext {
   attempt: number;
   idempotencyKey: string;
   signal: AbortSignal;
+  now: Date;
 }
 
-export interface NodeOutcome {
-  output: unknown;
-  /** Output handles taken; defaults to all of the kind's handles. */
-  handles?: string[];
-}
+export type NodeOutcome =
+  | {
+      output: unknown;
+      /** Output handles taken; defaults to all of the kind's handles. */
+      handles?: string[];
+    }
+  /** The node parks until people decide (approval). */
+  | { waitFor: ApprovalRequest };
 
 export type NodeExecutor = (context: ExecutionContext) => Promise<NodeOutcome>;

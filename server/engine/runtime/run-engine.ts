@@ -1,10 +1,12 @@
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
-import { type EngineEvent, terminalRunStatuses } from "../../../lib/run/events";
+import { type Decision, type EngineEvent, terminalRunStatuses } from "../../../lib/run/events";
 import { foldRunEvents, initialRunState, nodeKey, type RunState } from "../../../lib/run/state";
 import { advance, resume } from "../core/advance";
+import { type Decider, decisionProblem } from "../core/approvals";
 import type { Command } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
+import { DecisionRefused } from "./errors";
 import type { Clock, DueTimer, EventBus, NodeExecutor, RunStore, TimerStore } from "./ports";
 import { TimerLoop } from "./timer-loop";
 
@@ -60,8 +62,12 @@ export class RunEngine {
   /** Starts a run whose row (status `queued`, input, snapshot) the caller has created. */
   async start(runId: string): Promise<void> {
     const live = await this.load(runId);
-    const input = (await this.deps.store.getRun(runId))?.input ?? {};
-    await this.record(live, { type: "run.started", data: { input } });
+    const run = await this.deps.store.getRun(runId);
+    const startedBy = run?.startedBy ?? undefined;
+    await this.record(live, {
+      type: "run.started",
+      data: { input: run?.input ?? {}, ...(startedBy && { startedBy }) },
+    });
   }
 
   /** Cancels a run: attempts in flight are aborted, the run ends `cancelled`. */
@@ -69,6 +75,36 @@ export class RunEngine {
     const live = await this.load(runId);
     if (terminalRunStatuses.includes(live.state.status)) return;
     await this.record(live, { type: "run.cancelled", data: { reason } });
+  }
+
+  /**
+   * Records a person's decision on a waiting approval, or throws DecisionRefused saying why
+   * not. Checked and appended inside the run's queue, so two decisions never race.
+   */
+  async decide(
+    runId: string,
+    nodeId: string,
+    decider: Decider,
+    decision: Pick<Decision, "decision" | "comment" | "form">,
+  ) {
+    const live = await this.load(runId);
+    let failure: unknown;
+    await this.enqueue(live, async () => {
+      const problem = decisionProblem(live.state, nodeId, decider, decision);
+      if (problem) {
+        failure = new DecisionRefused(problem.kind, problem.message);
+        return;
+      }
+      const by = { id: decider.id, name: decider.name };
+      const at = this.deps.clock.now().toISOString();
+      try {
+        await this.apply(live, { type: "approval.decided", nodeId, iteration: 0, data: { ...decision, by, at } });
+      } catch (error) {
+        failure = error; // the caller must learn that nothing was recorded
+      }
+    });
+    if (failure) throw failure;
+    return live.state.nodes[nodeKey(nodeId)]?.status;
   }
 
   /** Resumes every run a previous process left unfinished, and fires timers that fell due. Returns how many runs. */
@@ -130,7 +166,10 @@ export class RunEngine {
       // A timer that no longer matters (the run moved on) is marked fired without an event.
       const current = "nodeId" in event ? live.state.nodes[nodeKey(event.nodeId, event.iteration)] : undefined;
       const stillWaiting =
-        event.type === "timer.fired" && current?.status === "retrying" && current.attempt === event.data.attempt;
+        event.type === "timer.fired" &&
+        (event.data.purpose === "retry"
+          ? current?.status === "retrying" && current.attempt === event.data.attempt
+          : current?.status === "waiting");
       if (stillWaiting) await this.apply(live, event);
       await this.deps.timers.markFired(timer.key, this.deps.clock.now());
     });
@@ -215,9 +254,14 @@ export class RunEngine {
           attempt: command.attempt,
           idempotencyKey: command.idempotencyKey,
           signal: controller.signal,
+          now: this.deps.clock.now(),
         }),
         aborted, // an executor that ignores its signal still stops counting
       ]);
+      if ("waitFor" in outcome) {
+        await this.record(live, { type: "approval.requested", ...ref, data: outcome.waitFor });
+        return;
+      }
       const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];
       await this.record(live, {
         type: "node.succeeded",

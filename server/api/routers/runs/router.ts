@@ -14,6 +14,24 @@ export const runsRouter = router({
       return { id: input.id };
     }),
 
+  /** Approves or rejects a waiting approval node of a run in this workspace. */
+  decide: workspaceProcedure("decide")
+    .input(
+      z.object({
+        runId: z.string().min(1),
+        nodeId: z.string().min(1),
+        decision: z.enum(["approve", "reject"]),
+        comment: z.string().max(5_000).default(""),
+        form: z.record(z.string(), z.unknown()).default({}),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await ctx.runs.get(input.runId); // not found outside the workspace
+      const decider = { id: ctx.user.id, name: ctx.user.name, role: ctx.workspace.role };
+      const status = await ctx.services.engine.decide(input.runId, input.nodeId, decider, input);
+      return { runId: input.runId, nodeId: input.nodeId, nodeStatus: status };
+    }),
+
   get: workspaceProcedure("view")
     .input(z.object({ id: z.string().min(1) }))
     .query(({ ctx, input }) => ctx.runs.get(input.id)),

@@ -1,6 +1,7 @@
 import type { NodeType } from "../../../../lib/flow/kinds";
 import type { NodeExecutor } from "../ports";
 import { executeAgent } from "./agent";
+import { executeApproval } from "./approval";
 import { executeBranch } from "./branch";
 import { executeEnd } from "./end";
 import { executeJoin, executeParallel } from "./pass-through";
@@ -15,5 +16,6 @@ export const executors: { [K in NodeType]: NodeExecutor } = {
   branch: executeBranch,
   parallel: executeParallel,
   join: executeJoin,
+  approval: executeApproval,
   end: executeEnd,
 };

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import type { NodeKind } from "./kind";
+
+export const approvalFormFieldSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "use letters, digits and _ (not first)"),
+  label: z.string().default(""),
+  type: z.enum(["string", "number", "boolean"]).default("string"),
+  required: z.boolean().default(false),
+});
+
+export const approvalDataSchema = z.strictObject({
+  label: z.string().min(1, "a label is required"),
+  /** Template: what the approver sees as the task's title. */
+  title: z.string().min(1, "a title is required").max(500),
+  /** Template. */
+  instructions: z.string().max(20_000).default(""),
+  /** Expression: the data the approver reviews. */
+  show: z.string().max(10_000).default("prev"),
+  /** Who may decide; both empty means any member allowed to decide. */
+  assignees: z
+    .strictObject({
+      users: z.array(z.string()).default([]),
+      roles: z.array(z.enum(["owner", "editor", "approver"])).default([]),
+    })
+    .default({ users: [], roles: [] }),
+  requiredApprovals: z.number().int().min(1).max(50).default(1),
+  allowRequesterToApprove: z.boolean().default(false),
+  form: z.array(approvalFormFieldSchema).max(50).default([]),
+  timeout: z
+    .strictObject({
+      afterMs: z
+        .number()
+        .int()
+        .min(1_000)
+        .max(365 * 86_400_000),
+      action: z.enum(["reject", "approve", "route", "fail"]),
+    })
+    .optional(),
+});
+export type ApprovalData = z.infer<typeof approvalDataSchema>;
+
+export const approvalKind: NodeKind<"approval", ApprovalData> = {
+  type: "approval",
+  title: "Approval",
+  description: "Pauses the path until people approve or reject.",
+  inputs: ["in"],
+  outputs: ["approved", "rejected", "timeout"],
+  dataSchema: approvalDataSchema,
+  defaultData: () => approvalDataSchema.parse({ label: "Approval", title: "Please review" }),
+};

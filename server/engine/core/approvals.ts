@@ -1,0 +1,72 @@
+import type { Decision } from "../../../lib/run/events";
+import { type NodeRunState, nodeKey, type RunState } from "../../../lib/run/state";
+
+export interface Decider {
+  id: string;
+  name: string;
+  role: string;
+}
+
+/** Why this person cannot take this decision now, or null when they can. */
+export function decisionProblem(
+  state: RunState,
+  nodeId: string,
+  decider: Decider,
+  decision: Pick<Decision, "decision" | "comment" | "form">,
+): { kind: "conflict" | "forbidden" | "invalid"; message: string } | null {
+  const node = state.nodes[nodeKey(nodeId)];
+  if (!node?.approval || node.status !== "waiting") {
+    return {
+      kind: "conflict",
+      message: `This approval is not waiting for a decision (it is ${node?.status ?? "not reached yet"}).`,
+    };
+  }
+  const { request, decisions } = node.approval;
+  const { users, roles } = request.assignees;
+  if ((users.length > 0 || roles.length > 0) && !users.includes(decider.id) && !roles.includes(decider.role)) {
+    return { kind: "forbidden", message: "You are not among the people this approval is assigned to." };
+  }
+  if (decisions.some((d) => d.by.id === decider.id)) {
+    return { kind: "conflict", message: "You already decided on this approval." };
+  }
+  if (decision.decision === "approve" && !request.allowRequesterToApprove && state.startedBy?.id === decider.id) {
+    return { kind: "forbidden", message: "You started this run, so someone else has to approve it." };
+  }
+  if (decision.decision === "reject" && decision.comment.trim() === "") {
+    return { kind: "invalid", message: "Say why you reject: a comment is required." };
+  }
+  for (const field of request.form) {
+    const value = decision.form[field.name];
+    if (value === undefined || value === "") {
+      if (field.required) return { kind: "invalid", message: `form.${field.name}: ${field.label} is required` };
+      continue;
+    }
+    if (typeof value !== field.type)
+      return { kind: "invalid", message: `form.${field.name}: expected a ${field.type}` };
+  }
+  return null;
+}
+
+export type ApprovalResult = "approved" | "rejected" | "timeout";
+
+/** One rejection ends it; `requiredApprovals` distinct approvals pass it; else it keeps waiting. */
+export function decisionsResult(node: NodeRunState): ApprovalResult | undefined {
+  const approval = node.approval;
+  if (!approval) return undefined;
+  if (approval.decisions.some((d) => d.decision === "reject")) return "rejected";
+  const approvers = new Set(approval.decisions.filter((d) => d.decision === "approve").map((d) => d.by.id));
+  return approvers.size >= approval.request.requiredApprovals ? "approved" : undefined;
+}
+
+/** The approval node's output (flow-format.md). */
+export function approvalOutput(node: NodeRunState, result: ApprovalResult, now: string) {
+  const decisions = node.approval?.decisions ?? [];
+  const last = decisions.at(-1);
+  return {
+    decision: result,
+    decisions,
+    form: Object.assign({}, ...decisions.map((d) => d.form)),
+    decidedBy: result === "timeout" || !last ? null : last.by,
+    decidedAt: result === "timeout" || !last ? now : last.at,
+  };
+}
