@@ -39,8 +39,9 @@ export function editor(page: Page) {
     edges: () => page.locator(".react-flow__edge"),
     saveState: () => page.getByTestId("save-state"),
     runStatus: () => page.getByTestId("run-status"),
-    async connect(source: string, target: string) {
-      const from = page.getByTestId(`node-${source}`).locator(".react-flow__handle.source").first();
+    async connect(source: string, target: string, sourceHandle?: string) {
+      const handles = page.getByTestId(`node-${source}`).locator(".react-flow__handle.source");
+      const from = sourceHandle ? handles.and(page.locator(`[data-handleid="${sourceHandle}"]`)) : handles.first();
       const to = page.getByTestId(`node-${target}`).locator(".react-flow__handle.target").first();
       const a = (await from.boundingBox())!;
       const b = (await to.boundingBox())!;
@@ -48,6 +49,9 @@ export function editor(page: Page) {
       await page.mouse.down();
       await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
       await page.mouse.up();
+    },
+    async fitView() {
+      await page.getByRole("button", { name: "Fit View" }).click();
     },
     /** Clicks the middle of the straight edge between two side-by-side nodes. */
     async clickEdgeBetween(source: string, target: string) {

@@ -33,7 +33,7 @@ test("sign up, build a flow, save, reload, run and watch both nodes succeed", as
   expect(reloadedBox!.y).toBeGreaterThan(startBox!.y + 40);
   expect(endBox).not.toBeNull();
 
-  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(e.runStatus()).toHaveAttribute("data-status", "succeeded");
   await expect(e.node("start")).toHaveAttribute("data-status", "succeeded");
   await expect(e.node("end")).toHaveAttribute("data-status", "succeeded");
@@ -82,11 +82,11 @@ test("a stale save is refused with a clear message and overwrites nothing", asyn
   await expect(editor(second).node("start")).toBeVisible();
 
   await editor(first).dragNode("end", 0, 150);
-  await first.getByRole("button", { name: "Save" }).click();
+  await first.getByRole("button", { name: "Save", exact: true }).click();
   await expect(editor(first).saveState()).toHaveText("All changes saved");
 
   await editor(second).dragNode("start", 0, -150);
-  await second.getByRole("button", { name: "Save" }).click();
+  await second.getByRole("button", { name: "Save", exact: true }).click();
   await expect(second.getByTestId("save-error")).toContainText("Someone saved a newer version");
   await expect(editor(second).saveState()).toHaveText("Not saved");
   await second.screenshot({ path: "test-results/screens/editor-stale-save.png" });

@@ -1,10 +1,16 @@
-import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
+import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange, type XYPosition } from "@xyflow/react";
 import { createStore } from "zustand/vanilla";
 import { type Connection, connectionProblem, newEdgeId } from "@/lib/flow/connect";
 import type { FlowDocument } from "@/lib/flow/document";
+import { type NodeType, nodeKind } from "@/lib/flow/kinds";
 import { type CanvasEdge, type CanvasNode, canvasToDocument, documentToCanvas } from "./canvas-document";
 
 export type SaveState = "saved" | "unsaved" | "saving" | "error";
+
+interface Snapshot {
+  nodes: CanvasNode[];
+  edges: CanvasEdge[];
+}
 
 export interface EditorState {
   flowId: string;
@@ -16,31 +22,81 @@ export interface EditorState {
   edges: CanvasEdge[];
   saveState: SaveState;
   saveError?: string;
+  /** Undo history: graph snapshots before each edit (selection and measuring are not edits). */
+  past: Snapshot[];
+  future: Snapshot[];
   onNodesChange(changes: NodeChange<CanvasNode>[]): void;
   onEdgesChange(changes: EdgeChange<CanvasEdge>[]): void;
   /** Adds the edge, or returns why it may not be drawn. */
   connect(connection: Connection): string | null;
+  addNode(type: NodeType, position: XYPosition): string;
+  /**
+   * Replaces a node's config. Edits with the same `coalesce` key within a second share one
+   * undo step, so typing a prompt is one step, not one per key.
+   */
+  updateNodeData(id: string, data: Record<string, unknown>, coalesce?: string): void;
+  /** Removes nodes and every edge touching them, as one undo step. */
+  removeNodes(ids: string[]): void;
+  select(id: string | null): void;
+  undo(): void;
+  redo(): void;
   document(): FlowDocument;
   setSaveState(state: SaveState, error?: string): void;
   markSaved(version: number, savedDocument: FlowDocument): void;
 }
 
-/** Changes that only React Flow cares about (measuring, selecting) do not make a flow unsaved. */
+const HISTORY_LIMIT = 200;
+
+/** Changes that only React Flow cares about (measuring, selecting, dragging frames) are not edits. */
 const editsDocument = (change: NodeChange | EdgeChange) =>
   change.type === "remove" ||
   change.type === "add" ||
   change.type === "replace" ||
   (change.type === "position" && !change.dragging);
 
+/** A fresh, readable node id for a kind: agent_1, agent_2… (ids never change afterwards). */
+export function nextNodeId(type: string, nodes: readonly { id: string }[]): string {
+  const taken = new Set(nodes.map((n) => n.id));
+  let n = 1;
+  while (taken.has(`${type}_${n}`)) n++;
+  return `${type}_${n}`;
+}
+
 /** One store per open canvas (never a module singleton): given to the tree by EditorStoreProvider. */
 export function createEditorStore(flow: { id: string; version: number; document: FlowDocument }) {
   const { nodes, edges } = documentToCanvas(flow.document);
   let savedSnapshot = JSON.stringify(flow.document);
+  let dragging = false;
+  let lastEdit: { key: string; at: number } | undefined;
   return createStore<EditorState>()((set, get) => {
     const afterEdit = () => {
       const changed = JSON.stringify(get().document()) !== savedSnapshot;
       set({ saveState: changed ? "unsaved" : "saved" });
     };
+    /**
+     * Remembers the graph as it is now, before an edit. Changes arriving in the same tick
+     * (React Flow deletes a node and its edges in two calls) are one undo step.
+     */
+    let sameTick = false;
+    const remember = () => {
+      if (sameTick) return;
+      sameTick = true;
+      queueMicrotask(() => {
+        sameTick = false;
+      });
+      set((s) => ({ past: [...s.past, { nodes: s.nodes, edges: s.edges }].slice(-HISTORY_LIMIT), future: [] }));
+    };
+    const restore = (snapshot: Snapshot) => {
+      // Keep what is selected now, so undo does not jump the selection around.
+      const selected = new Set(
+        get()
+          .nodes.filter((n) => n.selected)
+          .map((n) => n.id),
+      );
+      set({ nodes: snapshot.nodes.map((n) => ({ ...n, selected: selected.has(n.id) })), edges: snapshot.edges });
+      afterEdit();
+    };
+
     return {
       flowId: flow.id,
       version: flow.version,
@@ -49,21 +105,76 @@ export function createEditorStore(flow: { id: string; version: number; document:
       nodes,
       edges,
       saveState: "saved",
+      past: [],
+      future: [],
       onNodesChange(changes) {
+        const dragStart = changes.some((c) => c.type === "position" && c.dragging) && !dragging;
+        const edit = changes.some(editsDocument);
+        if (dragStart || (edit && !dragging)) remember();
+        dragging = changes.some((c) => c.type === "position")
+          ? changes.some((c) => c.type === "position" && c.dragging)
+          : dragging;
         set({ nodes: applyNodeChanges(changes, get().nodes) });
-        if (changes.some(editsDocument)) afterEdit();
+        if (edit) afterEdit();
       },
       onEdgesChange(changes) {
+        const edit = changes.some(editsDocument);
+        if (edit) remember();
         set({ edges: applyEdgeChanges(changes, get().edges) });
-        if (changes.some(editsDocument)) afterEdit();
+        if (edit) afterEdit();
       },
       connect(connection) {
         const doc = get().document();
         const problem = connectionProblem(doc, connection);
         if (problem) return problem;
+        remember();
         set({ edges: [...get().edges, { id: newEdgeId(doc, connection), ...connection }] });
         afterEdit();
         return null;
+      },
+      addNode(type, position) {
+        remember();
+        const id = nextNodeId(type, get().nodes);
+        const data = nodeKind(type).defaultData() as Record<string, unknown>;
+        const node: CanvasNode = { id, type, position, data, selected: true };
+        set({ nodes: [...get().nodes.map((n) => ({ ...n, selected: false })), node] });
+        afterEdit();
+        return id;
+      },
+      updateNodeData(id, data, coalesce) {
+        const now = Date.now();
+        const key = coalesce && `${id}:${coalesce}`;
+        if (!key || lastEdit?.key !== key || now - lastEdit.at > 1_000) remember();
+        lastEdit = key ? { key, at: now } : undefined;
+        set({ nodes: get().nodes.map((n) => (n.id === id ? { ...n, data } : n)) });
+        afterEdit();
+      },
+      removeNodes(ids) {
+        const gone = new Set(ids);
+        remember();
+        set({
+          nodes: get().nodes.filter((n) => !gone.has(n.id)),
+          edges: get().edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)),
+        });
+        afterEdit();
+      },
+      select(id) {
+        set({
+          nodes: get().nodes.map((n) => ({ ...n, selected: n.id === id })),
+          edges: get().edges.map((e) => ({ ...e, selected: false })),
+        });
+      },
+      undo() {
+        const previous = get().past.at(-1);
+        if (!previous) return;
+        set((s) => ({ past: s.past.slice(0, -1), future: [{ nodes: s.nodes, edges: s.edges }, ...s.future] }));
+        restore(previous);
+      },
+      redo() {
+        const next = get().future[0];
+        if (!next) return;
+        set((s) => ({ future: s.future.slice(1), past: [...s.past, { nodes: s.nodes, edges: s.edges }] }));
+        restore(next);
       },
       document: () => canvasToDocument(get(), get().nodes, get().edges),
       setSaveState: (saveState, saveError) => set({ saveState, saveError }),

@@ -13,7 +13,18 @@ const saveLabels: Record<SaveState, { text: string; tone: string }> = {
   error: { text: "Not saved", tone: "text-red-600" },
 };
 
-export function EditorToolbar({ onSave, onRun, running }: { onSave: () => void; onRun: () => void; running: boolean }) {
+export function EditorToolbar({
+  onSave,
+  onRun,
+  running,
+  runBlocked,
+}: {
+  onSave: () => void;
+  onRun: () => void;
+  running: boolean;
+  /** Why the flow cannot run now, if it cannot. */
+  runBlocked?: string;
+}) {
   const name = useEditor((s) => s.name);
   const version = useEditor((s) => s.version);
   const saveState = useEditor((s) => s.saveState);
@@ -56,7 +67,12 @@ export function EditorToolbar({ onSave, onRun, running }: { onSave: () => void; 
         <Button onClick={onSave} disabled={saveState === "saving"} title="Save (Ctrl+S)">
           <Save size={16} /> Save
         </Button>
-        <Button variant="primary" onClick={onRun} disabled={running} title="Save and run">
+        <Button
+          variant="primary"
+          onClick={onRun}
+          disabled={running || Boolean(runBlocked)}
+          title={runBlocked ?? "Save and run"}
+        >
           {running ? <Loader2 size={16} className="animate-spin" /> : <Play size={16} />} Run
         </Button>
       </div>

@@ -6,12 +6,15 @@ import {
   MiniMap,
   ReactFlow,
   type Connection as RFConnection,
+  useReactFlow,
 } from "@xyflow/react";
-import { useCallback } from "react";
+import { type DragEvent, useCallback } from "react";
 import { connectionProblem } from "@/lib/flow/connect";
+import { isNodeType } from "@/lib/flow/kinds";
 import { toast } from "../ui/toaster";
 import { useEditor, useEditorStoreApi } from "./editor-context";
 import { nodeTypes } from "./nodes";
+import { KIND_MIME } from "./palette";
 
 const asConnection = (
   c: RFConnection | { source: string; target: string; sourceHandle?: string | null; targetHandle?: string | null },
@@ -41,8 +44,28 @@ export function FlowCanvas() {
     [store],
   );
 
+  const { screenToFlowPosition } = useReactFlow();
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(KIND_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  }, []);
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(KIND_MIME);
+      if (!isNodeType(type)) return;
+      event.preventDefault();
+      // Centre the card (240 × ~70) under the pointer.
+      const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      store.getState().addNode(type, { x: Math.round(at.x - 120), y: Math.round(at.y - 35) });
+    },
+    [screenToFlowPosition, store],
+  );
+
   return (
     <ReactFlow
+      onDragOver={onDragOver}
+      onDrop={onDrop}
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}

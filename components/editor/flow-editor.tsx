@@ -1,18 +1,25 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import { ReactFlowProvider } from "@xyflow/react";
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useState } from "react";
+import type { NodeType } from "@/lib/flow/kinds";
+import { PendingApprovals } from "../runs/pending-approvals";
 import { RunStoreProvider, useRunStoreApi } from "../runs/run-context";
 import { RunStatusPill } from "../runs/run-status-pill";
 import { useRunWatch } from "../runs/use-run-watch";
 import { useTRPC } from "../trpc";
 import { NotFoundView } from "../ui/not-found-view";
 import { toast } from "../ui/toaster";
+import { ConfigPanel } from "./config/config-panel";
 import { EditorStoreProvider, useEditorStoreApi } from "./editor-context";
 import { EditorToolbar } from "./editor-toolbar";
 import { FlowCanvas } from "./flow-canvas";
+import { Palette } from "./palette";
+import { ProblemsPanel } from "./problems-panel";
 import { SaveErrorBanner } from "./save-error-banner";
+import { useEditorShortcuts } from "./use-editor-shortcuts";
+import { useFlowCheck } from "./use-flow-check";
 import { useSaveFlow } from "./use-save-flow";
 
 export function FlowEditor({ flowId }: { flowId: string }) {
@@ -53,6 +60,23 @@ function EditorWorkspace() {
   const save = useSaveFlow();
   const startRun = useMutation(trpc.runs.start.mutationOptions());
 
+  const check = useFlowCheck();
+  const firstError = check.problems.find((p) => p.severity === "error");
+  const runBlocked = firstError
+    ? `Fix first: ${firstError.nodeId ? `${firstError.nodeId}: ` : ""}${firstError.message}`
+    : undefined;
+  useEditorShortcuts();
+  const { screenToFlowPosition } = useReactFlow();
+  const onAdd = useCallback(
+    (type: NodeType) => {
+      const pane = document.querySelector(".react-flow")?.getBoundingClientRect();
+      const centre = pane ? { x: pane.x + pane.width / 2, y: pane.y + pane.height / 2 } : { x: 400, y: 300 };
+      const at = screenToFlowPosition(centre);
+      editor.getState().addNode(type, { x: Math.round(at.x - 120), y: Math.round(at.y - 35) });
+    },
+    [editor, screenToFlowPosition],
+  );
+
   const onSave = useCallback(() => void save(), [save]);
   const onRun = useCallback(async () => {
     if (editor.getState().saveState !== "saved" && !(await save())) return;
@@ -67,13 +91,21 @@ function EditorWorkspace() {
 
   return (
     <div className="flex h-full flex-col">
-      <EditorToolbar onSave={onSave} onRun={onRun} running={startRun.isPending} />
+      <EditorToolbar onSave={onSave} onRun={onRun} running={startRun.isPending} runBlocked={runBlocked} />
       <SaveErrorBanner />
-      <div className="relative min-h-0 flex-1">
-        <FlowCanvas />
-        <div className="pointer-events-none absolute top-4 right-4 z-10">
-          <RunStatusPill />
+      <div className="flex min-h-0 flex-1">
+        <Palette onAdd={onAdd} />
+        <div className="relative min-w-0 flex-1">
+          <FlowCanvas />
+          <div className="pointer-events-none absolute top-4 right-4 z-10 flex flex-col items-end gap-2">
+            <RunStatusPill />
+            <PendingApprovals />
+          </div>
+          <div className="absolute bottom-4 left-16 z-10">
+            <ProblemsPanel check={check} />
+          </div>
         </div>
+        <ConfigPanel />
       </div>
     </div>
   );

@@ -20,6 +20,8 @@ export function AppShell({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.get.queryOptions());
   const pathname = usePathname();
+  // The editor needs the width: the nav shrinks to icons there.
+  const compact = /^\/flows\/[^/]+/.test(pathname);
   const router = useRouter();
 
   async function signOut() {
@@ -52,7 +54,10 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
       </header>
       <div className="flex min-h-0 flex-1">
-        <nav aria-label="Main" className="flex w-52 shrink-0 flex-col gap-1 border-r border-slate-200 bg-white p-3">
+        <nav
+          aria-label="Main"
+          className={`flex shrink-0 flex-col gap-1 border-r border-slate-200 bg-white ${compact ? "w-14 items-center p-2" : "w-52 p-3"}`}
+        >
           {nav.map(({ href, label, icon: Icon }) => {
             const active = pathname === href || pathname.startsWith(`${href}/`);
             return (
@@ -60,12 +65,14 @@ export function AppShell({ children }: { children: ReactNode }) {
                 key={href}
                 href={href}
                 aria-current={active ? "page" : undefined}
+                title={compact ? label : undefined}
+                aria-label={compact ? label : undefined}
                 className={`flex items-center gap-2.5 rounded-md px-2.5 py-2 text-sm font-medium transition-colors ${
                   active ? "bg-accent-50 text-accent-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"
                 }`}
               >
                 <Icon size={18} strokeWidth={1.8} />
-                {label}
+                {!compact && label}
               </Link>
             );
           })}

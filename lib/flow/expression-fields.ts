@@ -1,4 +1,4 @@
-import { expressionSyntaxError, templateParts } from "./expressions";
+import { expressionSyntaxError, templateSyntaxError } from "./expressions";
 import type { NodeType } from "./kinds";
 
 interface Field {
@@ -42,15 +42,10 @@ export function expressionProblems(
   const problems: { path: (string | number)[]; message: string }[] = [];
   for (const field of fieldsByKind[type](data)) {
     if (typeof field.value !== "string" || (field.optional && field.value.trim() === "")) continue;
-    const expressions =
-      field.form === "expression"
-        ? [field.value]
-        : templateParts(field.value).flatMap((p) => ("expression" in p ? [p.expression] : []));
-    for (const expression of expressions) {
-      const reason = expressionSyntaxError(expression);
-      if (reason)
-        problems.push({ path: field.path, message: `the expression "${expression}" does not parse: ${reason}` });
-    }
+    const reason = field.form === "expression" ? expressionSyntaxError(field.value) : templateSyntaxError(field.value);
+    if (!reason) continue;
+    const message = field.form === "expression" ? `the expression "${field.value}" does not parse: ${reason}` : reason;
+    problems.push({ path: field.path, message });
   }
   return problems;
 }

@@ -39,3 +39,12 @@ describe("expressions", () => {
     ).toBe('Hi Ada, ["x"]');
   });
 });
+
+describe("template syntax", () => {
+  it("flags an unclosed {{ and a bad expression inside one", async () => {
+    const { templateSyntaxError } = await import("./expressions");
+    expect(templateSyntaxError("Hi {{ input.name }}")).toBeNull();
+    expect(templateSyntaxError("Hi {{ input.name ")).toBe("a “{{” is not closed with “}}”");
+    expect(templateSyntaxError("Hi {{ input. }}")).toMatch(/^the expression "input\." does not parse/);
+  });
+});

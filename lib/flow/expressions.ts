@@ -79,6 +79,19 @@ export function templateParts(template: string): TemplatePart[] {
   return parts;
 }
 
+/** Why a template is malformed (an unclosed {{, an expression that does not parse), or null. */
+export function templateSyntaxError(template: string): string | null {
+  for (const part of templateParts(template)) {
+    if ("text" in part) {
+      if (part.text.includes("{{")) return "a “{{” is not closed with “}}”";
+      continue;
+    }
+    const reason = expressionSyntaxError(part.expression);
+    if (reason) return `the expression "${part.expression}" does not parse: ${reason}`;
+  }
+  return null;
+}
+
 /** Renders a template field: each {{ expression }} becomes its value (objects as JSON). */
 export async function renderTemplate(field: string, template: string, context: unknown): Promise<string> {
   let out = "";

@@ -1,9 +1,9 @@
 "use client";
 import type { NodeProps, NodeTypes } from "@xyflow/react";
-import { Bot, Flag, GitBranch, GitMerge, type LucideIcon, Play, Split, UserCheck, Wand2 } from "lucide-react";
 import type { ReactNode } from "react";
 import { type NodeType, nodeKinds } from "@/lib/flow/kinds";
 import type { CanvasNode } from "../canvas-document";
+import { kindLooks } from "../kind-looks";
 import { NodeCard, type OutputHandle } from "./node-card";
 
 const text = (value: unknown, fallback = "") => (typeof value === "string" && value ? value : fallback);
@@ -18,15 +18,11 @@ const errorOutputs = (data: Record<string, unknown>): OutputHandle[] =>
 /** How each kind looks: icon, colour, outputs and the config worth seeing on the card. */
 const looks: {
   [K in NodeType]: {
-    icon: LucideIcon;
-    tone: string;
     outputs: (data: Record<string, unknown>) => OutputHandle[];
     summary?: (data: Record<string, unknown>) => ReactNode;
   };
 } = {
   start: {
-    icon: Play,
-    tone: "bg-emerald-50 text-emerald-600",
     outputs: () => [{ id: "out", label: "out" }],
     summary: (d) =>
       Array.isArray(d.inputs) && d.inputs.length > 0
@@ -34,20 +30,14 @@ const looks: {
         : undefined,
   },
   agent: {
-    icon: Bot,
-    tone: "bg-violet-50 text-violet-600",
     outputs: errorOutputs,
     summary: (d) => <span className="line-clamp-2 font-mono">{text(d.prompt, "no prompt")}</span>,
   },
   transform: {
-    icon: Wand2,
-    tone: "bg-sky-50 text-sky-600",
     outputs: errorOutputs,
     summary: (d) => <span className="line-clamp-2 font-mono">{text(d.expression)}</span>,
   },
   branch: {
-    icon: GitBranch,
-    tone: "bg-amber-50 text-amber-600",
     outputs: (d) => [
       ...(Array.isArray(d.cases)
         ? (d.cases as { id: string; label?: string }[]).map((c) => ({ id: c.id, label: c.label || c.id }))
@@ -57,14 +47,10 @@ const looks: {
     summary: (d) => (d.mode === "all" ? "every matching case" : "first matching case"),
   },
   parallel: {
-    icon: Split,
-    tone: "bg-teal-50 text-teal-600",
     outputs: () => [{ id: "out", label: "out" }],
     summary: () => "all paths at once",
   },
   join: {
-    icon: GitMerge,
-    tone: "bg-teal-50 text-teal-600",
     outputs: () => [{ id: "out", label: "out" }],
     summary: (d) =>
       d.mode === "any"
@@ -74,8 +60,6 @@ const looks: {
           : "waits for all",
   },
   approval: {
-    icon: UserCheck,
-    tone: "bg-rose-50 text-rose-600",
     outputs: (d) => [
       { id: "approved", label: "approved" },
       { id: "rejected", label: "rejected" },
@@ -85,7 +69,7 @@ const looks: {
     ],
     summary: (d) => approvalSummary(d),
   },
-  end: { icon: Flag, tone: "bg-slate-100 text-slate-600", outputs: () => [] },
+  end: { outputs: () => [] },
 };
 
 function approvalSummary(d: Record<string, unknown>): string {
@@ -111,8 +95,8 @@ function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {
       id={id}
       label={text(data.label, kind.title)}
       kindTitle={kind.title}
-      icon={look.icon}
-      tone={look.tone}
+      icon={kindLooks[type as NodeType].icon}
+      tone={kindLooks[type as NodeType].tone}
       inputs={kind.inputs}
       outputs={look.outputs(data)}
       selected={selected}

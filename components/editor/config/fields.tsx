@@ -1,0 +1,164 @@
+"use client";
+import { type ReactNode, useId } from "react";
+import { expressionSyntaxError, templateParts, templateSyntaxError } from "@/lib/flow/expressions";
+
+export type Path = (string | number)[];
+
+export function getAt(data: unknown, path: Path): unknown {
+  return path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], data);
+}
+
+/** A copy of `data` with the value at `path` replaced (undefined removes the key). */
+export function setAt<T>(data: T, path: Path, value: unknown): T {
+  const [head, ...rest] = path;
+  if (head === undefined) return value as T;
+  const container = Array.isArray(data) ? [...data] : { ...(data as object) };
+  const next = rest.length === 0 ? value : setAt((container as Record<string | number, unknown>)[head], rest, value);
+  if (next === undefined && !Array.isArray(container)) delete (container as Record<string, unknown>)[head as string];
+  else (container as Record<string | number, unknown>)[head] = next;
+  return container as T;
+}
+
+export interface FieldProps {
+  label: string;
+  help?: string;
+  error?: string;
+  children: (id: string) => ReactNode;
+}
+
+export function Field({ label, help, error, children }: FieldProps) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-xs font-medium text-slate-700">
+        {label}
+      </label>
+      {children(id)}
+      {error ? (
+        <p className="text-xs text-red-600" role="alert">
+          {error}
+        </p>
+      ) : (
+        help && <p className="text-xs text-slate-500">{help}</p>
+      )}
+    </div>
+  );
+}
+
+const inputClass =
+  "w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm outline-none focus:border-accent-500 focus:ring-2 focus:ring-accent-100 aria-invalid:border-red-400";
+
+export function TextInput(props: {
+  id: string;
+  value: unknown;
+  onChange: (v: string) => void;
+  invalid?: boolean;
+  placeholder?: string;
+}) {
+  return (
+    <input
+      id={props.id}
+      className={inputClass}
+      value={typeof props.value === "string" ? props.value : ""}
+      placeholder={props.placeholder}
+      aria-invalid={props.invalid || undefined}
+      onChange={(e) => props.onChange(e.target.value)}
+    />
+  );
+}
+
+export function NumberInput(props: {
+  id: string;
+  value: unknown;
+  onChange: (v: number | undefined) => void;
+  invalid?: boolean;
+  min?: number;
+}) {
+  return (
+    <input
+      id={props.id}
+      type="number"
+      min={props.min}
+      className={inputClass}
+      value={typeof props.value === "number" ? props.value : ""}
+      aria-invalid={props.invalid || undefined}
+      onChange={(e) => props.onChange(e.target.value === "" ? undefined : Number(e.target.value))}
+    />
+  );
+}
+
+export function Select<T extends string>(props: {
+  id: string;
+  value: unknown;
+  options: readonly { value: T; label: string }[];
+  onChange: (v: T) => void;
+}) {
+  return (
+    <select
+      id={props.id}
+      className={inputClass}
+      value={String(props.value ?? "")}
+      onChange={(e) => props.onChange(e.target.value as T)}
+    >
+      {props.options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function Toggle(props: { id: string; value: unknown; onChange: (v: boolean) => void; label: string }) {
+  return (
+    <label className="flex items-center gap-2 text-sm text-slate-700">
+      <input
+        id={props.id}
+        type="checkbox"
+        checked={props.value === true}
+        onChange={(e) => props.onChange(e.target.checked)}
+        className="h-4 w-4 accent-accent-600"
+      />
+      {props.label}
+    </label>
+  );
+}
+
+/** A JSONata field: monospace, with the syntax checked as you type. */
+export function CodeInput(props: {
+  id: string;
+  value: unknown;
+  onChange: (v: string) => void;
+  form: "expression" | "template";
+  invalid?: boolean;
+  rows?: number;
+}) {
+  const text = typeof props.value === "string" ? props.value : "";
+  const syntax = syntaxProblem(text, props.form);
+  return (
+    <>
+      <textarea
+        id={props.id}
+        rows={props.rows ?? (props.form === "template" ? 4 : 2)}
+        spellCheck={false}
+        className={`${inputClass} resize-y font-mono text-[13px] leading-snug`}
+        value={text}
+        aria-invalid={props.invalid || Boolean(syntax) || undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {syntax && <p className="text-xs text-red-600">{syntax}</p>}
+      {!syntax && props.form === "template" && text.includes("{{") && (
+        <p className="text-xs text-slate-500">
+          {templateParts(text).filter((p) => "expression" in p).length} expression(s) in {"{{ }}"}
+        </p>
+      )}
+    </>
+  );
+}
+
+function syntaxProblem(text: string, form: "expression" | "template"): string | null {
+  if (text.trim() === "") return null;
+  if (form === "template") return templateSyntaxError(text);
+  const reason = expressionSyntaxError(text);
+  return reason && `does not parse: ${reason}`;
+}

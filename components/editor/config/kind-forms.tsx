@@ -1,0 +1,192 @@
+"use client";
+import { Plus, Trash2 } from "lucide-react";
+import type { ReactNode } from "react";
+import type { NodeType } from "@/lib/flow/kinds";
+import { Button } from "../../ui/button";
+import { getAt } from "./fields";
+import { type NodeForm, Section } from "./node-form";
+
+type Form = (f: NodeForm, data: Record<string, unknown>) => ReactNode;
+
+const onErrorOptions = [
+  { value: "fail", label: "Fail the run" },
+  { value: "continue", label: "Continue with null output" },
+  { value: "route", label: "Follow the error output" },
+] as const;
+
+/** Timeout, retries and error handling: the settings every work step shares. */
+const stepSettings: Form = (f, data) => (
+  <Section title="When it fails">
+    {f.number(["timeoutMs"], "Timeout (ms)", "Abort an attempt that runs longer. Empty: no limit.", 1)}
+    {f.number(["retry", "maxAttempts"], "Attempts", "1 means no retry. Retries wait longer each time.", 1)}
+    {data.retry !== undefined && f.number(["retry", "initialDelayMs"], "First retry after (ms)")}
+    {f.select(["onError"], "After the last attempt", onErrorOptions)}
+  </Section>
+);
+
+function ListEditor(props: {
+  f: NodeForm;
+  data: Record<string, unknown>;
+  path: string[];
+  addLabel: string;
+  blank: () => Record<string, unknown>;
+  row: (index: number) => ReactNode;
+}) {
+  const items = (getAt(props.data, props.path) as unknown[] | undefined) ?? [];
+  return (
+    <div className="flex flex-col gap-3">
+      {items.map((_, i) => (
+        <div key={i} className="relative flex flex-col gap-2 rounded-lg border border-slate-200 p-3">
+          <button
+            type="button"
+            aria-label="Remove"
+            onClick={() =>
+              props.f.set(
+                props.path,
+                items.filter((__, j) => j !== i),
+              )
+            }
+            className="absolute top-2 right-2 rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-red-600"
+          >
+            <Trash2 size={14} />
+          </button>
+          {props.row(i)}
+        </div>
+      ))}
+      <Button size="sm" onClick={() => props.f.set(props.path, [...items, props.blank()])}>
+        <Plus size={14} /> {props.addLabel}
+      </Button>
+    </div>
+  );
+}
+
+/** The fields of each kind, beyond the label. The mapped type flags a kind without a form. */
+export const kindForms: { [K in NodeType]: Form } = {
+  start: (f, data) => (
+    <Section title="Run input">
+      <ListEditor
+        f={f}
+        data={data}
+        path={["inputs"]}
+        addLabel="Add input field"
+        blank={() => ({
+          name: `field_${((data.inputs as unknown[]) ?? []).length + 1}`,
+          type: "string",
+          required: false,
+          description: "",
+        })}
+        row={(i) => (
+          <>
+            {f.text(["inputs", i, "name"], "Name")}
+            {f.select(
+              ["inputs", i, "type"],
+              "Type",
+              ["string", "number", "boolean", "object", "array"].map((v) => ({ value: v, label: v })),
+            )}
+            {f.toggle(["inputs", i, "required"], "Required")}
+          </>
+        )}
+      />
+    </Section>
+  ),
+  agent: (f, data) => (
+    <>
+      <Section title="Prompt">
+        {f.select(["provider"], "Provider", [{ value: "mock", label: "Mock (built in, no key needed)" }])}
+        {f.code(["system"], "System message", "template", "Optional. May use {{ expressions }}.", 2)}
+        {f.code(["prompt"], "Prompt", "template", "Use {{ input.x }}, {{ prev }} or {{ nodes.id.output }}.")}
+        {f.select(["responseFormat"], "Answer as", [
+          { value: "text", label: "Text" },
+          { value: "json", label: "JSON" },
+        ])}
+      </Section>
+      <Section title="Mock answer">
+        {f.code(["response"], "Response", "template", "What the mock provider answers.", 3)}
+        {f.number(["latencyMs"], "Latency (ms)")}
+        {f.number(["failTimes"], "Fail the first attempts", "To try out retries.")}
+      </Section>
+      {stepSettings(f, data)}
+    </>
+  ),
+  transform: (f, data) => (
+    <>
+      <Section title="Transform">
+        {f.code(["expression"], "Expression", "expression", "JSONata; its value is the output.", 4)}
+      </Section>
+      {stepSettings(f, data)}
+    </>
+  ),
+  branch: (f, data) => (
+    <Section title="Cases">
+      {f.select(["mode"], "Take", [
+        { value: "first", label: "The first case that holds" },
+        { value: "all", label: "Every case that holds" },
+      ])}
+      <ListEditor
+        f={f}
+        data={data}
+        path={["cases"]}
+        addLabel="Add case"
+        blank={() => ({ id: `case_${((data.cases as unknown[]) ?? []).length + 1}`, label: "", condition: "true" })}
+        row={(i) => (
+          <>
+            {f.text(["cases", i, "label"], "Label")}
+            {f.text(["cases", i, "id"], "Output id", "Edges leave from this handle.")}
+            {f.code(["cases", i, "condition"], "Condition", "expression")}
+          </>
+        )}
+      />
+      <p className="text-xs text-slate-500">When no case holds, the path leaves through “else”.</p>
+    </Section>
+  ),
+  parallel: () => (
+    <Section title="Parallel">
+      <p className="text-sm text-slate-600">
+        Every path leaving this node starts at the same time. Bring them together with a Join.
+      </p>
+    </Section>
+  ),
+  join: (f, data) => (
+    <Section title="Join">
+      {f.select(["mode"], "Continue when", [
+        { value: "all", label: "All active paths arrived" },
+        { value: "any", label: "The first path arrived" },
+        { value: "count", label: "A number of paths arrived" },
+      ])}
+      {data.mode === "count" && f.number(["count"], "How many paths", undefined, 1)}
+      {f.toggle(["cancelRemaining"], "Cancel the paths still running once it continues")}
+    </Section>
+  ),
+  approval: (f, data) => (
+    <>
+      <Section title="Request">
+        {f.code(["title"], "Title", "template", undefined, 1)}
+        {f.code(["instructions"], "Instructions", "template", undefined, 3)}
+        {f.code(["show"], "Show the approver", "expression", "What they review, e.g. prev or input.document.")}
+      </Section>
+      <Section title="Who decides">
+        {f.number(["requiredApprovals"], "Approvals needed", "One rejection always ends it.", 1)}
+        {f.toggle(["allowRequesterToApprove"], "The person who started the run may approve")}
+      </Section>
+      <Section title="Deadline">
+        {f.toggle(["timeout"], "Decide before a deadline")}
+        {getAt(data, ["timeout"]) !== undefined && (
+          <>
+            {f.number(["timeout", "afterMs"], "Decide within (ms)", "86400000 is one day.", 1000)}
+            {f.select(["timeout", "action"], "Then", [
+              { value: "reject", label: "Reject" },
+              { value: "approve", label: "Approve" },
+              { value: "route", label: "Follow the “timed out” output" },
+              { value: "fail", label: "Fail the run" },
+            ])}
+          </>
+        )}
+      </Section>
+    </>
+  ),
+  end: (f) => (
+    <Section title="Output">
+      {f.code(["output"], "Run output", "expression", "JSONata. Empty: the output of the node before.")}
+    </Section>
+  ),
+};

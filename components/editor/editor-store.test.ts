@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { newFlowDocument } from "@/lib/flow/document";
+import { createEditorStore, nextNodeId } from "./editor-store";
+
+const open = () => createEditorStore({ id: "f1", version: 1, document: newFlowDocument("Test") });
+
+describe("editor store", () => {
+  it("adds a node with a readable id and its kind's defaults, and marks the flow unsaved", () => {
+    const store = open();
+    const id = store.getState().addNode("agent", { x: 10, y: 20 });
+    expect(id).toBe("agent_1");
+    const doc = store.getState().document();
+    expect(doc.nodes.find((n) => n.id === "agent_1")).toMatchObject({
+      type: "agent",
+      position: { x: 10, y: 20 },
+      data: { label: "Agent" },
+    });
+    expect(store.getState().saveState).toBe("unsaved");
+    expect(nextNodeId("agent", doc.nodes)).toBe("agent_2");
+  });
+
+  it("undoes and redoes every kind of edit, back to the saved state", async () => {
+    const store = open();
+    const s = () => store.getState();
+    const tick = () => Promise.resolve(); // each user action arrives in its own event
+    s().addNode("agent", { x: 0, y: 0 });
+    await tick();
+    s().updateNodeData("agent_1", { ...s().document().nodes[2]!.data, label: "Writer" });
+    await tick();
+    s().onEdgesChange([{ type: "remove", id: "e_start_end" }]);
+    await tick();
+    expect(s().connect({ source: "start", sourceHandle: "out", target: "agent_1", targetHandle: "in" })).toBeNull();
+    await tick();
+    s().onNodesChange([{ type: "position", id: "end", position: { x: 500, y: 50 }, dragging: true }]);
+    await tick();
+    s().onNodesChange([{ type: "position", id: "end", position: { x: 600, y: 60 }, dragging: true }]);
+    await tick();
+    s().onNodesChange([{ type: "position", id: "end", dragging: false }]);
+    await tick();
+
+    const steps = () => s().past.length;
+    expect(steps()).toBe(5); // add, edit, remove edge, connect, one drag
+    s().undo(); // the drag
+    expect(
+      s()
+        .document()
+        .nodes.find((n) => n.id === "end")!.position,
+    ).toEqual({ x: 320, y: 0 });
+    s().undo(); // connect
+    s().undo(); // remove edge
+    expect(
+      s()
+        .document()
+        .edges.map((e) => e.id),
+    ).toEqual(["e_start_end"]);
+    s().undo(); // config
+    expect(
+      s()
+        .document()
+        .nodes.find((n) => n.id === "agent_1")!.data.label,
+    ).toBe("Agent");
+    s().undo(); // add
+    expect(s().document()).toEqual(newFlowDocument("Test"));
+    expect(s().saveState).toBe("saved");
+    s().undo(); // nothing left: no change
+    expect(s().document()).toEqual(newFlowDocument("Test"));
+
+    s().redo();
+    s().redo();
+    expect(
+      s()
+        .document()
+        .nodes.find((n) => n.id === "agent_1")!.data.label,
+    ).toBe("Writer");
+    await tick();
+    s().addNode("branch", { x: 0, y: 0 }); // a new edit clears what could be redone
+    expect(s().future).toEqual([]);
+  });
+
+  it("refuses a connection that is not allowed, without an undo step", () => {
+    const store = open();
+    expect(store.getState().connect({ source: "start", sourceHandle: "out", target: "end", targetHandle: "in" })).toBe(
+      "these handles are already connected",
+    );
+    expect(store.getState().past).toEqual([]);
+  });
+});
+
+describe("deleting", () => {
+  it("removes a node with its edges as one undo step, from the keyboard or the panel", async () => {
+    const store = open();
+    const s = () => store.getState();
+    // React Flow reports a keyboard delete as two calls in one tick.
+    s().onNodesChange([{ type: "remove", id: "end" }]);
+    s().onEdgesChange([{ type: "remove", id: "e_start_end" }]);
+    await Promise.resolve();
+    expect(s().past).toHaveLength(1);
+    s().undo();
+    expect(s().document()).toEqual(newFlowDocument("Test"));
+
+    s().removeNodes(["start"]);
+    expect(s().document().edges).toEqual([]);
+    expect(
+      s()
+        .document()
+        .nodes.map((n) => n.id),
+    ).toEqual(["end"]);
+  });
+});

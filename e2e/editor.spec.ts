@@ -1,0 +1,72 @@
+import { expect, type Page, test } from "@playwright/test";
+import { createFlow, editor, signUp } from "./app";
+
+/** Drags a kind from the palette and drops it at a point of the canvas. */
+async function dropKind(page: Page, kind: string, x: number, y: number) {
+  const pane = page.locator(".react-flow__pane");
+  await page.getByTestId(`palette-${kind}`).dragTo(pane, { targetPosition: { x, y } });
+}
+
+test("build agent and approval steps from the palette, configure, undo, run and approve", async ({ page }) => {
+  await signUp(page, "Grace");
+  await createFlow(page, "Publish pipeline");
+  const e = editor(page);
+
+  // Make room: take the starter edge out, then drop an agent and an approval between start and end.
+  await e.clickEdgeBetween("start", "end");
+  await page.keyboard.press("Delete");
+  await dropKind(page, "agent", 200, 90);
+  await expect(e.node("agent_1")).toBeVisible();
+  await dropKind(page, "approval", 120, 430);
+  await expect(e.node("approval_1")).toBeVisible();
+  await expect(page.getByTestId("problems")).toContainText("warning");
+
+  // Configure the agent in its panel; a bad expression is flagged at the field and blocks Run.
+  await e.node("agent_1").click();
+  const panel = page.getByTestId("config-panel");
+  await panel.getByLabel("Label", { exact: true }).fill("Writer");
+  await expect(e.node("agent_1")).toContainText("Writer");
+  await panel.getByLabel("Response").fill("Draft about {{ input.topic ");
+  await expect(panel).toContainText("is not closed");
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toBeDisabled();
+  await panel.getByLabel("Response").fill("Draft ready");
+
+  // Undo and redo the label edit from the keyboard (outside text fields).
+  await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press("Control+z"); // the response edit
+  await page.keyboard.press("Control+z"); // the label edit
+  await expect(e.node("agent_1")).not.toContainText("Writer");
+  await page.keyboard.press("Control+Shift+z");
+  await expect(e.node("agent_1")).toContainText("Writer");
+  await page.keyboard.press("Control+Shift+z");
+
+  // Wire start → agent → approval → end (approved), with the whole flow in view.
+  await expect(page.getByTestId("config-panel")).toHaveCount(0); // clicking the canvas closed it
+  await e.fitView();
+  await e.connect("start", "agent_1");
+  await e.connect("agent_1", "approval_1");
+  await e.connect("approval_1", "end", "approved");
+  await expect(e.edges()).toHaveCount(3);
+  await expect(page.getByTestId("problems")).toContainText("Ready to run");
+  await page.screenshot({ path: "test-results/screens/editor-built.png" });
+
+  // The requester cannot approve their own run unless the node allows it.
+  await e.node("approval_1").click();
+  await page.getByTestId("config-panel").getByLabel("The person who started the run may approve").check();
+  await page.getByRole("button", { name: "Close settings" }).click();
+
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(e.node("agent_1")).toHaveAttribute("data-status", "succeeded");
+  await expect(e.node("approval_1")).toHaveAttribute("data-status", "waiting");
+  await expect(e.runStatus()).toHaveAttribute("data-status", "waiting");
+  await page.screenshot({ path: "test-results/screens/editor-run-waiting.png" });
+
+  await page.getByTestId("approval-approval_1").getByRole("button", { name: "Approve" }).click();
+  await expect(e.runStatus()).toHaveAttribute("data-status", "succeeded");
+  await expect(e.node("end")).toHaveAttribute("data-status", "succeeded");
+
+  // Reload: exactly what was saved.
+  await page.reload();
+  await expect(e.node("agent_1")).toContainText("Writer");
+  await expect(e.edges()).toHaveCount(3);
+});
