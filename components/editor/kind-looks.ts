@@ -1,4 +1,4 @@
-import { Bot, Flag, GitBranch, GitMerge, type LucideIcon, Play, Split, UserCheck, Wand2 } from "lucide-react";
+import { Bot, Flag, GitBranch, GitMerge, type LucideIcon, Play, Repeat, Split, UserCheck, Wand2 } from "lucide-react";
 import type { NodeType } from "@/lib/flow/kinds";
 
 /** Icon, colour and palette group of each kind, shared by the palette and the cards. */
@@ -12,5 +12,6 @@ export const kindLooks: {
   branch: { icon: GitBranch, tone: "bg-amber-50 text-amber-600", group: "Logic" },
   parallel: { icon: Split, tone: "bg-teal-50 text-teal-600", group: "Logic" },
   join: { icon: GitMerge, tone: "bg-teal-50 text-teal-600", group: "Logic" },
+  loop: { icon: Repeat, tone: "bg-orange-50 text-orange-600", group: "Logic" },
   approval: { icon: UserCheck, tone: "bg-rose-50 text-rose-600", group: "People" },
 };

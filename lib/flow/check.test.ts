@@ -94,7 +94,10 @@ describe("checkFlow", () => {
     const doc = base();
     const check = checkFlow({ ...doc, nodes: [doc.nodes[0]!, { ...doc.nodes[1]!, parentId: "start" }] });
     expect(check.problems).toContainEqual(
-      expect.objectContaining({ path: ["nodes", 1, "parentId"], message: '"start" is not a container node' }),
+      expect.objectContaining({
+        path: ["nodes", 1, "parentId"],
+        message: '"start" is not a loop, so it cannot contain nodes',
+      }),
     );
   });
 

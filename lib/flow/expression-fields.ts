@@ -25,6 +25,10 @@ const fieldsByKind: { [K in NodeType]: (data: Record<string, unknown>) => Field[
       form: "expression" as const,
     })),
   parallel: () => [],
+  loop: (d) => [
+    { path: ["items"], value: d.items, form: "expression", optional: true },
+    { path: ["until"], value: d.until, form: "expression", optional: true },
+  ],
   join: () => [],
   approval: (d) => [
     { path: ["title"], value: d.title, form: "template" },

@@ -17,10 +17,31 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
     if (nodes.has(node.id))
       error({ path: ["nodes", i, "id"], nodeId: node.id, message: `the id "${node.id}" is used twice` });
     nodes.set(node.id, node);
-    if (node.parentId !== undefined) {
-      error({ path: ["nodes", i, "parentId"], nodeId: node.id, message: `"${node.parentId}" is not a container node` });
+  });
+  doc.nodes.forEach((node, i) => {
+    if (node.parentId === undefined) return;
+    const parent = nodes.get(node.parentId);
+    if (parent?.type !== "loop") {
+      error({
+        path: ["nodes", i, "parentId"],
+        nodeId: node.id,
+        message: `"${node.parentId}" is not a loop, so it cannot contain nodes`,
+      });
+    } else if (["start", "end"].includes(node.type)) {
+      error({ path: ["nodes", i, "type"], nodeId: node.id, message: `a ${node.type} node cannot be inside a loop` });
+    } else if (containedIn(nodes, node.parentId, node.id)) {
+      error({
+        path: ["nodes", i, "parentId"],
+        nodeId: node.id,
+        message: "loops cannot contain each other in a circle",
+      });
     }
   });
+  for (const [i, node] of doc.nodes.entries()) {
+    if (node.type === "loop" && !doc.nodes.some((n) => n.parentId === node.id)) {
+      error({ path: ["nodes", i], nodeId: node.id, message: "a loop needs at least one node inside it" });
+    }
+  }
 
   const starts = doc.nodes.filter((n) => n.type === "start");
   if (starts.length === 0) error({ path: ["nodes"], message: "the flow needs a start node" });
@@ -55,6 +76,12 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
     if (isNodeType(target.type) && !nodeKind(target.type).inputs.includes(edge.targetHandle)) {
       error({ ...at("targetHandle"), message: `a ${target.type} node has no input "${edge.targetHandle}"` });
     }
+    if (source.parentId !== target.parentId) {
+      error({
+        ...at("target"),
+        message: "an edge cannot cross a loop's border: connect the loop itself, or nodes inside the same loop",
+      });
+    }
     const key = `${edge.source}:${edge.sourceHandle}->${edge.target}:${edge.targetHandle}`;
     if (connections.has(key)) error({ ...at("id"), message: "this connection already exists" });
     connections.add(key);
@@ -67,7 +94,8 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
     for (const p of expressionProblems(node.type, node.data)) {
       error({ path: ["nodes", i, "data", ...p.path], nodeId: node.id, message: p.message });
     }
-    if (nodeKind(node.type).inputs.length > 0 && !inbound.has(node.id)) {
+    // Inside a loop, a node nothing leads to is where each iteration begins.
+    if (node.parentId === undefined && nodeKind(node.type).inputs.length > 0 && !inbound.has(node.id)) {
       problems.push({
         severity: "warning",
         path: ["nodes", i],
@@ -86,6 +114,16 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
     });
   }
   return problems;
+}
+
+/** Whether `id` is among the containers enclosing `from` (a parentId circle). */
+function containedIn(nodes: Map<string, FlowDocument["nodes"][number]>, from: string | undefined, id: string): boolean {
+  const seen = new Set<string>();
+  for (let at = from; at !== undefined && !seen.has(at); at = nodes.get(at)?.parentId) {
+    if (at === id) return true;
+    seen.add(at);
+  }
+  return false;
 }
 
 /** A cycle as a list of node ids (first repeated at the end), or undefined. */

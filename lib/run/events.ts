@@ -28,7 +28,15 @@ export const runErrorSchema = z.object({
 });
 export type RunError = z.infer<typeof runErrorSchema>;
 
-const nodeRef = { nodeId: z.string(), iteration: z.number().int().nonnegative() };
+/**
+ * Which node instance an event is about. Inside loops, `path` lists the iteration index of
+ * each enclosing loop, outermost first, and `iteration` repeats the innermost (0 outside).
+ */
+const nodeRef = {
+  nodeId: z.string(),
+  iteration: z.number().int().nonnegative(),
+  path: z.array(z.number().int().nonnegative()).optional(),
+};
 
 export const actorSchema = z.object({ id: z.string(), name: z.string() });
 export type Actor = z.infer<typeof actorSchema>;
@@ -92,6 +100,26 @@ export const engineEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("approval.requested"), ...nodeRef, data: approvalRequestSchema }),
   z.object({ type: z.literal("approval.decided"), ...nodeRef, data: decisionSchema.extend({ at: z.string() }) }),
   z.object({ type: z.literal("run.waiting"), data: z.object({}) }),
+  /** A forEach loop evaluated its list. */
+  z.object({ type: z.literal("loop.items"), ...nodeRef, data: z.object({ items: z.array(z.unknown()) }) }),
+  /** A loop started iteration `index` of its body. */
+  z.object({
+    type: z.literal("loop.iteration"),
+    ...nodeRef,
+    data: z.object({ index: z.number().int().nonnegative() }),
+  }),
+  /** A loop's body finished iteration `index` with this output. */
+  z.object({
+    type: z.literal("loop.iterated"),
+    ...nodeRef,
+    data: z.object({ index: z.number().int().nonnegative(), output: z.unknown() }),
+  }),
+  /** A repeat loop evaluated `until` after iteration `index`. */
+  z.object({
+    type: z.literal("loop.until"),
+    ...nodeRef,
+    data: z.object({ index: z.number().int().nonnegative(), done: z.boolean() }),
+  }),
   z.object({ type: z.literal("run.succeeded"), data: z.object({ output: z.unknown() }) }),
   z.object({ type: z.literal("run.failed"), data: z.object({ error: runErrorSchema }) }),
   z.object({ type: z.literal("run.cancelled"), data: z.object({ reason: z.string() }) }),

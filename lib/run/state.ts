@@ -1,11 +1,26 @@
 import type { Actor, ApprovalRequest, Decision, EngineEvent, NodeStatus, RunError, RunStatus } from "./events";
 
+/** A loop node's progress. */
+export interface LoopProgress {
+  /** forEach: the list; absent until evaluated (and for repeat). */
+  items?: unknown[];
+  /** Iterations started, and which of them finished (with their outputs). */
+  started: number;
+  outputs: Record<number, unknown>;
+  /** repeat: the last iteration whose `until` was evaluated, and whether it held. */
+  checked?: { index: number; done: boolean };
+}
+
 export interface NodeRunState {
+  nodeId: string;
+  /** Enclosing loop iterations, outermost first ([] outside loops). */
+  path: number[];
   status: NodeStatus;
   attempt: number;
   output?: unknown;
   error?: RunError;
   handles?: string[];
+  loop?: LoopProgress;
   /** An approval node's request and the decisions so far. */
   approval?: { request: ApprovalRequest; decisions: (Decision & { at: string })[] };
   /** When the next attempt of a retrying node starts. */
@@ -21,20 +36,23 @@ export interface RunState {
   startedAt?: string;
   output?: unknown;
   error?: RunError;
-  /** Keyed by nodeKey(nodeId, iteration). Nodes not yet touched are absent (pending). */
+  /** Keyed by nodeKey(nodeId, path). Nodes not yet touched are absent (pending). */
   nodes: Record<string, NodeRunState>;
   lastSeq: number;
 }
 
 export const initialRunState = (): RunState => ({ status: "queued", nodes: {}, lastSeq: 0 });
 
-export function nodeKey(nodeId: string, iteration = 0): string {
-  return iteration === 0 ? nodeId : `${nodeId}#${iteration}`;
+export function nodeKey(nodeId: string, path: readonly number[] = []): string {
+  return path.length === 0 ? nodeId : `${nodeId}#${path.join(".")}`;
 }
 
-export function nodeStatus(state: RunState, nodeId: string, iteration = 0): NodeStatus {
-  return state.nodes[nodeKey(nodeId, iteration)]?.status ?? "pending";
+export function nodeStatus(state: RunState, nodeId: string, path: readonly number[] = []): NodeStatus {
+  return state.nodes[nodeKey(nodeId, path)]?.status ?? "pending";
 }
+
+/** The `path` of an event about a node (absent outside loops). */
+export const pathOf = (e: { path?: number[] }): number[] => e.path ?? [];
 
 type Handler<T extends EngineEvent["type"]> = (
   state: RunState,
@@ -42,10 +60,20 @@ type Handler<T extends EngineEvent["type"]> = (
   at: string,
 ) => RunState;
 
-const setNode = (state: RunState, key: string, patch: Partial<NodeRunState>): RunState => ({
-  ...state,
-  nodes: { ...state.nodes, [key]: { status: "pending", attempt: 0, ...state.nodes[key], ...patch } },
-});
+const setNode = (state: RunState, e: { nodeId: string; path?: number[] }, patch: Partial<NodeRunState>): RunState => {
+  const path = pathOf(e);
+  const key = nodeKey(e.nodeId, path);
+  return {
+    ...state,
+    nodes: {
+      ...state.nodes,
+      [key]: { nodeId: e.nodeId, path, status: "pending", attempt: 0, ...state.nodes[key], ...patch },
+    },
+  };
+};
+
+const loopOf = (state: RunState, e: { nodeId: string; path?: number[] }): LoopProgress =>
+  state.nodes[nodeKey(e.nodeId, pathOf(e))]?.loop ?? { started: 0, outputs: {} };
 
 /** One handler per event type: the compiler flags a type that is not folded. */
 const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
@@ -57,7 +85,7 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
     startedAt: at,
   }),
   "node.started": (s, e, at) =>
-    setNode(s, nodeKey(e.nodeId, e.iteration), {
+    setNode(s, e, {
       status: "running",
       attempt: e.data.attempt,
       startedAt: at,
@@ -65,28 +93,33 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
       error: undefined,
     }),
   "node.succeeded": (s, e, at) =>
-    setNode(s, nodeKey(e.nodeId, e.iteration), {
+    setNode(s, e, {
       status: "succeeded",
       output: e.data.output,
       handles: e.data.handles,
       finishedAt: at,
     }),
-  "node.failed": (s, e, at) =>
-    setNode(s, nodeKey(e.nodeId, e.iteration), { status: "failed", error: e.data.error, finishedAt: at }),
-  "node.skipped": (s, e, at) => setNode(s, nodeKey(e.nodeId, e.iteration), { status: "skipped", finishedAt: at }),
-  "node.retrying": (s, e) =>
-    setNode(s, nodeKey(e.nodeId, e.iteration), { status: "retrying", error: e.data.error, retryAt: e.data.retryAt }),
-  "node.cancelled": (s, e, at) => setNode(s, nodeKey(e.nodeId, e.iteration), { status: "cancelled", finishedAt: at }),
+  "node.failed": (s, e, at) => setNode(s, e, { status: "failed", error: e.data.error, finishedAt: at }),
+  "node.skipped": (s, e, at) => setNode(s, e, { status: "skipped", finishedAt: at }),
+  "node.retrying": (s, e) => setNode(s, e, { status: "retrying", error: e.data.error, retryAt: e.data.retryAt }),
+  "node.cancelled": (s, e, at) => setNode(s, e, { status: "cancelled", finishedAt: at }),
   "timer.fired": (s) => (s.status === "waiting" ? { ...s, status: "running" } : s),
   "run.waiting": (s) => ({ ...s, status: "waiting" }),
-  "approval.requested": (s, e) =>
-    setNode(s, nodeKey(e.nodeId, e.iteration), { status: "waiting", approval: { request: e.data, decisions: [] } }),
+  "approval.requested": (s, e) => setNode(s, e, { status: "waiting", approval: { request: e.data, decisions: [] } }),
   "approval.decided": (s, e) => {
-    const key = nodeKey(e.nodeId, e.iteration);
-    const approval = s.nodes[key]?.approval;
+    const approval = s.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval;
     if (!approval) return s;
-    return setNode(s, key, { approval: { ...approval, decisions: [...approval.decisions, e.data] } });
+    return setNode(s, e, { approval: { ...approval, decisions: [...approval.decisions, e.data] } });
   },
+  "loop.items": (s, e) => setNode(s, e, { loop: { ...loopOf(s, e), items: e.data.items } }),
+  "loop.iteration": (s, e) =>
+    setNode(s, e, { loop: { ...loopOf(s, e), started: Math.max(loopOf(s, e).started, e.data.index + 1) } }),
+  "loop.iterated": (s, e) => {
+    const loop = loopOf(s, e);
+    return setNode(s, e, { loop: { ...loop, outputs: { ...loop.outputs, [e.data.index]: e.data.output } } });
+  },
+  "loop.until": (s, e) =>
+    setNode(s, e, { loop: { ...loopOf(s, e), checked: { index: e.data.index, done: e.data.done } } }),
   "run.succeeded": (s, e) => ({ ...s, status: "succeeded", output: e.data.output }),
   "run.failed": (s, e) => ({ ...s, status: "failed", error: e.data.error }),
   "run.cancelled": (s) => ({ ...s, status: "cancelled" }),

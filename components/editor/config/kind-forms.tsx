@@ -157,6 +157,27 @@ export const kindForms: { [K in NodeType]: Form } = {
       {f.toggle(["cancelRemaining"], "Cancel the paths still running once it continues")}
     </Section>
   ),
+  loop: (f, data) => (
+    <Section title="Loop">
+      {f.select(["mode"], "Run the inside", [
+        { value: "forEach", label: "Once per item of a list" },
+        { value: "repeat", label: "Again until a condition holds" },
+      ])}
+      {data.mode === "repeat"
+        ? f.code(
+            ["until"],
+            "Until",
+            "expression",
+            "Checked after each pass: prev is the pass's output, iteration its index.",
+          )
+        : f.code(["items"], "Items", "expression", "The list. Inside the loop, item and index name the current one.")}
+      {data.mode !== "repeat" && f.number(["concurrency"], "At once", "How many items run at the same time.", 1)}
+      {f.number(["maxIterations"], "At most", "The safety cap: a longer list fails, a repeat stops here.", 1)}
+      <p className="text-xs text-slate-500">
+        Nodes placed inside the loop run each time; its output lists what the last ones produced.
+      </p>
+    </Section>
+  ),
   approval: (f, data) => (
     <>
       <Section title="Request">

@@ -59,6 +59,13 @@ const looks: {
           ? `first ${String(d.count)} to arrive`
           : "waits for all",
   },
+  loop: {
+    outputs: () => [{ id: "out", label: "out" }],
+    summary: (d) =>
+      d.mode === "repeat"
+        ? `repeat until ${text(d.until, "…")} · at most ${String(d.maxIterations ?? "?")}`
+        : `for each of ${text(d.items, "…")}${Number(d.concurrency) > 1 ? ` · ${String(d.concurrency)} at once` : ""} · at most ${String(d.maxIterations ?? "?")}`,
+  },
   approval: {
     outputs: (d) => [
       { id: "approved", label: "approved" },
@@ -90,7 +97,7 @@ function approvalSummary(d: Record<string, unknown>): string {
 function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {
   const look = looks[type as NodeType];
   const kind = nodeKinds[type as NodeType];
-  return (
+  const card = (
     <NodeCard
       id={id}
       label={text(data.label, kind.title)}
@@ -102,6 +109,16 @@ function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {
       selected={selected}
       summary={look.summary?.(data)}
     />
+  );
+  if (type !== "loop") return card;
+  // A loop is a container: its body's nodes sit in the area below its card.
+  return (
+    <div
+      className="rounded-2xl border-2 border-dashed border-orange-200 bg-orange-50/30 p-2"
+      style={{ width: 560, minHeight: 260 }}
+    >
+      {card}
+    </div>
   );
 }
 

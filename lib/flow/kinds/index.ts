@@ -4,6 +4,7 @@ import { branchKind } from "./branch";
 import { endKind } from "./end";
 import { joinKind } from "./join";
 import type { NodeKind } from "./kind";
+import { loopKind } from "./loop";
 import { parallelKind } from "./parallel";
 import { startKind } from "./start";
 import { transformKind } from "./transform";
@@ -21,6 +22,7 @@ export const nodeKinds = {
   branch: branchKind,
   parallel: parallelKind,
   join: joinKind,
+  loop: loopKind,
   approval: approvalKind,
   end: endKind,
 } as const;

@@ -34,7 +34,7 @@ describe("sequences", () => {
       NOW,
     );
     expect(step.commands).toEqual([
-      { type: "execute", nodeId: "start", iteration: 0, attempt: 1, idempotencyKey: "run1:start:0:1" },
+      { type: "execute", nodeId: "start", path: [], iteration: 0, attempt: 1, idempotencyKey: "run1:start:0:1" },
     ]);
     expect(step.events).toEqual([{ type: "node.started", nodeId: "start", iteration: 0, data: { attempt: 1 } }]);
   });

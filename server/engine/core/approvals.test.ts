@@ -106,6 +106,8 @@ describe("who may decide", () => {
     lastSeq: 5,
     nodes: {
       review: {
+        nodeId: "review",
+        path: [],
         status: "waiting",
         attempt: 1,
         approval: { request, decisions: decisions.map((d) => ({ ...d, comment: "", form: {}, at: "x" })) },
@@ -115,41 +117,42 @@ describe("who may decide", () => {
   const approve = { decision: "approve" as const, comment: "", form: { budget: 5 } };
 
   it("accepts an assignee", () => {
-    expect(decisionProblem(waiting(), "review", { id: "ann", name: "Ann", role: "approver" }, approve)).toBeNull();
+    expect(decisionProblem(waiting(), "review", [], { id: "ann", name: "Ann", role: "approver" }, approve)).toBeNull();
   });
   it("refuses someone outside the assignees", () => {
-    expect(decisionProblem(waiting(), "review", { id: "ed", name: "Ed", role: "editor" }, approve)?.kind).toBe(
+    expect(decisionProblem(waiting(), "review", [], { id: "ed", name: "Ed", role: "editor" }, approve)?.kind).toBe(
       "forbidden",
     );
   });
   it("refuses a second decision by the same person", () => {
     expect(
-      decisionProblem(waiting([{ decision: "approve", by: ann }]), "review", { ...ann, role: "approver" }, approve),
+      decisionProblem(waiting([{ decision: "approve", by: ann }]), "review", [], { ...ann, role: "approver" }, approve),
     ).toEqual({
       kind: "conflict",
       message: "You already decided on this approval.",
     });
   });
   it("refuses the requester's approval unless allowed", () => {
-    expect(decisionProblem(waiting(), "review", { id: "req", name: "R", role: "approver" }, approve)?.message).toMatch(
-      /someone else/,
-    );
+    expect(
+      decisionProblem(waiting(), "review", [], { id: "req", name: "R", role: "approver" }, approve)?.message,
+    ).toMatch(/someone else/);
   });
   it("requires a comment to reject and valid form values", () => {
     const who = { id: "ann", name: "Ann", role: "approver" };
-    expect(decisionProblem(waiting(), "review", who, { decision: "reject", comment: " ", form: {} })?.kind).toBe(
+    expect(decisionProblem(waiting(), "review", [], who, { decision: "reject", comment: " ", form: {} })?.kind).toBe(
       "invalid",
     );
-    expect(decisionProblem(waiting(), "review", who, { ...approve, form: {} })?.message).toBe(
+    expect(decisionProblem(waiting(), "review", [], who, { ...approve, form: {} })?.message).toBe(
       "form.budget: Budget is required",
     );
-    expect(decisionProblem(waiting(), "review", who, { ...approve, form: { budget: "5" } })?.message).toBe(
+    expect(decisionProblem(waiting(), "review", [], who, { ...approve, form: { budget: "5" } })?.message).toBe(
       "form.budget: expected a number",
     );
   });
   it("refuses a decision when nothing waits", () => {
     expect(
-      decisionProblem({ status: "running", nodes: {}, lastSeq: 1 }, "review", { ...ann, role: "owner" }, approve)?.kind,
+      decisionProblem({ status: "running", nodes: {}, lastSeq: 1 }, "review", [], { ...ann, role: "owner" }, approve)
+        ?.kind,
     ).toBe("conflict");
   });
 });

@@ -11,10 +11,11 @@ export interface Decider {
 export function decisionProblem(
   state: RunState,
   nodeId: string,
+  path: readonly number[],
   decider: Decider,
   decision: Pick<Decision, "decision" | "comment" | "form">,
 ): { kind: "conflict" | "forbidden" | "invalid"; message: string } | null {
-  const node = state.nodes[nodeKey(nodeId)];
+  const node = state.nodes[nodeKey(nodeId, path)];
   if (!node?.approval || node.status !== "waiting") {
     return {
       kind: "conflict",

@@ -10,8 +10,8 @@ export type EdgeState = "active" | "dead" | "unresolved";
  * Whether an edge carries its source's result. A finished source makes each outgoing edge
  * active (its handle was taken) or dead; dead edges are how untaken paths get skipped.
  */
-export function edgeState(graph: FlowGraph, state: RunState, edge: FlowEdge): EdgeState {
-  const source = state.nodes[nodeKey(edge.source)];
+export function edgeState(graph: FlowGraph, state: RunState, edge: FlowEdge, path: readonly number[]): EdgeState {
+  const source = state.nodes[nodeKey(edge.source, path)];
   switch (source?.status) {
     case "succeeded":
       return source.handles?.includes(edge.sourceHandle) ? "active" : "dead";

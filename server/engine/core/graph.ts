@@ -6,6 +6,8 @@ export interface FlowGraph {
   nodes: Map<string, FlowNode>;
   inbound: Map<string, FlowEdge[]>;
   outbound: Map<string, FlowEdge[]>;
+  /** Nodes by container: "" for the top level, a loop's id for its body. */
+  children: Map<string, FlowNode[]>;
   /** Memo for exclusiveAncestors. */
   exclusive: Map<string, string[]>;
 }
@@ -18,7 +20,12 @@ export function compileFlow(document: FlowDocument): FlowGraph {
     inbound.get(edge.target)?.push(edge);
     outbound.get(edge.source)?.push(edge);
   }
-  return { document, nodes, inbound, outbound, exclusive: new Map() };
+  const children = new Map<string, FlowNode[]>();
+  for (const node of document.nodes) {
+    const container = node.parentId ?? "";
+    children.set(container, [...(children.get(container) ?? []), node]);
+  }
+  return { document, nodes, inbound, outbound, children, exclusive: new Map() };
 }
 
 function reachable(from: string, next: (id: string) => string[]): Set<string> {

@@ -2,42 +2,77 @@ import { nodeKey, type RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "./graph";
 
 /**
- * `prev` in the expression context: the output of the node's single active predecessor, or,
- * with several, an object keyed by predecessor id.
+ * `prev` in the expression context: the output of the node's single predecessor (in the same
+ * loop iteration), or, with several, an object keyed by predecessor id. A node that begins a
+ * loop's body sees what the loop itself received.
  */
-export function previousOutput(graph: FlowGraph, state: RunState, nodeId: string): unknown {
-  const sources = [...new Set((graph.inbound.get(nodeId) ?? []).map((e) => e.source))].filter(
-    (id) => state.nodes[nodeKey(id)]?.status === "succeeded",
+export function previousOutput(
+  graph: FlowGraph,
+  state: RunState,
+  nodeId: string,
+  path: readonly number[] = [],
+): unknown {
+  const inbound = graph.inbound.get(nodeId) ?? [];
+  const parent = graph.nodes.get(nodeId)?.parentId;
+  if (inbound.length === 0 && parent !== undefined) return previousOutput(graph, state, parent, path.slice(0, -1));
+  const sources = [...new Set(inbound.map((e) => e.source))].filter(
+    (id) => state.nodes[nodeKey(id, path)]?.status === "succeeded",
   );
   if (sources.length === 0) return null;
-  if (sources.length === 1) return state.nodes[nodeKey(sources[0]!)]?.output ?? null;
-  return Object.fromEntries(sources.map((id) => [id, state.nodes[nodeKey(id)]?.output ?? null]));
+  if (sources.length === 1) return state.nodes[nodeKey(sources[0]!, path)]?.output ?? null;
+  return Object.fromEntries(sources.map((id) => [id, state.nodes[nodeKey(id, path)]?.output ?? null]));
 }
 
-/** `nodes.<id>.output` in the expression context. */
-export function finishedOutputs(state: RunState): Record<string, { output: unknown }> {
+const isPrefix = (prefix: readonly number[], path: readonly number[]) =>
+  prefix.length <= path.length && prefix.every((v, i) => path[i] === v);
+
+/** `nodes.<id>.output`: finished nodes outside and, inside a loop, of the current iteration. */
+export function finishedOutputs(state: RunState, path: readonly number[] = []): Record<string, { output: unknown }> {
   const result: Record<string, { output: unknown }> = {};
-  for (const [key, node] of Object.entries(state.nodes)) {
-    if (node.status === "succeeded" && !key.includes("#")) result[key] = { output: node.output };
-  }
+  const visible = Object.values(state.nodes)
+    .filter((n) => n.status === "succeeded" && isPrefix(n.path, path))
+    .sort((a, b) => a.path.length - b.path.length); // the innermost wins
+  for (const node of visible) result[node.nodeId] = { output: node.output };
   return result;
 }
 
 /** The context expressions see (flow-format.md, "Expressions"). */
-export function expressionContext(graph: FlowGraph, state: RunState, nodeId: string, runId: string) {
+export function expressionContext(
+  graph: FlowGraph,
+  state: RunState,
+  nodeId: string,
+  runId: string,
+  path: readonly number[] = [],
+) {
   return {
     input: state.input ?? {},
-    prev: previousOutput(graph, state, nodeId),
-    nodes: finishedOutputs(state),
-    run: { id: runId },
+    prev: previousOutput(graph, state, nodeId, path),
+    nodes: finishedOutputs(state, path),
+    run: { id: runId, startedAt: state.startedAt, startedBy: state.startedBy },
+    ...loopVariables(graph, state, nodeId, path),
   };
 }
 
+/** `item` and `index` (forEach) or `iteration` (repeat) of the innermost enclosing loop. */
+function loopVariables(graph: FlowGraph, state: RunState, nodeId: string, path: readonly number[]) {
+  const loopId = graph.nodes.get(nodeId)?.parentId;
+  if (loopId === undefined || path.length === 0) return {};
+  const index = path.at(-1)!;
+  const loop = state.nodes[nodeKey(loopId, path.slice(0, -1))]?.loop;
+  if (loop?.items) return { item: loop.items[index] ?? null, index };
+  return { iteration: index };
+}
+
 /** A join's output: the outputs of the paths that arrived, keyed by source node id. */
-export function joinedOutputs(graph: FlowGraph, state: RunState, nodeId: string): Record<string, unknown> {
+export function joinedOutputs(
+  graph: FlowGraph,
+  state: RunState,
+  nodeId: string,
+  path: readonly number[] = [],
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const edge of graph.inbound.get(nodeId) ?? []) {
-    const source = state.nodes[nodeKey(edge.source)];
+    const source = state.nodes[nodeKey(edge.source, path)];
     if (source?.status === "succeeded" && source.handles?.includes(edge.sourceHandle))
       result[edge.source] = source.output ?? null;
   }

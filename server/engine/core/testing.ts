@@ -2,20 +2,24 @@
 import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
 import { type NodeType, nodeKind } from "../../../lib/flow/kinds";
 import type { ApprovalRequest, Decision, EngineEvent } from "../../../lib/run/events";
-import { initialRunState, type RunState } from "../../../lib/run/state";
+import { initialRunState, nodeKey, type RunState } from "../../../lib/run/state";
 import { advance } from "./advance";
 import type { Command } from "./commands";
 import { compileFlow } from "./graph";
 
 /**
- * Builds a flow from node declarations and edges written "source.handle -> target"
+ * Builds a flow from node declarations ([type, data, parent loop]) and edges written "source.handle -> target"
  * (".handle" defaults to "out"; targets always use "in").
  */
-export function flow(nodes: Record<string, [NodeType, Record<string, unknown>?]>, edges: string[]): FlowDocument {
-  const list: FlowNode[] = Object.entries(nodes).map(([id, [type, data]], i) => ({
+export function flow(
+  nodes: Record<string, [NodeType, Record<string, unknown>?, string?]>,
+  edges: string[],
+): FlowDocument {
+  const list: FlowNode[] = Object.entries(nodes).map(([id, [type, data, parentId]], i) => ({
     id,
     type,
     position: { x: i * 100, y: 0 },
+    ...(parentId && { parentId }),
     data: { ...(nodeKind(type).defaultData() as Record<string, unknown>), ...data },
   }));
   return {
@@ -40,6 +44,12 @@ const approvalRequest: ApprovalRequest = {
   allowRequesterToApprove: false,
   form: [],
 };
+
+const where = (nodeId: string, path: number[]) => ({
+  nodeId,
+  iteration: path.at(-1) ?? 0,
+  ...(path.length > 0 && { path }),
+});
 
 export type Outcome = { output?: unknown; handles?: string[] } | { error: string; retryable?: boolean };
 
@@ -70,6 +80,10 @@ export function simulate(
     timeouts?: string[];
     /** Approval request fields, e.g. a deadline. */
     request?: Partial<ApprovalRequest>;
+    /** forEach lists, by loop id. */
+    items?: Record<string, unknown[]>;
+    /** repeat: whether `until` holds after pass `index` (default: never). */
+    until?: Record<string, (index: number, output: unknown) => boolean>;
   } = {},
 ): Simulation {
   const graph = compileFlow(doc);
@@ -109,9 +123,19 @@ export function simulate(
       if (!approvalTimer || options.timeouts?.includes(e.nodeId)) feed(e);
       continue;
     }
+    if (command.type === "evaluate-until") {
+      const output = state.nodes[nodeKey(command.nodeId, command.path)]?.loop?.outputs[command.index];
+      const done = options.until?.[command.nodeId]?.(command.index, output) ?? false;
+      feed({ type: "loop.until", ...where(command.nodeId, command.path), data: { index: command.index, done } });
+      continue;
+    }
     if (command.type !== "execute") continue;
     const outcome = options.outcomes?.[command.nodeId]?.[command.attempt - 1] ?? {};
-    const ref = { nodeId: command.nodeId, iteration: 0 };
+    const ref = where(command.nodeId, command.path);
+    if (graph.nodes.get(command.nodeId)?.type === "loop") {
+      feed({ type: "loop.items", ...ref, data: { items: options.items?.[command.nodeId] ?? [] } });
+      continue;
+    }
     if (graph.nodes.get(command.nodeId)?.type === "approval" && !options.outcomes?.[command.nodeId]) {
       const data = graph.nodes.get(command.nodeId)!.data;
       const fromNode = {
@@ -120,7 +144,7 @@ export function simulate(
       };
       feed({ type: "approval.requested", ...ref, data: { ...approvalRequest, ...fromNode, ...options.request } });
       for (const d of options.decisions?.[command.nodeId] ?? []) {
-        if (state.nodes[command.nodeId]?.status !== "waiting") break;
+        if (state.nodes[nodeKey(command.nodeId, command.path)]?.status !== "waiting") break;
         feed({ type: "approval.decided", ...ref, data: { form: {}, ...d, at: now } });
       }
       continue;
@@ -139,13 +163,13 @@ export function simulate(
       const kind = nodeKind(node.type as NodeType);
       const handles =
         outcome.handles ?? (typeof kind.outputs === "function" ? [] : kind.outputs.filter((h) => h !== "error"));
-      feed({
-        type: "node.succeeded",
-        ...ref,
-        data: { attempt: command.attempt, output: outcome.output ?? command.nodeId, handles },
-      });
+      const output =
+        outcome.output ?? (command.path.length > 0 ? `${command.nodeId}#${command.path.join(".")}` : command.nodeId);
+      feed({ type: "node.succeeded", ...ref, data: { attempt: command.attempt, output, handles } });
     }
   }
-  const trace = log.map((e) => ("nodeId" in e ? `${e.type}:${e.nodeId}` : e.type));
+  const trace = log.map((e) =>
+    "nodeId" in e ? `${e.type}:${e.nodeId}${e.path ? `#${e.path.join(".")}` : ""}` : e.type,
+  );
   return { state, log, trace, commands };
 }

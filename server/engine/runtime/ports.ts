@@ -64,6 +64,8 @@ export interface ExecutionContext {
   runId: string;
   graph: FlowGraph;
   node: FlowNode;
+  /** Enclosing loop iterations ([] outside loops). */
+  path: number[];
   state: RunState;
   attempt: number;
   idempotencyKey: string;
@@ -78,6 +80,8 @@ export type NodeOutcome =
       handles?: string[];
     }
   /** The node parks until people decide (approval). */
-  | { waitFor: ApprovalRequest };
+  | { waitFor: ApprovalRequest }
+  /** A forEach loop's list; the core runs the body once per item. */
+  | { loopItems: unknown[] };
 
 export type NodeExecutor = (context: ExecutionContext) => Promise<NodeOutcome>;

@@ -1,12 +1,13 @@
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { type Decision, type EngineEvent, terminalRunStatuses } from "../../../lib/run/events";
-import { foldRunEvents, initialRunState, nodeKey, type RunState } from "../../../lib/run/state";
+import { foldRunEvents, initialRunState, nodeKey, pathOf, type RunState } from "../../../lib/run/state";
 import { advance, resume } from "../core/advance";
 import { type Decider, decisionProblem } from "../core/approvals";
 import type { Command } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
 import { DecisionRefused } from "./errors";
+import { evaluateUntil } from "./executors/loop";
 import type { Clock, DueTimer, EventBus, NodeExecutor, RunStore, TimerStore } from "./ports";
 import { TimerLoop } from "./timer-loop";
 
@@ -16,8 +17,8 @@ interface LiveRun {
   state: RunState;
   /** Events of one run are recorded one at a time, in order. */
   queue: Promise<void>;
-  /** Attempts in flight, by node id. */
-  attempts: Map<string, AbortController>;
+  /** Attempts in flight, by node instance key. */
+  attempts: Map<string, { nodeId: string; controller: AbortController }>;
 }
 
 export interface RunEngineDeps {
@@ -86,11 +87,12 @@ export class RunEngine {
     nodeId: string,
     decider: Decider,
     decision: Pick<Decision, "decision" | "comment" | "form">,
+    path: number[] = [],
   ) {
     const live = await this.load(runId);
     let failure: unknown;
     await this.enqueue(live, async () => {
-      const problem = decisionProblem(live.state, nodeId, decider, decision);
+      const problem = decisionProblem(live.state, nodeId, path, decider, decision);
       if (problem) {
         failure = new DecisionRefused(problem.kind, problem.message);
         return;
@@ -98,13 +100,14 @@ export class RunEngine {
       const by = { id: decider.id, name: decider.name };
       const at = this.deps.clock.now().toISOString();
       try {
-        await this.apply(live, { type: "approval.decided", nodeId, iteration: 0, data: { ...decision, by, at } });
+        const where = { nodeId, iteration: path.at(-1) ?? 0, ...(path.length > 0 && { path }) };
+        await this.apply(live, { type: "approval.decided", ...where, data: { ...decision, by, at } });
       } catch (error) {
         failure = error; // the caller must learn that nothing was recorded
       }
     });
     if (failure) throw failure;
-    return live.state.nodes[nodeKey(nodeId)]?.status;
+    return live.state.nodes[nodeKey(nodeId, path)]?.status;
   }
 
   /** Resumes every run a previous process left unfinished, and fires timers that fell due. Returns how many runs. */
@@ -134,8 +137,9 @@ export class RunEngine {
   async stop(): Promise<void> {
     await this.timerLoop.stop();
     for (const live of this.live.values()) {
-      for (const controller of live.attempts.values())
+      for (const { controller } of live.attempts.values()) {
         controller.abort(new AbortReason("shutdown", "server shutting down"));
+      }
     }
   }
 
@@ -164,7 +168,7 @@ export class RunEngine {
     const event = timer.event;
     await this.enqueue(live, async () => {
       // A timer that no longer matters (the run moved on) is marked fired without an event.
-      const current = "nodeId" in event ? live.state.nodes[nodeKey(event.nodeId, event.iteration)] : undefined;
+      const current = "nodeId" in event ? live.state.nodes[nodeKey(event.nodeId, pathOf(event))] : undefined;
       const stillWaiting =
         event.type === "timer.fired" &&
         (event.data.purpose === "retry"
@@ -215,11 +219,35 @@ export class RunEngine {
           event: command.event,
         });
         return;
+      case "evaluate-until":
+        this.track(this.checkUntil(live, command));
+        return;
       case "abort":
-        for (const nodeId of command.nodeIds) {
-          live.attempts.get(nodeId)?.abort(new AbortReason("cancelled", "cancelled"));
+        for (const { nodeId, controller } of live.attempts.values()) {
+          if (command.nodeIds.includes(nodeId)) controller.abort(new AbortReason("cancelled", "cancelled"));
         }
         return;
+    }
+  }
+
+  /** A repeat loop finished a pass: evaluate `until` and feed the answer back. */
+  private async checkUntil(live: LiveRun, command: Extract<Command, { type: "evaluate-until" }>): Promise<void> {
+    const where = {
+      nodeId: command.nodeId,
+      iteration: command.path.at(-1) ?? 0,
+      ...(command.path.length > 0 && { path: command.path }),
+    };
+    try {
+      const done = await evaluateUntil(live.graph, live.state, live.id, command.nodeId, command.path, command.index);
+      await this.record(live, { type: "loop.until", ...where, data: { index: command.index, done } });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const attempt = live.state.nodes[nodeKey(command.nodeId, command.path)]?.attempt ?? 1;
+      await this.record(live, {
+        type: "node.failed",
+        ...where,
+        data: { attempt, error: { message, nodeId: command.nodeId, retryable: false } },
+      });
     }
   }
 
@@ -233,7 +261,8 @@ export class RunEngine {
     if (!node) return;
     const type = node.type as NodeType;
     const controller = new AbortController();
-    live.attempts.set(node.id, controller);
+    const instance = nodeKey(node.id, command.path);
+    live.attempts.set(instance, { nodeId: node.id, controller });
     const { timeoutMs } = stepSettings(node.data);
     const timeout =
       timeoutMs === undefined
@@ -243,13 +272,18 @@ export class RunEngine {
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }),
     );
     aborted.catch(() => {});
-    const ref = { nodeId: command.nodeId, iteration: command.iteration };
+    const ref = {
+      nodeId: command.nodeId,
+      iteration: command.iteration,
+      ...(command.path.length > 0 && { path: command.path }),
+    };
     try {
       const outcome = await Promise.race([
         this.deps.executors[type]({
           runId: live.id,
           graph: live.graph,
           node,
+          path: command.path,
           state: live.state,
           attempt: command.attempt,
           idempotencyKey: command.idempotencyKey,
@@ -260,6 +294,10 @@ export class RunEngine {
       ]);
       if ("waitFor" in outcome) {
         await this.record(live, { type: "approval.requested", ...ref, data: outcome.waitFor });
+        return;
+      }
+      if ("loopItems" in outcome) {
+        await this.record(live, { type: "loop.items", ...ref, data: { items: outcome.loopItems } });
         return;
       }
       const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];
@@ -281,7 +319,7 @@ export class RunEngine {
       });
     } finally {
       clearTimeout(timeout);
-      if (live.attempts.get(node.id) === controller) live.attempts.delete(node.id);
+      if (live.attempts.get(instance)?.controller === controller) live.attempts.delete(instance);
     }
   }
 }

@@ -7,7 +7,7 @@ import type { ExecutionContext, NodeExecutor } from "../ports";
 /** Agents: the prompt is rendered, then the provider answers. Only `mock` exists so far. */
 export const executeAgent: NodeExecutor = async (ctx) => {
   const data = agentDataSchema.parse(ctx.node.data);
-  const context = expressionContext(ctx.graph, ctx.state, ctx.node.id, ctx.runId);
+  const context = expressionContext(ctx.graph, ctx.state, ctx.node.id, ctx.runId, ctx.path);
   const prompt = await renderTemplate("prompt", data.prompt, context);
   const text = await mockProvider(ctx, data, { ...context, prompt });
   if (data.responseFormat === "text") return { output: text, handles: ["out"] };

@@ -4,9 +4,9 @@ import { expressionContext } from "../../core/prev";
 import type { NodeExecutor } from "../ports";
 
 /** Renders what the approvers will see, then parks the path (the core waits for decisions). */
-export const executeApproval: NodeExecutor = async ({ runId, graph, node, state, now }) => {
+export const executeApproval: NodeExecutor = async ({ runId, graph, node, path, state, now }) => {
   const data = approvalDataSchema.parse(node.data);
-  const context = expressionContext(graph, state, node.id, runId);
+  const context = expressionContext(graph, state, node.id, runId, path);
   return {
     waitFor: {
       title: await renderTemplate("title", data.title, context),

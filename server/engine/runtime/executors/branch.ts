@@ -4,9 +4,9 @@ import { expressionContext } from "../../core/prev";
 import type { NodeExecutor } from "../ports";
 
 /** Takes the first (or every) case whose condition is true, else `else`; passes `prev` on. */
-export const executeBranch: NodeExecutor = async ({ runId, graph, node, state }) => {
+export const executeBranch: NodeExecutor = async ({ runId, graph, node, path, state }) => {
   const { cases, mode } = branchDataSchema.parse(node.data);
-  const context = expressionContext(graph, state, node.id, runId);
+  const context = expressionContext(graph, state, node.id, runId, path);
   const taken: string[] = [];
   for (const c of cases) {
     if ((await evaluateExpression(`cases.${c.id}.condition`, c.condition, context)) === true) {

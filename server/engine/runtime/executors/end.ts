@@ -4,9 +4,9 @@ import { expressionContext } from "../../core/prev";
 import type { NodeExecutor } from "../ports";
 
 /** Sets this end's share of the run output: its `output` expression, or `prev`. */
-export const executeEnd: NodeExecutor = async ({ runId, graph, node, state }) => {
+export const executeEnd: NodeExecutor = async ({ runId, graph, node, path, state }) => {
   const { output } = endDataSchema.parse(node.data);
-  const context = expressionContext(graph, state, node.id, runId);
+  const context = expressionContext(graph, state, node.id, runId, path);
   if (output.trim() === "") return { output: context.prev, handles: [] };
   return { output: await evaluateExpression("output", output, context), handles: [] };
 };

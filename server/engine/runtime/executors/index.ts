@@ -4,6 +4,7 @@ import { executeAgent } from "./agent";
 import { executeApproval } from "./approval";
 import { executeBranch } from "./branch";
 import { executeEnd } from "./end";
+import { executeLoop } from "./loop";
 import { executeJoin, executeParallel } from "./pass-through";
 import { executeStart } from "./start";
 import { executeTransform } from "./transform";
@@ -16,6 +17,7 @@ export const executors: { [K in NodeType]: NodeExecutor } = {
   branch: executeBranch,
   parallel: executeParallel,
   join: executeJoin,
+  loop: executeLoop,
   approval: executeApproval,
   end: executeEnd,
 };

@@ -3,10 +3,10 @@ import { transformDataSchema } from "../../../../lib/flow/kinds/transform";
 import { expressionContext } from "../../core/prev";
 import type { NodeExecutor } from "../ports";
 
-export const executeTransform: NodeExecutor = async ({ runId, graph, node, state }) => {
+export const executeTransform: NodeExecutor = async ({ runId, graph, node, path, state }) => {
   const { expression } = transformDataSchema.parse(node.data);
   return {
-    output: await evaluateExpression("expression", expression, expressionContext(graph, state, node.id, runId)),
+    output: await evaluateExpression("expression", expression, expressionContext(graph, state, node.id, runId, path)),
     handles: ["out"],
   };
 };
