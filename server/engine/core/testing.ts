@@ -84,6 +84,8 @@ export function simulate(
     items?: Record<string, unknown[]>;
     /** repeat: whether `until` holds after pass `index` (default: never). */
     until?: Record<string, (index: number, output: unknown) => boolean>;
+    /** Picks which of `count` outstanding commands completes next (default: the first not in `last`). */
+    order?: (count: number) => number;
   } = {},
 ): Simulation {
   const graph = compileFlow(doc);
@@ -115,7 +117,9 @@ export function simulate(
     data: { input: options.input ?? {}, ...(options.startedBy && { startedBy: options.startedBy }) },
   });
   for (let guard = 0; pending.length > 0 && guard < 1_000; guard++) {
-    const index = pending.findIndex((c) => c.type !== "execute" || !options.last?.includes(c.nodeId));
+    const index = options.order
+      ? options.order(pending.length)
+      : pending.findIndex((c) => c.type !== "execute" || !options.last?.includes(c.nodeId));
     const command = pending.splice(index === -1 ? 0 : index, 1)[0]!;
     if (command.type === "schedule") {
       const e = command.event;
