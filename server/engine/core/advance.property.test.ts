@@ -43,7 +43,13 @@ const arbitraryFlow = fc
         const [kind, j] = sources[(a + f * 7) % sources.length]!;
         const handle = handlesOf(kind)[(b + f) % handlesOf(kind).length]!;
         if (edges.some((e) => e.source === `n${j}` && e.sourceHandle === handle && e.target === `n${i}`)) continue;
-        edges.push({ id: `e${edges.length}`, source: `n${j}`, sourceHandle: handle, target: `n${i}`, targetHandle: "in" });
+        edges.push({
+          id: `e${edges.length}`,
+          source: `n${j}`,
+          sourceHandle: handle,
+          target: `n${i}`,
+          targetHandle: "in",
+        });
       }
     }
     return { schemaVersion: 1, name: "random", description: "", nodes, edges };
@@ -68,10 +74,16 @@ it("every generated flow is valid, every run ends or waits, and folding its even
       );
       const sim = simulate(doc, { outcomes: byKind, order: (n) => choices.next().value % n });
       expect(["succeeded", "failed"]).toContain(sim.state.status);
-      expect(foldRunEvents(sim.log.map((e, i) => ({ ...e, seq: i + 1, at: "2026-01-01T00:00:00.000Z" })))).toEqual(sim.state);
+      expect(foldRunEvents(sim.log.map((e, i) => ({ ...e, seq: i + 1, at: "2026-01-01T00:00:00.000Z" })))).toEqual(
+        sim.state,
+      );
       if (sim.state.status === "succeeded") {
         // Nothing is left half-done in a finished run.
-        expect(Object.values(sim.state.nodes).filter((n) => ["pending", "running", "waiting", "retrying"].includes(n.status))).toEqual([]);
+        expect(
+          Object.values(sim.state.nodes).filter((n) =>
+            ["pending", "running", "waiting", "retrying"].includes(n.status),
+          ),
+        ).toEqual([]);
       }
     }),
     { numRuns: 300 },

@@ -1,0 +1,96 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../db/config";
+import { flow } from "../engine/core/testing";
+
+const dir = mkdtempSync(path.join(tmpdir(), "switchyard-cli-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the real `switchyard` bin in a child process. */
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(projectRoot, "scripts/switchyard.mjs"), ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  const lines = result.stdout
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l));
+  return { code: result.status, lines, stderr: result.stderr };
+}
+
+function file(name: string, content: unknown) {
+  const p = path.join(dir, name);
+  writeFileSync(p, typeof content === "string" ? content : JSON.stringify(content));
+  return p;
+}
+
+//  start ─▶ write ─▶ review ─ approved ─▶ end
+const approvalFlow = file(
+  "approval.json",
+  flow(
+    {
+      start: ["start", { inputs: [{ name: "topic", type: "string", required: true }] }],
+      write: ["agent", { response: "Essay on {{ input.topic }}" }],
+      review: ["approval", { title: "Publish?" }],
+      end: ["end", { output: "nodes.write.output" }],
+    },
+    ["start -> write", "write -> review", "review.approved -> end"],
+  ),
+);
+
+describe("switchyard CLI", () => {
+  it("runs a file, printing every event as a JSON line and the result last", () => {
+    const { code, lines } = cli("run", approvalFlow, "--input", '{"topic":"bridges"}', "--decide", "review=approve");
+    expect(code).toBe(0);
+    const events = lines.slice(0, -1);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.map((e) => e.type)).toContain("approval.decided");
+    expect(lines.at(-1)).toEqual({ status: "succeeded", output: "Essay on bridges" });
+  });
+
+  it("exits 3 when the run still waits for a person", () => {
+    const { code, lines } = cli("run", approvalFlow, "--input", '{"topic":"x"}');
+    expect(code).toBe(3);
+    expect(lines.at(-1)).toEqual({ status: "waiting", output: null });
+  });
+
+  it("exits 0 after a rejection that reaches no end, and 1 when a step fails", () => {
+    const { code, lines } = cli("run", approvalFlow, "--input", '{"topic":"x"}', "--decide", "review=reject");
+    expect(lines.at(-1)).toMatchObject({ status: "succeeded", output: null }); // rejected: nothing reached the end
+    expect(code).toBe(0);
+    const broken = file(
+      "fails.json",
+      flow({ start: ["start"], t: ["transform", { expression: "$error('no')" }], end: ["end"] }, [
+        "start -> t",
+        "t -> end",
+      ]),
+    );
+    const failed = cli("run", broken);
+    expect(failed.code).toBe(1);
+    expect(failed.lines.at(-1)).toMatchObject({ status: "failed", error: { nodeId: "t" } });
+  });
+
+  it("exits 2 and names the problem for an invalid file or input", () => {
+    const invalid = cli(
+      "validate",
+      file("bad.json", {
+        schemaVersion: 1,
+        name: "x",
+        nodes: [{ id: "a", type: "teleport", position: { x: 0, y: 0 }, data: {} }],
+        edges: [],
+      }),
+    );
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('error: node "a" (nodes[0].type): unknown node kind "teleport"');
+    expect(cli("validate", file("nojson.json", "{ nope")).code).toBe(2);
+    const missing = cli("run", approvalFlow); // topic is required
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--input topic:");
+    expect(cli("validate", approvalFlow).code).toBe(0);
+  });
+});

@@ -1,0 +1,86 @@
+// `switchyard` command line: validate and run flow files (README, "Command line").
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ZodError } from "zod";
+import { checkFlow, isRunnable } from "../../lib/flow/check";
+import { describeProblem, formatPath } from "../../lib/flow/problems";
+import { runFile } from "./run-file";
+
+const EXIT = { succeeded: 0, failed: 1, invalid: 2, waiting: 3 } as const;
+
+const usage = `usage:
+  switchyard validate <file.json>
+  switchyard run <file.json> [--input '{"k":"v"}'] [--decide nodeId=approve|reject ...] [--db memory|<url>]
+
+run prints each RunEvent as a JSON line, then {"status","output"}.
+exit codes: 0 succeeded · 1 failed · 2 invalid · 3 still waiting`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(EXIT.invalid);
+}
+
+function readFlow(file: string | undefined) {
+  if (!file) fail(usage);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    fail(`${file}: ${(error as Error).message}`);
+  }
+  const check = checkFlow(raw);
+  for (const problem of check.problems) console.error(`${problem.severity}: ${describeProblem(problem)}`);
+  if (!isRunnable(check)) fail(`${file}: not a runnable flow`);
+  return check.document;
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === "validate") {
+  readFlow(rest[0]);
+  console.log("valid");
+  process.exit(0);
+} else if (command === "run") {
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      input: { type: "string" },
+      decide: { type: "string", multiple: true },
+      db: { type: "string", default: "memory" },
+    },
+  });
+  const document = readFlow(positionals[0]);
+  let input: Record<string, unknown> = {};
+  try {
+    input = values.input ? JSON.parse(values.input) : {};
+  } catch (error) {
+    fail(`--input: ${(error as Error).message}`);
+  }
+  const decisions = new Map<string, "approve" | "reject">();
+  for (const pair of values.decide ?? []) {
+    const [nodeId, decision] = pair.split("=");
+    if (!nodeId || (decision !== "approve" && decision !== "reject"))
+      fail(`--decide ${pair}: write nodeId=approve or nodeId=reject`);
+    decisions.set(nodeId, decision);
+  }
+  try {
+    const result = await runFile(document, {
+      input,
+      decisions,
+      db: values.db ?? "memory",
+      onEvent: (event) => console.log(JSON.stringify(event)),
+    });
+    console.log(JSON.stringify(result));
+    process.exit(
+      result.status === "succeeded" ? EXIT.succeeded : result.status === "waiting" ? EXIT.waiting : EXIT.failed,
+    );
+  } catch (error) {
+    if (error instanceof ZodError) {
+      const issue = error.issues[0]!;
+      fail(`--input ${formatPath(issue.path as (string | number)[])}: ${issue.message}`);
+    }
+    fail(`run: ${(error as Error).message}`);
+  }
+} else {
+  fail(usage);
+}
