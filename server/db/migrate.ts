@@ -11,8 +11,8 @@ import { type DbConfig, migrationsDir } from "./config";
  * does the same job and keeps Prisma's `_prisma_migrations` table, so `prisma migrate status`
  * still agrees. Returns the names applied now.
  */
-export async function applyMigrations(config: DbConfig): Promise<string[]> {
-  const migrations = readMigrations(config);
+export async function applyMigrations(config: DbConfig, options: { upTo?: string } = {}): Promise<string[]> {
+  const migrations = readMigrations(config).filter((m) => !options.upTo || m.name <= options.upTo);
   return config.provider === "sqlite" ? migrateSqlite(config.url, migrations) : migratePostgres(config.url, migrations);
 }
 
@@ -54,13 +54,23 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
     );
     const done: string[] = [];
     for (const m of migrations.filter((m) => !applied.has(m.name))) {
-      db.transaction(() => {
-        db.exec(m.sql);
-        db.prepare(
-          `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count)
-           VALUES (?, ?, current_timestamp, ?, 1)`,
-        ).run(randomUUID(), m.checksum, m.name);
-      }).immediate();
+      // Table rebuilds drop and recreate tables: with foreign keys on, the drop would cascade
+      // and delete rows that reference them. Prisma runs them with foreign keys off, then
+      // checks the keys; so do we (the pragma only takes effect outside a transaction).
+      db.pragma("foreign_keys = OFF");
+      try {
+        db.transaction(() => {
+          db.exec(m.sql);
+          const broken = db.pragma("foreign_key_check") as unknown[];
+          if (broken.length > 0) throw new Error(`migration ${m.name} leaves ${broken.length} broken foreign keys`);
+          db.prepare(
+            `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count)
+             VALUES (?, ?, current_timestamp, ?, 1)`,
+          ).run(randomUUID(), m.checksum, m.name);
+        }).immediate();
+      } finally {
+        db.pragma("foreign_keys = ON");
+      }
       done.push(m.name);
     }
     return done;
