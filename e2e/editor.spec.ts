@@ -70,3 +70,21 @@ test("build agent and approval steps from the palette, configure, undo, run and 
   await expect(e.node("agent_1")).toContainText("Writer");
   await expect(e.edges()).toHaveCount(3);
 });
+
+test("turn a webhook on, call it from outside, turn it off", async ({ page, request }) => {
+  await signUp(page, "Hana");
+  await createFlow(page, "Hooked");
+  await page.getByRole("button", { name: "Webhook" }).click();
+  await page.getByRole("button", { name: "Turn on" }).click();
+  const url = (await page.getByTestId("webhook-url").textContent())!;
+  expect(url).toContain("/api/hooks/");
+  await page.screenshot({ path: "test-results/screens/editor-webhook.png" });
+
+  const res = await request.post(url, { data: { hello: "world" } });
+  expect(res.status()).toBe(200);
+  expect(await res.json()).toMatchObject({ status: "succeeded", output: { hello: "world" } });
+
+  await page.getByRole("button", { name: "Turn off" }).click();
+  await expect(page.getByTestId("webhook-url")).toHaveCount(0);
+  expect((await request.post(url, { data: {} })).status()).toBe(404);
+});

@@ -12,6 +12,7 @@ import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
 import type { Clock, EventBus } from "./engine/runtime/ports";
 import { attachRealtime } from "./realtime/socket-server";
+import { webhookHandler } from "./triggers/webhook";
 
 export interface App {
   services: Services;
@@ -50,6 +51,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     basePath: "/api/trpc/",
     createContext: ({ req }) => createContext(services, toHeaders(req.headers)),
   });
+  const webhooks = webhookHandler({ prisma: db.prisma, engine, bus, syncTimeoutMs: config.webhookSyncTimeoutMs });
   let io: SocketServer | undefined;
 
   const health = async (res: ServerResponse) => {
@@ -77,6 +79,10 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
         // The rate limiter keys on X-Forwarded-For: set it from the socket unless a proxy is trusted.
         if (!config.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
         void authHandler(req, res);
+        return true;
+      }
+      if (path.startsWith("/api/hooks/")) {
+        void webhooks(req, res, decodeURIComponent(path.slice("/api/hooks/".length)));
         return true;
       }
       if (path.startsWith("/api/trpc/")) {

@@ -15,6 +15,8 @@ export interface AppConfig {
   /** Trust X-Forwarded-For from a reverse proxy for rate limiting; off by default. */
   trustProxy: boolean;
   signInPerMinute: number;
+  /** How long a sync webhook waits for its run before answering 202. */
+  webhookSyncTimeoutMs: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .filter(Boolean),
     trustProxy: env.TRUST_PROXY === "1",
     signInPerMinute: Number(env.SIGN_IN_PER_MINUTE ?? 10),
+    webhookSyncTimeoutMs: Number(env.WEBHOOK_SYNC_TIMEOUT_MS ?? 30_000),
   };
 }
 

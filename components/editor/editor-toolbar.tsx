@@ -18,12 +18,15 @@ export function EditorToolbar({
   onRun,
   running,
   runBlocked,
+  children,
 }: {
   onSave: () => void;
   onRun: () => void;
   running: boolean;
   /** Why the flow cannot run now, if it cannot. */
   runBlocked?: string;
+  /** Extra controls shown before Save. */
+  children?: React.ReactNode;
 }) {
   const name = useEditor((s) => s.name);
   const version = useEditor((s) => s.version);
@@ -64,6 +67,7 @@ export function EditorToolbar({
         {label.text}
       </span>
       <div className="ml-auto flex items-center gap-2">
+        {children}
         <Button onClick={onSave} disabled={saveState === "saving"} title="Save (Ctrl+S)">
           <Save size={16} /> Save
         </Button>

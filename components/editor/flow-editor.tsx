@@ -21,6 +21,7 @@ import { SaveErrorBanner } from "./save-error-banner";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { useFlowCheck } from "./use-flow-check";
 import { useSaveFlow } from "./use-save-flow";
+import { WebhookButton } from "./webhook-dialog";
 
 export function FlowEditor({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
@@ -44,14 +45,14 @@ export function FlowEditor({ flowId }: { flowId: string }) {
     <EditorStoreProvider key={flow.data.id} flow={flow.data}>
       <RunStoreProvider>
         <ReactFlowProvider>
-          <EditorWorkspace />
+          <EditorWorkspace webhook={flow.data.webhook} />
         </ReactFlowProvider>
       </RunStoreProvider>
     </EditorStoreProvider>
   );
 }
 
-function EditorWorkspace() {
+function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" | "async" } | null }) {
   const trpc = useTRPC();
   const editor = useEditorStoreApi();
   const runStore = useRunStoreApi();
@@ -91,7 +92,9 @@ function EditorWorkspace() {
 
   return (
     <div className="flex h-full flex-col">
-      <EditorToolbar onSave={onSave} onRun={onRun} running={startRun.isPending} runBlocked={runBlocked} />
+      <EditorToolbar onSave={onSave} onRun={onRun} running={startRun.isPending} runBlocked={runBlocked}>
+        <WebhookButton flowId={editor.getState().flowId} initial={webhook} />
+      </EditorToolbar>
       <SaveErrorBanner />
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={onAdd} />

@@ -14,7 +14,10 @@ export interface FlowSummary {
 
 export interface FlowRecord extends FlowSummary {
   document: FlowDocument;
+  webhook: { token: string; mode: WebhookMode } | null;
 }
+
+export type WebhookMode = "sync" | "async";
 
 const summary = { id: true, name: true, description: true, version: true, createdAt: true, updatedAt: true } as const;
 
@@ -24,11 +27,16 @@ function toDefinition(document: FlowDocument) {
   return toJson(definition);
 }
 
-function toRecord(row: FlowSummary & { definition: unknown }): FlowRecord {
-  const { definition, ...rest } = row;
+function toRecord(
+  row: FlowSummary & { definition: unknown; webhookToken: string | null; webhookMode: string },
+): FlowRecord {
+  const { definition, webhookToken, webhookMode, ...rest } = row;
   const document = { ...(definition as object), name: row.name, description: row.description } as FlowDocument;
-  return { ...rest, document };
+  const webhook = webhookToken ? { token: webhookToken, mode: webhookMode as WebhookMode } : null;
+  return { ...rest, document, webhook };
 }
+
+const full = { ...summary, definition: true, webhookToken: true, webhookMode: true } as const;
 
 /** Flows of one workspace. Every query carries the workspace id; there is no other way in. */
 export function flowsRepository(prisma: Prisma, workspaceId: string) {
@@ -39,7 +47,7 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
       prisma.flow.findMany({ where: { workspaceId }, select: summary, orderBy: { updatedAt: "desc" } }),
 
     async get(id: string): Promise<FlowRecord> {
-      const row = await prisma.flow.findFirst({ where: scoped(id), select: { ...summary, definition: true } });
+      const row = await prisma.flow.findFirst({ where: scoped(id), select: full });
       if (!row) throw new NotFound("flow");
       return toRecord(row);
     },
@@ -54,7 +62,7 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
           definition: toDefinition(document),
           schemaVersion: document.schemaVersion,
         },
-        select: { ...summary, definition: true },
+        select: full,
       });
       return toRecord(row);
     },
@@ -86,6 +94,15 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
       if (count === 0) throw new NotFound("flow");
     },
 
+    /** Turns the flow's webhook on with a fresh token (revoking any earlier one), or changes its mode. */
+    async setWebhook(id: string, webhook: { token: string; mode: WebhookMode } | null): Promise<void> {
+      const { count } = await prisma.flow.updateMany({
+        where: scoped(id),
+        data: webhook ? { webhookToken: webhook.token, webhookMode: webhook.mode } : { webhookToken: null },
+      });
+      if (count === 0) throw new NotFound("flow");
+    },
+
     async throwWhyNotUpdated(id: string): Promise<never> {
       const current = await prisma.flow.findFirst({ where: scoped(id), select: { version: true } });
       if (!current) throw new NotFound("flow");
@@ -94,3 +111,11 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
   };
 }
 export type FlowsRepository = ReturnType<typeof flowsRepository>;
+
+/** The flow a webhook token opens, with its workspace: the token itself is the credential. */
+export async function flowByWebhookToken(prisma: Prisma, token: string) {
+  return prisma.flow.findUnique({
+    where: { webhookToken: token },
+    select: { id: true, workspaceId: true, webhookMode: true },
+  });
+}

@@ -15,6 +15,8 @@ export interface RunRecord {
   output: unknown;
   error: RunError | null;
   lastSeq: number;
+  /** Null when no person started it (a webhook). */
+  startedById: string | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -27,7 +29,8 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
       flowVersion: number;
       definition: FlowDocument;
       runInput: unknown;
-      startedById: string;
+      /** Null when no person started it (a webhook). */
+      startedById: string | null;
     }): Promise<{ id: string }> {
       return prisma.run.create({
         data: {
@@ -55,6 +58,7 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
         output: row.output,
         error: row.error as RunError | null,
         lastSeq: row.lastSeq,
+        startedById: row.startedById,
         createdAt: row.createdAt,
         finishedAt: row.finishedAt,
       };

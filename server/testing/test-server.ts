@@ -38,6 +38,7 @@ export async function startTestServer(overrides: Partial<AppConfig> & { db?: DbC
     extraOrigins: [],
     trustProxy: false,
     signInPerMinute: 10,
+    webhookSyncTimeoutMs: 5_000,
     ...overrides,
   });
   server.on("request", (req, res) => {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { newFlowDocument } from "../../../../lib/flow/document";
 import { router, workspaceProcedure } from "../../trpc";
@@ -29,4 +30,13 @@ export const flowsRouter = router({
     }),
 
   save: workspaceProcedure("edit").input(saveFlowInput).mutation(saveFlow),
+
+  /** Turns the flow's webhook on (a fresh secret address each time) or off. */
+  setWebhook: workspaceProcedure("edit")
+    .input(z.object({ id: z.string().min(1), enabled: z.boolean(), mode: z.enum(["sync", "async"]).default("async") }))
+    .mutation(async ({ ctx, input }) => {
+      const webhook = input.enabled ? { token: randomBytes(24).toString("base64url"), mode: input.mode } : null;
+      await ctx.flows.setWebhook(input.id, webhook);
+      return webhook && { ...webhook, path: `/api/hooks/${webhook.token}` };
+    }),
 });

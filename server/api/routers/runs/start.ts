@@ -2,6 +2,9 @@ import { z } from "zod";
 import { checkFlow, isRunnable } from "../../../../lib/flow/check";
 import { runInputSchema, startDataSchema } from "../../../../lib/flow/kinds/start";
 import { describeProblem } from "../../../../lib/flow/problems";
+import type { FlowsRepository } from "../../../db/flows-repository";
+import type { RunsRepository } from "../../../db/runs-repository";
+import type { RunEngine } from "../../../engine/runtime/run-engine";
 import { describeZodError, UserError } from "../../errors";
 import type { WorkspaceContext } from "../../trpc";
 
@@ -13,9 +16,15 @@ export const startRunInput = z.object({
 /**
  * Starts a run of the flow as saved: refuses a flow with errors or an input that does not
  * match the start node's fields before anything is created, then snapshots the document.
+ * Shared by the Run button (tRPC) and webhooks.
  */
-export async function startRun({ ctx, input }: { ctx: WorkspaceContext; input: z.infer<typeof startRunInput> }) {
-  const flow = await ctx.flows.get(input.flowId);
+export async function startFlowRun(
+  deps: { flows: FlowsRepository; runs: RunsRepository; engine: RunEngine },
+  flowId: string,
+  input: unknown,
+  startedById: string | null,
+): Promise<{ runId: string }> {
+  const flow = await deps.flows.get(flowId);
   const check = checkFlow(flow.document);
   if (!isRunnable(check)) {
     const first = check.problems.find((p) => p.severity === "error")!;
@@ -23,16 +32,25 @@ export async function startRun({ ctx, input }: { ctx: WorkspaceContext; input: z
   }
   const start = check.document.nodes.find((n) => n.type === "start")!;
   const fields = startDataSchema.parse(start.data).inputs;
-  const parsedInput = runInputSchema(fields).safeParse(input.input);
+  const parsedInput = runInputSchema(fields).safeParse(input);
   if (!parsedInput.success) throw new UserError(`The run input is not valid: ${describeZodError(parsedInput.error)}`);
 
-  const run = await ctx.runs.create({
+  const run = await deps.runs.create({
     flowId: flow.id,
     flowVersion: flow.version,
     definition: check.document,
     runInput: parsedInput.data,
-    startedById: ctx.user.id,
+    startedById,
   });
-  await ctx.services.engine.start(run.id);
+  await deps.engine.start(run.id);
   return { runId: run.id };
+}
+
+export function startRun({ ctx, input }: { ctx: WorkspaceContext; input: z.infer<typeof startRunInput> }) {
+  return startFlowRun(
+    { flows: ctx.flows, runs: ctx.runs, engine: ctx.services.engine },
+    input.flowId,
+    input.input,
+    ctx.user.id,
+  );
 }

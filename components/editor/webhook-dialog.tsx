@@ -1,0 +1,91 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { Copy, Webhook } from "lucide-react";
+import { useState } from "react";
+import { useTRPC } from "../trpc";
+import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
+import { toast } from "../ui/toaster";
+
+type Hook = { token: string; mode: "sync" | "async" } | null;
+
+/** Turns the flow's webhook on or off and shows its secret address. */
+export function WebhookButton({ flowId, initial }: { flowId: string; initial: Hook }) {
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const [hook, setHook] = useState<Hook>(initial);
+  const [mode, setMode] = useState<"sync" | "async">(initial?.mode ?? "sync");
+  const set = useMutation(
+    trpc.flows.setWebhook.mutationOptions({
+      onSuccess: (result) => setHook(result && { token: result.token, mode: result.mode }),
+      onError: (e) => toast(e.message, "error"),
+    }),
+  );
+  const url = hook && typeof window !== "undefined" ? `${window.location.origin}/api/hooks/${hook.token}` : "";
+  return (
+    <>
+      <Button onClick={() => setOpen(true)} title="Start runs from other systems">
+        <Webhook size={16} /> {hook ? "Webhook on" : "Webhook"}
+      </Button>
+      <Dialog open={open} onClose={() => setOpen(false)} title="Webhook trigger">
+        <div className="flex flex-col gap-4 text-sm">
+          <p className="text-slate-600">
+            Other systems start a run with <code className="font-mono">POST</code> (JSON body) or{" "}
+            <code className="font-mono">GET</code> (query string); the fields become the run input.
+          </p>
+          <label className="flex flex-col gap-1">
+            <span className="text-xs font-medium text-slate-700">Answer</span>
+            <select
+              value={mode}
+              onChange={(e) => setMode(e.target.value as "sync" | "async")}
+              className="h-9 rounded-md border border-slate-300 px-2"
+            >
+              <option value="sync">With the run's output when it ends (sync)</option>
+              <option value="async">At once, with the run id (async)</option>
+            </select>
+          </label>
+          {hook && (
+            <div className="flex items-center gap-2 rounded-md bg-slate-50 p-2 ring-1 ring-slate-200">
+              <code className="min-w-0 flex-1 truncate font-mono text-xs" data-testid="webhook-url">
+                {url}
+              </code>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label="Copy address"
+                onClick={() => void navigator.clipboard?.writeText(url).then(() => toast("Address copied"))}
+              >
+                <Copy size={14} />
+              </Button>
+            </div>
+          )}
+          <div className="flex justify-between gap-2">
+            {hook ? (
+              <Button
+                variant="danger"
+                disabled={set.isPending}
+                onClick={() => set.mutate({ id: flowId, enabled: false })}
+              >
+                Turn off
+              </Button>
+            ) : (
+              <span />
+            )}
+            <Button
+              variant="primary"
+              disabled={set.isPending}
+              onClick={() => set.mutate({ id: flowId, enabled: true, mode })}
+            >
+              {hook ? "New address" : "Turn on"}
+            </Button>
+          </div>
+          {hook && (
+            <p className="text-xs text-slate-500">
+              A new address revokes the old one. Anyone with the address can start runs.
+            </p>
+          )}
+        </div>
+      </Dialog>
+    </>
+  );
+}

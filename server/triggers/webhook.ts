@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RunEvent } from "../../lib/run/events";
+import { UserError } from "../api/errors";
+import { startFlowRun } from "../api/routers/runs/start";
+import type { Prisma } from "../db/client";
+import { flowByWebhookToken, flowsRepository } from "../db/flows-repository";
+import { runsRepository } from "../db/runs-repository";
+import type { EventBus } from "../engine/runtime/ports";
+import type { RunEngine } from "../engine/runtime/run-engine";
+
+export interface WebhookDeps {
+  prisma: Prisma;
+  engine: RunEngine;
+  bus: EventBus;
+  /** How long a sync webhook waits for the run to end before answering 202. */
+  syncTimeoutMs?: number;
+  maxBodyBytes?: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, `the body is larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8").trim();
+  if (text === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, `the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+const finalTypes = new Set(["run.succeeded", "run.failed", "run.cancelled", "run.waiting"]);
+
+/**
+ * POST /api/hooks/<token> (JSON body) or GET (query string) starts a run of the flow whose
+ * webhook has that token. Served by the custom server, not a Next route: a webhook costs
+ * little more than the run. `async` answers 202 with the run id at once; `sync` waits for
+ * the run to end (or to wait for people) and answers with its output.
+ */
+export function webhookHandler(deps: WebhookDeps) {
+  const syncTimeoutMs = deps.syncTimeoutMs ?? 30_000;
+  const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
+
+  return async (req: IncomingMessage, res: ServerResponse, token: string) => {
+    let unsubscribe = () => {};
+    try {
+      if (req.method !== "GET" && req.method !== "POST")
+        throw new HttpError(405, "use GET (query string) or POST (JSON body)");
+      const flow = await flowByWebhookToken(deps.prisma, token);
+      if (!flow) throw new HttpError(404, "no webhook has this address; it may have been revoked");
+      const input =
+        req.method === "GET"
+          ? Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams)
+          : await readJsonBody(req, maxBodyBytes);
+      if (typeof input !== "object" || input === null || Array.isArray(input)) {
+        throw new HttpError(400, "the body must be a JSON object: its fields become the run input");
+      }
+
+      // Listen before starting, so an instant run's last event is not missed.
+      const seen: RunEvent[] = [];
+      let notify: (() => void) | undefined;
+      unsubscribe = deps.bus.subscribe((events) => {
+        seen.push(...events.filter((e) => finalTypes.has(e.type)));
+        notify?.();
+      });
+      const repos = {
+        flows: flowsRepository(deps.prisma, flow.workspaceId),
+        runs: runsRepository(deps.prisma, flow.workspaceId),
+      };
+      const { runId } = await startFlowRun({ ...repos, engine: deps.engine }, flow.id, input, null);
+      if (flow.webhookMode !== "sync") return send(res, 202, { runId, status: "running" });
+
+      const ended = () => seen.find((e) => e.runId === runId);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, syncTimeoutMs);
+        notify = () => {
+          if (ended()) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        notify();
+      });
+      const run = await repos.runs.get(runId);
+      if (!["succeeded", "failed", "cancelled"].includes(run.status))
+        return send(res, 202, { runId, status: run.status });
+      send(res, 200, { runId, status: run.status, output: run.output ?? null, ...(run.error && { error: run.error }) });
+    } catch (error) {
+      if (error instanceof HttpError) return send(res, error.status, { error: error.message });
+      if (error instanceof UserError) return send(res, 400, { error: error.message });
+      console.error("webhook:", error);
+      send(res, 500, { error: "the run could not be started; it was logged" });
+    } finally {
+      unsubscribe();
+    }
+  };
+}
