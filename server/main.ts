@@ -1,5 +1,5 @@
 // The process: Next (pages) + the app (API, auth, socket.io, engine) on one HTTP port.
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { createApp } from "./app";
 import { configFromEnv } from "./config";
@@ -8,14 +8,20 @@ import { projectRoot } from "./db/config";
 // Next reports anonymous usage by default; a self-hosted product should not phone home.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const dev = process.argv.includes("--dev");
+// --api-only: no pages, just the API, webhooks and live updates (benchmarks, headless use).
+const apiOnly = process.argv.includes("--api-only");
 const config = configFromEnv();
 const app = await createApp(config);
-const nextApp = next({ dev, dir: projectRoot, hostname: "localhost", port: config.port });
-await nextApp.prepare();
-const handleNext = nextApp.getRequestHandler();
+let handlePage = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404).end();
+if (!apiOnly) {
+  const nextApp = next({ dev, dir: projectRoot, hostname: "localhost", port: config.port });
+  await nextApp.prepare();
+  const handleNext = nextApp.getRequestHandler();
+  handlePage = (req, res) => void handleNext(req, res);
+}
 
 const server = createServer((req, res) => {
-  if (!app.handle(req, res)) void handleNext(req, res);
+  if (!app.handle(req, res)) handlePage(req, res);
 });
 app.attach(server);
 

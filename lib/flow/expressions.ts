@@ -26,12 +26,22 @@ function reasonOf(error: unknown): string {
     : message;
 }
 
+/** Parsed expressions, reused: a flow evaluates the same few strings over and over. */
+const compiled = new Map<string, ReturnType<typeof jsonata>>();
+const CACHE_LIMIT = 1_000;
+
 function compile(field: string, expression: string) {
+  const cached = compiled.get(expression);
+  if (cached) return cached;
+  let parsed: ReturnType<typeof jsonata>;
   try {
-    return jsonata(expression, { timeout: expressionLimits.timeoutMs, stack: expressionLimits.maxDepth });
+    parsed = jsonata(expression, { timeout: expressionLimits.timeoutMs, stack: expressionLimits.maxDepth });
   } catch (error) {
     throw new ExpressionError(field, `does not parse: ${reasonOf(error)}`);
   }
+  if (compiled.size >= CACHE_LIMIT) compiled.delete(compiled.keys().next().value!);
+  compiled.set(expression, parsed);
+  return parsed;
 }
 
 /** Why the expression does not parse, or null. Used to refuse a flow before it runs. */
@@ -49,9 +59,9 @@ export function expressionSyntaxError(expression: string): string | null {
  * the host: no globals, no I/O; time and depth are bounded.
  */
 export async function evaluateExpression(field: string, expression: string, context: unknown): Promise<unknown> {
-  const compiled = compile(field, expression);
+  const expr = compile(field, expression);
   try {
-    const value = await compiled.evaluate(context);
+    const value = await expr.evaluate(context);
     return value === undefined ? null : normalize(value);
   } catch (error) {
     throw new ExpressionError(field, reasonOf(error));

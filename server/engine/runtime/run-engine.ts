@@ -11,6 +11,11 @@ import { evaluateUntil } from "./executors/loop";
 import type { Clock, DueTimer, EventBus, NodeExecutor, RunStore, TimerStore } from "./ports";
 import { TimerLoop } from "./timer-loop";
 
+/** Kinds whose executor touches nothing outside the run: they run inline, committed in one batch. */
+const PURE_KINDS = new Set(["start", "transform", "branch", "parallel", "join", "loop", "approval", "end"]);
+/** Past this many events in one batch, further steps are committed and run separately. */
+const INLINE_BATCH_LIMIT = 2_000;
+
 interface LiveRun {
   id: string;
   graph: FlowGraph;
@@ -183,9 +188,41 @@ export class RunEngine {
     return this.enqueue(live, () => this.apply(live, event));
   }
 
-  private async apply(live: LiveRun, event: EngineEvent): Promise<void> {
-    const next = advance(live.graph, live.id, live.state, event, this.deps.clock.now().toISOString());
-    await this.commit(live, [event, ...next.events], next.state, next.commands);
+  /**
+   * Folds an event and everything it leads to that needs no outside effect: pure steps
+   * (transform, branch, join, loop bookkeeping…) run inline, and the whole batch of events is
+   * committed in one transaction. Only steps with outside effects are committed before they
+   * run. A crash before the commit loses nothing: recovery recomputes the pure steps.
+   */
+  private async apply(live: LiveRun, first: EngineEvent): Promise<void> {
+    let state = live.state;
+    const batch: EngineEvent[] = [];
+    const effects: Command[] = [];
+    const queue = [first];
+    while (queue.length > 0) {
+      const event = queue.shift()!;
+      const next = advance(live.graph, live.id, state, event, this.deps.clock.now().toISOString());
+      batch.push(event, ...next.events);
+      state = next.state;
+      for (const command of next.commands) {
+        const inline = batch.length < INLINE_BATCH_LIMIT;
+        if (inline && command.type === "execute" && this.isPure(live, command.nodeId)) {
+          const outcome = await this.attempt(live, state, command, new AbortController().signal);
+          if (outcome) queue.push(outcome);
+        } else if (inline && command.type === "evaluate-until") {
+          queue.push(await this.untilOutcome(live, state, command));
+        } else {
+          effects.push(command);
+        }
+      }
+    }
+    await this.commit(live, batch, state, effects);
+  }
+
+  /** Steps that touch nothing outside the run and have no timeout to honour. */
+  private isPure(live: LiveRun, nodeId: string): boolean {
+    const node = live.graph.nodes.get(nodeId);
+    return node !== undefined && PURE_KINDS.has(node.type) && stepSettings(node.data).timeoutMs === undefined;
   }
 
   private enqueue(live: LiveRun, work: () => Promise<void>): Promise<void> {
@@ -232,22 +269,30 @@ export class RunEngine {
 
   /** A repeat loop finished a pass: evaluate `until` and feed the answer back. */
   private async checkUntil(live: LiveRun, command: Extract<Command, { type: "evaluate-until" }>): Promise<void> {
+    await this.record(live, await this.untilOutcome(live, live.state, command));
+  }
+
+  private async untilOutcome(
+    live: LiveRun,
+    state: RunState,
+    command: Extract<Command, { type: "evaluate-until" }>,
+  ): Promise<EngineEvent> {
     const where = {
       nodeId: command.nodeId,
       iteration: command.path.at(-1) ?? 0,
       ...(command.path.length > 0 && { path: command.path }),
     };
     try {
-      const done = await evaluateUntil(live.graph, live.state, live.id, command.nodeId, command.path, command.index);
-      await this.record(live, { type: "loop.until", ...where, data: { index: command.index, done } });
+      const done = await evaluateUntil(live.graph, state, live.id, command.nodeId, command.path, command.index);
+      return { type: "loop.until", ...where, data: { index: command.index, done } };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const attempt = live.state.nodes[nodeKey(command.nodeId, command.path)]?.attempt ?? 1;
-      await this.record(live, {
+      const attempt = state.nodes[nodeKey(command.nodeId, command.path)]?.attempt ?? 1;
+      return {
         type: "node.failed",
         ...where,
         data: { attempt, error: { message, nodeId: command.nodeId, retryable: false } },
-      });
+      };
     }
   }
 
@@ -259,7 +304,6 @@ export class RunEngine {
   private async execute(live: LiveRun, command: Extract<Command, { type: "execute" }>): Promise<void> {
     const node = live.graph.nodes.get(command.nodeId);
     if (!node) return;
-    const type = node.type as NodeType;
     const controller = new AbortController();
     const instance = nodeKey(node.id, command.path);
     live.attempts.set(instance, { nodeId: node.id, controller });
@@ -268,15 +312,36 @@ export class RunEngine {
       timeoutMs === undefined
         ? undefined
         : setTimeout(() => controller.abort(new AbortReason("timeout", `timed out after ${timeoutMs} ms`)), timeoutMs);
-    const aborted = new Promise<never>((_, reject) =>
-      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }),
-    );
-    aborted.catch(() => {});
+    try {
+      const outcome = await this.attempt(live, live.state, command, controller.signal);
+      if (outcome) await this.record(live, outcome);
+    } finally {
+      clearTimeout(timeout);
+      if (live.attempts.get(instance)?.controller === controller) live.attempts.delete(instance);
+    }
+  }
+
+  /**
+   * Runs one attempt's executor and turns what happened into the event to record, or null
+   * when the attempt was cancelled or interrupted by a shutdown (nothing to record).
+   */
+  private async attempt(
+    live: LiveRun,
+    state: RunState,
+    command: Extract<Command, { type: "execute" }>,
+    signal: AbortSignal,
+  ): Promise<EngineEvent | null> {
+    const node = live.graph.nodes.get(command.nodeId)!;
+    const type = node.type as NodeType;
     const ref = {
       nodeId: command.nodeId,
       iteration: command.iteration,
       ...(command.path.length > 0 && { path: command.path }),
     };
+    const aborted = new Promise<never>((_, reject) =>
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+    );
+    aborted.catch(() => {});
     try {
       const outcome = await Promise.race([
         this.deps.executors[type]({
@@ -284,42 +349,33 @@ export class RunEngine {
           graph: live.graph,
           node,
           path: command.path,
-          state: live.state,
+          state,
           attempt: command.attempt,
           idempotencyKey: command.idempotencyKey,
-          signal: controller.signal,
+          signal,
           now: this.deps.clock.now(),
         }),
         aborted, // an executor that ignores its signal still stops counting
       ]);
-      if ("waitFor" in outcome) {
-        await this.record(live, { type: "approval.requested", ...ref, data: outcome.waitFor });
-        return;
-      }
-      if ("loopItems" in outcome) {
-        await this.record(live, { type: "loop.items", ...ref, data: { items: outcome.loopItems } });
-        return;
-      }
+      if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
+      if ("loopItems" in outcome) return { type: "loop.items", ...ref, data: { items: outcome.loopItems } };
       const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];
-      await this.record(live, {
+      return {
         type: "node.succeeded",
         ...ref,
         data: { attempt: command.attempt, output: outcome.output ?? null, handles },
-      });
+      };
     } catch (error) {
-      const reason = controller.signal.reason;
-      if (reason instanceof AbortReason && reason.kind !== "timeout") return; // cancelled, or resumes after restart
+      const reason = signal.reason;
+      if (reason instanceof AbortReason && reason.kind !== "timeout") return null; // cancelled, or resumes after restart
       const retryable = reason instanceof AbortReason || (error as { retryable?: unknown }).retryable === true;
       const message =
         reason instanceof AbortReason ? reason.message : error instanceof Error ? error.message : String(error);
-      await this.record(live, {
+      return {
         type: "node.failed",
         ...ref,
         data: { attempt: command.attempt, error: { message, nodeId: command.nodeId, retryable } },
-      });
-    } finally {
-      clearTimeout(timeout);
-      if (live.attempts.get(instance)?.controller === controller) live.attempts.delete(instance);
+      };
     }
   }
 }
