@@ -1,16 +1,12 @@
 // W1–W4 from the engine issue: the app in embedded mode (SQLite, every event committed) in its
 // own process, driven through sync webhooks from this process over loopback. Prints figures.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createTRPCClient, httpLink } from "@trpc/client";
-import superjson from "superjson";
 import type { FlowDocument } from "../lib/flow/document";
-import type { AppRouter } from "../server/api/root";
 import { flow } from "../server/engine/core/testing";
+import { ServerProcess } from "../server/testing/server-process";
 
-const root = path.resolve(import.meta.dirname, "..");
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
 const W4_SECONDS = Number(process.env.BENCH_W4_SECONDS ?? 20);
 
@@ -63,49 +59,14 @@ function rssMiB(pid: number): number {
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
-async function startServer(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--api-only"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: `file:${path.join(dir, "bench.db")}`,
-      AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-      SIGN_IN_PER_MINUTE: "1000",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error("the server did not start");
-}
-
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-bench-"));
-const port = 3900 + Math.floor(Math.random() * 90);
-const base = `http://127.0.0.1:${port}`;
-const server = await startServer(port, dir);
+const server = new ServerProcess(3900 + Math.floor(Math.random() * 90), path.join(dir, "bench.db"));
+const base = server.url;
+await server.start();
 try {
   await new Promise((r) => setTimeout(r, 1000));
-  const idle = rssMiB(server.pid!);
-  const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ email: "bench@example.com", password: "bench-password", name: "Bench" }),
-  });
-  const cookie = signUp.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const api = createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${base}/api/trpc`, transformer: superjson, headers: { cookie } })],
-  });
+  const idle = rssMiB(server.child!.pid!);
+  const api = await server.signUp("bench@example.com");
   const hook = async (doc: FlowDocument) => {
     const created = await api.flows.create.mutate({ name: doc.name });
     await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
@@ -150,9 +111,8 @@ try {
     }),
   );
   console.log(`W4 5-step flow, 10 connections, ${W4_SECONDS} s   ${(done / W4_SECONDS).toFixed(0)} runs/s`);
-  console.log(`RSS idle ${idle.toFixed(0)} MiB · after load ${rssMiB(server.pid!).toFixed(0)} MiB`);
+  console.log(`RSS idle ${idle.toFixed(0)} MiB · after load ${rssMiB(server.child!.pid!).toFixed(0)} MiB`);
 } finally {
-  server.kill("SIGTERM");
-  await new Promise((r) => server.once("exit", r));
+  await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }

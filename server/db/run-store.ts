@@ -12,10 +12,13 @@ export function toRunEvent(row: {
   type: string;
   nodeId: string | null;
   iteration: number | null;
+  path: string | null;
   data: unknown;
 }): RunEvent {
   const event = { runId: row.runId, seq: row.seq, at: row.at.toISOString(), type: row.type, data: row.data };
-  return (row.nodeId === null ? event : { ...event, nodeId: row.nodeId, iteration: row.iteration ?? 0 }) as RunEvent;
+  if (row.nodeId === null) return event as RunEvent;
+  const path = row.path ? { path: row.path.split(".").map(Number) } : {};
+  return { ...event, nodeId: row.nodeId, iteration: row.iteration ?? 0, ...path } as RunEvent;
 }
 
 /** The engine's event log on Prisma. Not workspace-scoped: only the engine uses it. */
@@ -59,6 +62,7 @@ export function prismaRunStore(prisma: Prisma): RunStore {
         type: event.type,
         nodeId: "nodeId" in event ? event.nodeId : null,
         iteration: "iteration" in event ? event.iteration : null,
+        path: "path" in event && event.path?.length ? event.path.join(".") : null,
         data: toJson(event.data),
       }));
       const finished = terminalRunStatuses.includes(state.status);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { FlowDocument } from "../../../lib/flow/document";
+import { foldRunEvents, nodeStatus } from "../../../lib/run/state";
 import { startTestServer, type TestServer } from "../../testing/test-server";
 import { flow } from "../core/testing";
 
@@ -17,7 +18,10 @@ async function runFlow(doc: FlowDocument, input: Record<string, unknown>) {
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
   const { runId } = await api.runs.start.mutate({ flowId: created.id, input });
   await t.app.services.engine.idle();
-  return api.runs.get.query({ id: runId });
+  return {
+    ...(await api.runs.get.query({ id: runId })),
+    stored: foldRunEvents(await api.runs.events.query({ id: runId })),
+  };
 }
 
 //  start ─▶ each (forEach input.docs, 2 at once) ─▶ end      body: summarize ─▶ tag
@@ -43,6 +47,9 @@ it("maps over a list with real executors, item by item, in order", async () => {
     { index: 1, summary: "summary of B", same: true },
     { index: 2, summary: "summary of C", same: true },
   ]);
+  // What is stored keeps every iteration apart, exactly as the live run had it.
+  expect([0, 1, 2].map((i) => nodeStatus(result.stored, "tag", [i]))).toEqual(["succeeded", "succeeded", "succeeded"]);
+  expect(result.stored.output).toEqual(result.output);
 });
 
 //  start ─▶ refine (repeat until prev.score > 0.85, at most 5) ─▶ end      body: score

@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import superjson from "superjson";
+import type { AppRouter } from "../api/root";
+import { projectRoot } from "../db/config";
+
+/**
+ * The real server as a separate process (API only, no pages), on a given SQLite file: for
+ * tests that kill it with SIGKILL and start it again, and for benchmarks.
+ */
+export class ServerProcess {
+  child: ChildProcess | undefined;
+  readonly url: string;
+
+  constructor(
+    readonly port: number,
+    readonly databaseFile: string,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/main.ts"), "--api-only"], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(this.port),
+        HOST: "127.0.0.1",
+        PUBLIC_URL: this.url,
+        DATABASE_URL: `file:${this.databaseFile}`,
+        AUTH_SECRET: "process-test-secret-process-test-secret-01",
+        SIGN_IN_PER_MINUTE: "1000",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    for (let i = 0; i < 300; i++) {
+      try {
+        if ((await fetch(`${this.url}/api/health`)).ok) return;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("the server process did not start");
+  }
+
+  /** kill -9: no shutdown hook runs, attempts in flight are simply gone. */
+  async crash(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+    this.child = undefined;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+    this.child = undefined;
+  }
+
+  async signUp(email: string): Promise<ReturnType<typeof createTRPCClient<AppRouter>>> {
+    const res = await fetch(`${this.url}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: this.url },
+      body: JSON.stringify({ email, password: "process-password", name: "Process Test" }),
+    });
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    return this.client(cookie);
+  }
+
+  client(cookie: string) {
+    return createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${this.url}/api/trpc`, transformer: superjson, headers: { cookie } })],
+    });
+  }
+}
