@@ -76,6 +76,8 @@ export const engineEventSchema = z.discriminatedUnion("type", [
       output: z.unknown(),
       /** Output handles the node took; the others' edges become dead. */
       handles: z.array(z.string()),
+      /** Set when a retried run reuses this result from the failed run it retries. */
+      reusedFrom: z.string().optional(),
     }),
   }),
   z.object({

@@ -17,6 +17,7 @@ export interface RunRecord {
   lastSeq: number;
   /** Null when no person started it (a webhook). */
   startedById: string | null;
+  retryOfId: string | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -31,6 +32,7 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
       runInput: unknown;
       /** Null when no person started it (a webhook). */
       startedById: string | null;
+      retryOfId?: string;
     }): Promise<{ id: string }> {
       return prisma.run.create({
         data: {
@@ -40,6 +42,7 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
           definition: toJson(input.definition),
           input: toJson(input.runInput),
           startedById: input.startedById,
+          retryOfId: input.retryOfId ?? null,
         },
         select: { id: true },
       });
@@ -59,6 +62,7 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
         error: row.error as RunError | null,
         lastSeq: row.lastSeq,
         startedById: row.startedById,
+        retryOfId: row.retryOfId,
         createdAt: row.createdAt,
         finishedAt: row.finishedAt,
       };

@@ -284,3 +284,33 @@ describe("resume and fold", () => {
     expect(foldRunEvents(sim.log.map((e, i) => ({ ...e, seq: i + 1, at: NOW })))).toEqual(sim.state);
   });
 });
+
+describe("retry a failed run from where it failed", () => {
+  //  start ─▶ p ─▶ a (fails) ─▶ j ─▶ end
+  //              └▶ b ─────────┘
+  it("reuses finished steps, runs the failed node as its next attempt, and the rest as usual", async () => {
+    const { retryFrom } = await import("./advance");
+    const doc = flow({ start: ["start"], p: ["parallel"], a: ["agent"], b: ["agent"], j: ["join"], end: ["end"] }, [
+      "start -> p",
+      "p -> a",
+      "p -> b",
+      "a -> j",
+      "b -> j",
+      "j -> end",
+    ]);
+    const failed = simulate(doc, { outcomes: { a: [{ error: "provider down", retryable: true }] }, last: ["a"] });
+    expect(failed.state.status).toBe("failed");
+
+    const step = retryFrom(compileFlow(doc), "run2", "run1", failed.state, undefined, NOW);
+    const trace = step.events.map((e) => ("nodeId" in e ? `${e.type}:${e.nodeId}` : e.type));
+    expect(trace).toContain("node.succeeded:b");
+    expect(step.events.find((e) => e.type === "node.succeeded" && e.nodeId === "b")).toMatchObject({
+      data: { reusedFrom: "run1" },
+    });
+    expect(step.commands).toEqual([
+      { type: "execute", nodeId: "a", path: [], iteration: 0, attempt: 2, idempotencyKey: "run2:a:0:2" },
+    ]);
+    expect(nodeStatus(step.state, "j")).toBe("pending");
+    expect(step.state.status).toBe("running");
+  });
+});

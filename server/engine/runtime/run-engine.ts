@@ -2,7 +2,7 @@ import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds"
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { type Decision, type EngineEvent, terminalRunStatuses } from "../../../lib/run/events";
 import { foldRunEvents, initialRunState, nodeKey, pathOf, type RunState } from "../../../lib/run/state";
-import { advance, resume } from "../core/advance";
+import { advance, resume, retryFrom } from "../core/advance";
 import { type Decider, decisionProblem } from "../core/approvals";
 import type { Command } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
@@ -73,6 +73,27 @@ export class RunEngine {
     await this.record(live, {
       type: "run.started",
       data: { input: run?.input ?? {}, ...(startedBy && { startedBy }) },
+    });
+  }
+
+  /**
+   * Starts run `runId` (created by the caller with the same snapshot and input) as a retry
+   * of the failed run `previousRunId`: finished steps are reused, failed ones run again.
+   */
+  async retry(runId: string, previousRunId: string): Promise<void> {
+    const live = await this.load(runId);
+    const previous = foldRunEvents(await this.deps.store.events(previousRunId));
+    const startedBy = (await this.deps.store.getRun(runId))?.startedBy ?? undefined;
+    await this.enqueue(live, async () => {
+      const planned = retryFrom(
+        live.graph,
+        runId,
+        previousRunId,
+        previous,
+        startedBy,
+        this.deps.clock.now().toISOString(),
+      );
+      await this.commit(live, planned.events, planned.state, planned.commands);
     });
   }
 

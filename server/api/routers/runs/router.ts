@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UserError } from "../../errors";
 import { router, workspaceProcedure } from "../../trpc";
 import { startRun, startRunInput } from "./start";
 
@@ -30,6 +31,26 @@ export const runsRouter = router({
       const decider = { id: ctx.user.id, name: ctx.user.name, role: ctx.workspace.role };
       const status = await ctx.services.engine.decide(input.runId, input.nodeId, decider, input);
       return { runId: input.runId, nodeId: input.nodeId, nodeStatus: status };
+    }),
+
+  /** Retries a failed run from where it failed, as a new run linked to it. */
+  retry: workspaceProcedure("run")
+    .input(z.object({ id: z.string().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      const failed = await ctx.runs.get(input.id);
+      if (failed.status !== "failed") {
+        throw new UserError(`Only a failed run can be retried from where it failed; this one is ${failed.status}.`);
+      }
+      const { id } = await ctx.runs.create({
+        flowId: failed.flowId,
+        flowVersion: failed.flowVersion,
+        definition: failed.definition,
+        runInput: failed.input,
+        startedById: ctx.user.id,
+        retryOfId: failed.id,
+      });
+      await ctx.services.engine.retry(id, failed.id);
+      return { runId: id };
     }),
 
   get: workspaceProcedure("view")
