@@ -12,6 +12,7 @@ import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
 import type { Clock, EventBus } from "./engine/runtime/ports";
 import { attachRealtime } from "./realtime/socket-server";
+import { secretCipher } from "./secrets/cipher";
 import { webhookHandler } from "./triggers/webhook";
 
 export interface App {
@@ -39,11 +40,14 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     baseURL: config.publicUrl,
     signInPerMinute: config.signInPerMinute,
   });
+  const cipher = secretCipher(config.secretsKey);
   const { engine, bus } = createEmbeddedEngine(db.prisma, {
+    cipher,
+    outboundAllow: config.outboundAllow,
     clock: options.clock,
     onError: (error, runId) => console.error(`run ${runId}:`, error),
   });
-  const services: Services = { prisma: db.prisma, auth, workspaces, engine };
+  const services: Services = { prisma: db.prisma, auth, workspaces, engine, cipher };
 
   const authHandler = toNodeHandler(auth);
   const trpcHandler = createHTTPHandler({

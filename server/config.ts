@@ -17,6 +17,10 @@ export interface AppConfig {
   signInPerMinute: number;
   /** How long a sync webhook waits for its run before answering 202. */
   webhookSyncTimeoutMs: number;
+  /** 32 bytes that encrypt credentials at rest (SECRETS_KEY, base64). */
+  secretsKey: Buffer;
+  /** Private hosts, IPs or CIDRs flows may reach, e.g. a local model server (OUTBOUND_ALLOW). */
+  outboundAllow: string[];
 }
 
 /**
@@ -39,6 +43,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: env.TRUST_PROXY === "1",
     signInPerMinute: Number(env.SIGN_IN_PER_MINUTE ?? 10),
     webhookSyncTimeoutMs: Number(env.WEBHOOK_SYNC_TIMEOUT_MS ?? 30_000),
+    secretsKey: Buffer.from(
+      env.SECRETS_KEY ?? persistentSecret(path.join(projectRoot, "data", "secrets-key")),
+      "base64url",
+    ),
+    outboundAllow: (env.OUTBOUND_ALLOW ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }
 

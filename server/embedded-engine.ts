@@ -1,18 +1,34 @@
+import { randomBytes } from "node:crypto";
 import type { Prisma } from "./db/client";
+import { credentialReader } from "./db/credentials-repository";
 import { prismaRunStore } from "./db/run-store";
 import { prismaTimerStore } from "./db/timer-store";
 import { executors } from "./engine/runtime/executors";
 import { inProcessBus, systemClock } from "./engine/runtime/in-process-bus";
+import { addressPolicy } from "./engine/runtime/outbound/address-policy";
+import { outboundRequest } from "./engine/runtime/outbound/http-client";
 import type { Clock, EventBus } from "./engine/runtime/ports";
 import { RunEngine } from "./engine/runtime/run-engine";
+import { type SecretCipher, secretCipher } from "./secrets/cipher";
 
 /** The engine on Prisma with the in-process bus: embedded mode's wiring, shared by the app, tests and benches. */
 export function createEmbeddedEngine(
   prisma: Prisma,
-  options: { bus?: EventBus; clock?: Clock; onError?: (error: unknown, runId: string) => void } = {},
+  options: {
+    bus?: EventBus;
+    clock?: Clock;
+    onError?: (error: unknown, runId: string) => void;
+    /** Opens stored credentials; without it (CLI, benches) no credential can be read. */
+    cipher?: SecretCipher;
+    /** Private hosts, IPs or CIDRs flows may reach (OUTBOUND_ALLOW). */
+    outboundAllow?: string[];
+  } = {},
 ) {
   const bus = options.bus ?? inProcessBus();
+  const policy = addressPolicy(options.outboundAllow);
   const engine = new RunEngine({
+    http: (request) => outboundRequest(request, { policy }),
+    credential: credentialReader(prisma, options.cipher ?? secretCipher(randomBytes(32))),
     store: prismaRunStore(prisma),
     timers: prismaTimerStore(prisma),
     bus,

@@ -1,4 +1,16 @@
-import { Bot, Flag, GitBranch, GitMerge, type LucideIcon, Play, Repeat, Split, UserCheck, Wand2 } from "lucide-react";
+import {
+  Bot,
+  Flag,
+  GitBranch,
+  GitMerge,
+  Globe,
+  type LucideIcon,
+  Play,
+  Repeat,
+  Split,
+  UserCheck,
+  Wand2,
+} from "lucide-react";
 import type { NodeType } from "@/lib/flow/kinds";
 
 /** Icon, colour and palette group of each kind, shared by the palette and the cards. */
@@ -8,6 +20,7 @@ export const kindLooks: {
   start: { icon: Play, tone: "bg-emerald-50 text-emerald-600", group: "Flow" },
   end: { icon: Flag, tone: "bg-slate-100 text-slate-600", group: "Flow" },
   agent: { icon: Bot, tone: "bg-violet-50 text-violet-600", group: "Steps" },
+  http: { icon: Globe, tone: "bg-indigo-50 text-indigo-600", group: "Steps" },
   transform: { icon: Wand2, tone: "bg-sky-50 text-sky-600", group: "Steps" },
   branch: { icon: GitBranch, tone: "bg-amber-50 text-amber-600", group: "Logic" },
   parallel: { icon: Split, tone: "bg-teal-50 text-teal-600", group: "Logic" },

@@ -17,6 +17,15 @@ const fieldsByKind: { [K in NodeType]: (data: Record<string, unknown>) => Field[
     { path: ["prompt"], value: d.prompt, form: "template" },
     { path: ["response"], value: d.response, form: "template" },
   ],
+  http: (d) => [
+    { path: ["url"], value: d.url, form: "template" },
+    { path: ["body"], value: d.body, form: "template" },
+    ...Object.entries((d.headers as Record<string, unknown>) ?? {}).map(([name, value]) => ({
+      path: ["headers", name],
+      value,
+      form: "template" as const,
+    })),
+  ],
   transform: (d) => [{ path: ["expression"], value: d.expression, form: "expression" }],
   branch: (d) =>
     (Array.isArray(d.cases) ? d.cases : []).map((c: { condition?: unknown }, i: number) => ({

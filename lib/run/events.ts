@@ -78,6 +78,8 @@ export const engineEventSchema = z.discriminatedUnion("type", [
       handles: z.array(z.string()),
       /** Set when a retried run reuses this result from the failed run it retries. */
       reusedFrom: z.string().optional(),
+      /** Tokens an agent's model call used. */
+      usage: z.object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number() }).optional(),
     }),
   }),
   z.object({

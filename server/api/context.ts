@@ -3,6 +3,7 @@ import type { Auth } from "../auth/auth";
 import type { Prisma } from "../db/client";
 import type { WorkspacesRepository } from "../db/workspaces-repository";
 import type { RunEngine } from "../engine/runtime/run-engine";
+import type { SecretCipher } from "../secrets/cipher";
 
 /** Everything a procedure may use, wired once in server/app.ts. */
 export interface Services {
@@ -10,6 +11,7 @@ export interface Services {
   auth: Auth;
   workspaces: WorkspacesRepository;
   engine: RunEngine;
+  cipher: SecretCipher;
 }
 
 export interface SessionUser {

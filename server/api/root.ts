@@ -1,3 +1,4 @@
+import { credentialsRouter } from "./routers/credentials/router";
 import { flowsRouter } from "./routers/flows/router";
 import { meRouter } from "./routers/me/router";
 import { runsRouter } from "./routers/runs/router";
@@ -7,6 +8,7 @@ export const appRouter = router({
   me: meRouter,
   flows: flowsRouter,
   runs: runsRouter,
+  credentials: credentialsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,6 +40,8 @@ export async function startTestServer(overrides: Partial<AppConfig> & { db?: DbC
     trustProxy: false,
     signInPerMinute: 10,
     webhookSyncTimeoutMs: 5_000,
+    secretsKey: randomBytes(32),
+    outboundAllow: [],
     ...overrides,
   });
   server.on("request", (req, res) => {

@@ -3,6 +3,7 @@ import { Plus, Trash2 } from "lucide-react";
 import type { ReactNode } from "react";
 import type { NodeType } from "@/lib/flow/kinds";
 import { Button } from "../../ui/button";
+import { CredentialField } from "./credential-field";
 import { getAt } from "./fields";
 import { type NodeForm, Section } from "./node-form";
 
@@ -91,8 +92,20 @@ export const kindForms: { [K in NodeType]: Form } = {
   ),
   agent: (f, data) => (
     <>
+      <Section title="Model">
+        {f.select(["provider"], "Provider", [
+          { value: "mock", label: "Mock (built in, no key needed)" },
+          { value: "openai", label: "OpenAI-compatible API" },
+        ])}
+        {data.provider === "openai" && (
+          <>
+            {f.text(["baseUrl"], "Base URL", "e.g. https://api.openai.com/v1 or http://localhost:11434/v1")}
+            {f.text(["model"], "Model")}
+            <CredentialField f={f} data={data} help="The API key, kept encrypted on the server." />
+          </>
+        )}
+      </Section>
       <Section title="Prompt">
-        {f.select(["provider"], "Provider", [{ value: "mock", label: "Mock (built in, no key needed)" }])}
         {f.code(["system"], "System message", "template", "Optional. May use {{ expressions }}.", 2)}
         {f.code(["prompt"], "Prompt", "template", "Use {{ input.x }}, {{ prev }} or {{ nodes.id.output }}.")}
         {f.select(["responseFormat"], "Answer as", [
@@ -100,10 +113,28 @@ export const kindForms: { [K in NodeType]: Form } = {
           { value: "json", label: "JSON" },
         ])}
       </Section>
-      <Section title="Mock answer">
-        {f.code(["response"], "Response", "template", "What the mock provider answers.", 3)}
-        {f.number(["latencyMs"], "Latency (ms)")}
-        {f.number(["failTimes"], "Fail the first attempts", "To try out retries.")}
+      {data.provider !== "openai" && (
+        <Section title="Mock answer">
+          {f.code(["response"], "Response", "template", "What the mock provider answers.", 3)}
+          {f.number(["latencyMs"], "Latency (ms)")}
+          {f.number(["failTimes"], "Fail the first attempts", "To try out retries.")}
+        </Section>
+      )}
+      {stepSettings(f, data)}
+    </>
+  ),
+  http: (f, data) => (
+    <>
+      <Section title="Request">
+        {f.select(
+          ["method"],
+          "Method",
+          ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => ({ value: m, label: m })),
+        )}
+        {f.code(["url"], "URL", "template", "May use {{ expressions }}. Private addresses need OUTBOUND_ALLOW.", 2)}
+        {data.method !== "GET" &&
+          f.code(["body"], "Body", "template", "Sent as JSON unless a content-type header says otherwise.", 4)}
+        <CredentialField f={f} data={data} help="Sent as Authorization: Bearer …" />
       </Section>
       {stepSettings(f, data)}
     </>

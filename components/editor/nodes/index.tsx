@@ -33,6 +33,10 @@ const looks: {
     outputs: errorOutputs,
     summary: (d) => <span className="line-clamp-2 font-mono">{text(d.prompt, "no prompt")}</span>,
   },
+  http: {
+    outputs: errorOutputs,
+    summary: (d) => <span className="line-clamp-1 font-mono">{`${text(d.method, "GET")} ${text(d.url)}`}</span>,
+  },
   transform: {
     outputs: errorOutputs,
     summary: (d) => <span className="line-clamp-2 font-mono">{text(d.expression)}</span>,

@@ -2,6 +2,7 @@ import { agentKind } from "./agent";
 import { approvalKind } from "./approval";
 import { branchKind } from "./branch";
 import { endKind } from "./end";
+import { httpKind } from "./http";
 import { joinKind } from "./join";
 import type { NodeKind } from "./kind";
 import { loopKind } from "./loop";
@@ -19,6 +20,7 @@ export const nodeKinds = {
   start: startKind,
   agent: agentKind,
   transform: transformKind,
+  http: httpKind,
   branch: branchKind,
   parallel: parallelKind,
   join: joinKind,

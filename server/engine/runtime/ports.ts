@@ -2,6 +2,7 @@ import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
 import type { ApprovalRequest, EngineEvent, RunEvent, RunStatus } from "../../../lib/run/events";
 import type { RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "../core/graph";
+import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
 
 /** Small interfaces the runtime depends on; concrete adapters are wired in server/main.ts. */
 
@@ -71,6 +72,10 @@ export interface ExecutionContext {
   idempotencyKey: string;
   signal: AbortSignal;
   now: Date;
+  /** The only way an executor reaches the network (address policy, deadline, size cap). */
+  http: (request: OutboundRequest) => Promise<OutboundResponse>;
+  /** Opens a credential of the run's workspace; the value must never be logged or output. */
+  credential: (id: string) => Promise<string>;
 }
 
 export type NodeOutcome =
@@ -78,6 +83,7 @@ export type NodeOutcome =
       output: unknown;
       /** Output handles taken; defaults to all of the kind's handles. */
       handles?: string[];
+      usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
     }
   /** The node parks until people decide (approval). */
   | { waitFor: ApprovalRequest }

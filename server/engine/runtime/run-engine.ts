@@ -8,6 +8,7 @@ import type { Command } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
 import { DecisionRefused } from "./errors";
 import { evaluateUntil } from "./executors/loop";
+import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
 import type { Clock, DueTimer, EventBus, NodeExecutor, RunStore, TimerStore } from "./ports";
 import { TimerLoop } from "./timer-loop";
 
@@ -18,6 +19,7 @@ const INLINE_BATCH_LIMIT = 2_000;
 
 interface LiveRun {
   id: string;
+  workspaceId: string;
   graph: FlowGraph;
   state: RunState;
   /** Events of one run are recorded one at a time, in order. */
@@ -27,6 +29,10 @@ interface LiveRun {
 }
 
 export interface RunEngineDeps {
+  /** Outbound HTTP for executors (server/engine/runtime/outbound). */
+  http: (request: OutboundRequest) => Promise<OutboundResponse>;
+  /** Opens a credential of a workspace by id. */
+  credential: (workspaceId: string, id: string) => Promise<string>;
   store: RunStore;
   timers: TimerStore;
   bus: EventBus;
@@ -180,6 +186,7 @@ export class RunEngine {
     if (again) return again;
     const live: LiveRun = {
       id: runId,
+      workspaceId: run.workspaceId,
       graph: compileFlow(run.definition),
       state,
       queue: Promise.resolve(),
@@ -375,6 +382,8 @@ export class RunEngine {
           idempotencyKey: command.idempotencyKey,
           signal,
           now: this.deps.clock.now(),
+          http: this.deps.http,
+          credential: (id) => this.deps.credential(live.workspaceId, id),
         }),
         aborted, // an executor that ignores its signal still stops counting
       ]);
@@ -384,7 +393,12 @@ export class RunEngine {
       return {
         type: "node.succeeded",
         ...ref,
-        data: { attempt: command.attempt, output: outcome.output ?? null, handles },
+        data: {
+          attempt: command.attempt,
+          output: outcome.output ?? null,
+          handles,
+          ...(outcome.usage && { usage: outcome.usage }),
+        },
       };
     } catch (error) {
       const reason = signal.reason;

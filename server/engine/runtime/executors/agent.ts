@@ -1,30 +1,50 @@
+import { Validator } from "@cfworker/json-schema";
 import { renderTemplate } from "../../../../lib/flow/expressions";
 import { type AgentData, agentDataSchema } from "../../../../lib/flow/kinds/agent";
 import { expressionContext } from "../../core/prev";
 import { NonRetryableError, RetryableError } from "../errors";
 import type { ExecutionContext, NodeExecutor } from "../ports";
+import { askOpenAiCompatible, type ModelAnswer } from "./openai-provider";
 
-/** Agents: the prompt is rendered, then the provider answers. Only `mock` exists so far. */
+// The schema is user input: it is interpreted, never compiled to code (no eval, no Function).
+
+/** Agents: the system and prompt templates are rendered, then the provider answers. */
 export const executeAgent: NodeExecutor = async (ctx) => {
   const data = agentDataSchema.parse(ctx.node.data);
   const context = expressionContext(ctx.graph, ctx.state, ctx.node.id, ctx.runId, ctx.path);
+  const system = await renderTemplate("system", data.system, context);
   const prompt = await renderTemplate("prompt", data.prompt, context);
-  const text = await mockProvider(ctx, data, { ...context, prompt });
-  if (data.responseFormat === "text") return { output: text, handles: ["out"] };
+  const answer =
+    data.provider === "openai"
+      ? await askOpenAiCompatible(ctx, data, system, prompt)
+      : await mockProvider(ctx, data, { ...context, prompt });
+  const usage = answer.usage && { usage: answer.usage };
+  if (data.responseFormat === "text") return { output: answer.text, handles: ["out"], ...usage };
+  let value: unknown;
   try {
-    return { output: JSON.parse(text), handles: ["out"] };
+    value = JSON.parse(answer.text);
   } catch {
-    throw new NonRetryableError(`the answer is not JSON: ${text.slice(0, 120)}`);
+    throw new NonRetryableError(`the answer is not JSON: ${answer.text.slice(0, 120)}`);
   }
+  if (data.jsonSchema) {
+    const result = new Validator(data.jsonSchema as object, "2020-12", false).validate(value);
+    if (!result.valid) {
+      const first = result.errors.at(-1);
+      throw new NonRetryableError(
+        `the answer does not match the JSON schema: ${first?.instanceLocation ?? "#"} ${first?.error ?? ""}`.trim(),
+      );
+    }
+  }
+  return { output: value, handles: ["out"], ...usage };
 };
 
 /** Deterministic stand-in for an LLM: renders `response` after `latencyMs`; fails the first `failTimes` attempts. */
-async function mockProvider(ctx: ExecutionContext, data: AgentData, context: object): Promise<string> {
+async function mockProvider(ctx: ExecutionContext, data: AgentData, context: object): Promise<ModelAnswer> {
   await sleep(data.latencyMs, ctx.signal);
   if (ctx.attempt <= data.failTimes) {
     throw new RetryableError(`mock provider failed on purpose (attempt ${ctx.attempt} of the first ${data.failTimes})`);
   }
-  return renderTemplate("response", data.response, context);
+  return { text: await renderTemplate("response", data.response, context) };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -4,6 +4,7 @@ import { executeAgent } from "./agent";
 import { executeApproval } from "./approval";
 import { executeBranch } from "./branch";
 import { executeEnd } from "./end";
+import { executeHttp } from "./http";
 import { executeLoop } from "./loop";
 import { executeJoin, executeParallel } from "./pass-through";
 import { executeStart } from "./start";
@@ -14,6 +15,7 @@ export const executors: { [K in NodeType]: NodeExecutor } = {
   start: executeStart,
   agent: executeAgent,
   transform: executeTransform,
+  http: executeHttp,
   branch: executeBranch,
   parallel: executeParallel,
   join: executeJoin,

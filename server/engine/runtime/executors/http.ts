@@ -1,0 +1,42 @@
+import { renderTemplate } from "../../../../lib/flow/expressions";
+import { httpDataSchema } from "../../../../lib/flow/kinds/http";
+import { expressionContext } from "../../core/prev";
+import { NonRetryableError, RetryableError } from "../errors";
+import type { NodeExecutor } from "../ports";
+
+/**
+ * Calls a web API through the outbound client. Output: `{ status, headers, body }`, the body
+ * parsed when it is JSON. 5xx and 429 may pass on a retry; other 4xx will not.
+ */
+export const executeHttp: NodeExecutor = async (ctx) => {
+  const data = httpDataSchema.parse(ctx.node.data);
+  const context = expressionContext(ctx.graph, ctx.state, ctx.node.id, ctx.runId, ctx.path);
+  const url = await renderTemplate("url", data.url, context);
+  const headers: Record<string, string> = { "idempotency-key": ctx.idempotencyKey };
+  for (const [name, value] of Object.entries(data.headers))
+    headers[name.toLowerCase()] = await renderTemplate(`headers.${name}`, value, context);
+  if (data.credentialId) headers.authorization = `Bearer ${await ctx.credential(data.credentialId)}`;
+  const body = data.method === "GET" ? undefined : await renderTemplate("body", data.body, context);
+  if (body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new NonRetryableError(`url: "${url}" is not a valid URL`);
+  }
+  const res = await ctx.http({ method: data.method, url: target.toString(), headers, body, signal: ctx.signal });
+  const parsed = res.headers["content-type"]?.includes("json") ? safeJson(res.body) : res.body;
+  const output = { status: res.status, headers: res.headers, body: parsed };
+  if (res.status === 429 || res.status >= 500) throw new RetryableError(`${target.host} answered ${res.status}`);
+  if (res.status >= 400)
+    throw new NonRetryableError(`${target.host} answered ${res.status}: ${res.body.slice(0, 200)}`);
+  return { output, handles: ["out"] };
+};
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

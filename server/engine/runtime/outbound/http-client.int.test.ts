@@ -1,0 +1,58 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addressPolicy } from "./address-policy";
+import { OutboundBlocked, outboundRequest } from "./http-client";
+
+let server: Server;
+let port: number;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === "/redirect-to-ip") return res.writeHead(302, { location: `http://127.0.0.1:${port}/hello` }).end();
+    if (req.url === "/big") return res.end("x".repeat(10_000));
+    if (req.url === "/slow") return void setTimeout(() => res.end("late"), 2_000);
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ path: req.url, method: req.method, key: req.headers["idempotency-key"] ?? null }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const get = (url: string, allow: string[] = [], extra: object = {}) =>
+  outboundRequest(
+    { method: "GET", url, headers: { "idempotency-key": "run:n:0:1" } },
+    { policy: addressPolicy(allow), ...extra },
+  );
+
+describe("outbound HTTP", () => {
+  it("refuses loopback and private addresses by default, by IP or by name", async () => {
+    await expect(get(`http://127.0.0.1:${port}/hello`)).rejects.toBeInstanceOf(OutboundBlocked);
+    await expect(get(`http://localhost:${port}/hello`)).rejects.toThrow(/private or local address/);
+    await expect(get(`http://10.1.2.3/`)).rejects.toBeInstanceOf(OutboundBlocked);
+    await expect(get(`http://[::1]:${port}/`)).rejects.toBeInstanceOf(OutboundBlocked);
+    await expect(get("file:///etc/passwd")).rejects.toThrow(/file: URLs are not allowed/);
+  });
+
+  it("reaches an allowed address and passes headers on", async () => {
+    const res = await get(`http://127.0.0.1:${port}/hello`, ["127.0.0.1"]);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ path: "/hello", method: "GET", key: "run:n:0:1" });
+    expect((await get(`http://localhost:${port}/hello`, ["127.0.0.0/8"])).status).toBe(200);
+  });
+
+  it("checks every redirect again", async () => {
+    // localhost is allowed by name; the redirect to the bare loopback IP is not.
+    await expect(get(`http://localhost:${port}/redirect-to-ip`, ["localhost"])).rejects.toBeInstanceOf(OutboundBlocked);
+    expect((await get(`http://localhost:${port}/redirect-to-ip`, ["localhost", "127.0.0.1"])).status).toBe(200);
+  });
+
+  it("caps the response size and the time", async () => {
+    await expect(get(`http://127.0.0.1:${port}/big`, ["127.0.0.1"], { maxBytes: 1_000 })).rejects.toThrow(
+      /larger than 1000 bytes/,
+    );
+    await expect(get(`http://127.0.0.1:${port}/slow`, ["127.0.0.1"], { timeoutMs: 100 })).rejects.toThrow(
+      /no answer within 100 ms/,
+    );
+  });
+});
