@@ -6,8 +6,15 @@ export type CanvasEdge = Edge;
 
 /** The saved document as React Flow nodes and edges. Node `data` is the kind's config only. */
 export function documentToCanvas(doc: FlowDocument): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
+  // React Flow needs a container before the nodes inside it.
+  const depth = (n: FlowDocument["nodes"][number]): number => {
+    let d = 0;
+    for (let p = n.parentId; p !== undefined && d < 50; p = doc.nodes.find((x) => x.id === p)?.parentId) d++;
+    return d;
+  };
+  const ordered = [...doc.nodes].sort((a, b) => depth(a) - depth(b));
   return {
-    nodes: doc.nodes.map((n) => ({
+    nodes: ordered.map((n) => ({
       id: n.id,
       type: n.type,
       position: { ...n.position },

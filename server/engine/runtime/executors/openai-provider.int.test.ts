@@ -149,7 +149,15 @@ describe("http step", () => {
     const doc = flow(
       {
         start: ["start"],
-        call: ["http", { method: "POST", url: `${baseUrl}/ping?who={{ input.who }}`, headers: { "x-trace": "t-{{ input.who }}" }, body: '{"say": "{{ input.who }}"}' }],
+        call: [
+          "http",
+          {
+            method: "POST",
+            url: `${baseUrl}/ping?who={{ input.who }}`,
+            headers: { "x-trace": "t-{{ input.who }}" },
+            body: '{"say": "{{ input.who }}"}',
+          },
+        ],
         end: ["end", { output: "prev.body" }],
       },
       ["start -> call", "call -> end"],
