@@ -4,6 +4,7 @@ import { TRPCClientError } from "@trpc/client";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useState } from "react";
 import type { NodeType } from "@/lib/flow/kinds";
+import { type StartData, startDataSchema } from "@/lib/flow/kinds/start";
 import { PendingApprovals } from "../runs/pending-approvals";
 import { RunStoreProvider, useRunStoreApi } from "../runs/run-context";
 import { RunStatusPill } from "../runs/run-status-pill";
@@ -14,9 +15,11 @@ import { toast } from "../ui/toaster";
 import { ConfigPanel } from "./config/config-panel";
 import { EditorStoreProvider, useEditorStoreApi } from "./editor-context";
 import { EditorToolbar } from "./editor-toolbar";
+import { ExportButton } from "./export-button";
 import { FlowCanvas } from "./flow-canvas";
 import { Palette } from "./palette";
 import { ProblemsPanel } from "./problems-panel";
+import { RunInputDialog } from "./run-input-dialog";
 import { SaveErrorBanner } from "./save-error-banner";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { useFlowCheck } from "./use-flow-check";
@@ -79,20 +82,38 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
   );
 
   const onSave = useCallback(() => void save(), [save]);
-  const onRun = useCallback(async () => {
-    if (editor.getState().saveState !== "saved" && !(await save())) return;
-    try {
-      const { runId } = await startRun.mutateAsync({ flowId: editor.getState().flowId, input: {} });
-      runStore.getState().watch(runId);
-      setRunId(runId);
-    } catch (error) {
-      toast(error instanceof Error ? error.message : "Could not start the run", "error");
-    }
-  }, [editor, runStore, save, startRun]);
+  const [askInput, setAskInput] = useState<StartData["inputs"] | null>(null);
+  const [lastInput, setLastInput] = useState<Record<string, unknown>>({});
+  const launch = useCallback(
+    async (input: Record<string, unknown>) => {
+      setAskInput(null);
+      setLastInput(input);
+      if (editor.getState().saveState !== "saved" && !(await save())) return;
+      try {
+        const { runId } = await startRun.mutateAsync({ flowId: editor.getState().flowId, input });
+        runStore.getState().watch(runId);
+        setRunId(runId);
+      } catch (error) {
+        toast(error instanceof Error ? error.message : "Could not start the run", "error");
+      }
+    },
+    [editor, runStore, save, startRun],
+  );
+  /** Run asks for the start node's input fields first, when it has any. */
+  const onRun = useCallback(() => {
+    const start = editor
+      .getState()
+      .document()
+      .nodes.find((n) => n.type === "start");
+    const fields = start ? (startDataSchema.safeParse(start.data).data?.inputs ?? []) : [];
+    if (fields.length > 0) setAskInput(fields);
+    else void launch({});
+  }, [editor, launch]);
 
   return (
     <div className="flex h-full flex-col">
       <EditorToolbar onSave={onSave} onRun={onRun} running={startRun.isPending} runBlocked={runBlocked}>
+        <ExportButton />
         <WebhookButton flowId={editor.getState().flowId} initial={webhook} />
       </EditorToolbar>
       <SaveErrorBanner />
@@ -110,6 +131,13 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
         </div>
         <ConfigPanel />
       </div>
+      <RunInputDialog
+        open={askInput !== null}
+        fields={askInput ?? []}
+        initial={lastInput}
+        onClose={() => setAskInput(null)}
+        onRun={(input) => void launch(input)}
+      />
     </div>
   );
 }

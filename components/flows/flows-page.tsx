@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Pencil, Plus, Trash2, Workflow } from "lucide-react";
+import { Pencil, Plus, Trash2, Upload, Workflow } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -9,7 +9,10 @@ import { Button } from "../ui/button";
 import { toast } from "../ui/toaster";
 import { DeleteFlowDialog } from "./delete-flow-dialog";
 import { FlowNameDialog } from "./flow-name-dialog";
+import { ImportProblemsDialog } from "./import-problems-dialog";
+import { NewFlowDialog } from "./new-flow-dialog";
 import { relativeTime } from "./relative-time";
+import { useImportFlow } from "./use-import-flow";
 
 type Dialog =
   | { kind: "create" }
@@ -23,6 +26,7 @@ export function FlowsPage() {
   const flows = useQuery(trpc.flows.list.queryOptions());
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
+  const importer = useImportFlow((id) => router.push(`/flows/${id}`));
 
   const create = useMutation(
     trpc.flows.create.mutationOptions({
@@ -59,11 +63,17 @@ export function FlowsPage() {
           <h1 className="text-2xl font-semibold text-slate-900">Flows</h1>
           <p className="mt-1 text-sm text-slate-500">Design a workflow on the canvas, then run it and watch it run.</p>
         </div>
-        {list.length > 0 && (
-          <Button variant="primary" onClick={() => setDialog({ kind: "create" })}>
-            <Plus size={16} /> New flow
+        <div className="flex gap-2">
+          <Button onClick={importer.pick} disabled={importer.busy} title="Open a flow file (.json)">
+            <Upload size={16} /> Import
           </Button>
-        )}
+          {list.length > 0 && (
+            <Button variant="primary" onClick={() => setDialog({ kind: "create" })}>
+              <Plus size={16} /> New flow
+            </Button>
+          )}
+        </div>
+        {importer.input}
       </div>
 
       {flows.isPending && (
@@ -134,16 +144,14 @@ export function FlowsPage() {
         </ul>
       )}
 
-      <FlowNameDialog
+      <NewFlowDialog
         open={dialog?.kind === "create"}
-        title="New flow"
-        submitLabel="Create flow"
-        initialName=""
         busy={create.isPending}
         error={create.error?.message}
         onClose={() => setDialog(null)}
-        onSubmit={(name) => create.mutate({ name })}
+        onCreate={(input) => create.mutate(input)}
       />
+      <ImportProblemsDialog problems={importer.problems} message={importer.message} onClose={importer.dismiss} />
       <FlowNameDialog
         open={dialog?.kind === "rename"}
         title="Rename flow"

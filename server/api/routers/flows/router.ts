@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { checkFlow } from "../../../../lib/flow/check";
 import { newFlowDocument } from "../../../../lib/flow/document";
+import { describeProblem } from "../../../../lib/flow/problems";
+import { findTemplate, flowTemplates } from "../../../../lib/flow/templates/catalog";
+import { UserError } from "../../errors";
 import { router, workspaceProcedure } from "../../trpc";
 import { saveFlow, saveFlowInput } from "./save";
 
@@ -14,9 +18,33 @@ export const flowsRouter = router({
     .input(flowId)
     .query(({ ctx, input }) => ctx.flows.get(input.id)),
 
+  /** A blank flow (start → end), or one from the template gallery. */
   create: workspaceProcedure("edit")
-    .input(z.object({ name: flowName }))
-    .mutation(({ ctx, input }) => ctx.flows.create(newFlowDocument(input.name), ctx.user.id)),
+    .input(z.object({ name: flowName, template: z.string().optional() }))
+    .mutation(({ ctx, input }) => {
+      if (!input.template) return ctx.flows.create(newFlowDocument(input.name), ctx.user.id);
+      const template = findTemplate(input.template);
+      if (!template) throw new UserError(`There is no template "${input.template}".`);
+      return ctx.flows.create({ ...template.document(), name: input.name }, ctx.user.id);
+    }),
+
+  /** Imports a flow file: checked like a save, never run. Problems come back by path. */
+  import: workspaceProcedure("edit")
+    .input(z.object({ document: z.unknown() }))
+    .mutation(async ({ ctx, input }) => {
+      const check = checkFlow(input.document);
+      if (!check.ok) {
+        throw new UserError(`This file is not a flow Switchyard can open. ${describeProblem(check.problems[0]!)}`, {
+          problems: check.problems,
+        });
+      }
+      const flow = await ctx.flows.create(check.document, ctx.user.id);
+      return { id: flow.id, problems: check.problems };
+    }),
+
+  templates: workspaceProcedure("view").query(() =>
+    flowTemplates.map(({ id, title, summary, sampleInput }) => ({ id, title, summary, sampleInput })),
+  ),
 
   rename: workspaceProcedure("edit")
     .input(z.object({ id: z.string().min(1), name: flowName }))

@@ -1,0 +1,66 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
+import { type ChangeEvent, useRef, useState } from "react";
+import type { FlowProblem } from "@/lib/flow/problems";
+import { useTRPC } from "../trpc";
+import { toast } from "../ui/toaster";
+
+/** Opens a flow file from disk, imports it through the server's checks, and reports problems. */
+export function useImportFlow(onImported: (id: string) => void) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [problems, setProblems] = useState<FlowProblem[]>([]);
+  const [message, setMessage] = useState<string>();
+  const importFlow = useMutation(trpc.flows.import.mutationOptions());
+
+  async function onFile(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    event.target.value = "";
+    if (!file) return;
+    let document: unknown;
+    try {
+      document = JSON.parse(await file.text());
+    } catch (error) {
+      setMessage(`${file.name} is not JSON: ${(error as Error).message}`);
+      setProblems([]);
+      return;
+    }
+    try {
+      const result = await importFlow.mutateAsync({ document });
+      void queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
+      if (result.problems.length > 0)
+        toast(`Imported, with ${result.problems.length} problem(s) to fix before running`);
+      onImported(result.id);
+    } catch (error) {
+      const details =
+        error instanceof TRPCClientError
+          ? (error.data?.details as { problems?: FlowProblem[] } | undefined)
+          : undefined;
+      setMessage(error instanceof Error ? error.message : "The file could not be imported.");
+      setProblems(details?.problems ?? []);
+    }
+  }
+
+  return {
+    pick: () => inputRef.current?.click(),
+    busy: importFlow.isPending,
+    problems,
+    message,
+    dismiss: () => {
+      setMessage(undefined);
+      setProblems([]);
+    },
+    input: (
+      <input
+        ref={inputRef}
+        type="file"
+        accept="application/json,.json"
+        className="hidden"
+        onChange={onFile}
+        data-testid="import-file"
+      />
+    ),
+  };
+}

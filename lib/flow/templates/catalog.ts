@@ -1,0 +1,358 @@
+import type { FlowDocument } from "../document";
+import { template } from "./build";
+
+/** The gallery shown when creating a flow. Every template runs with the built-in mock agent. */
+export interface FlowTemplate {
+  id: string;
+  title: string;
+  summary: string;
+  /** An input that makes a good first run. */
+  sampleInput: Record<string, unknown>;
+  document: () => FlowDocument;
+}
+
+const mock = (response: string, extra: Record<string, unknown> = {}) => ({
+  provider: "mock",
+  latencyMs: 300,
+  response,
+  ...extra,
+});
+
+export const flowTemplates: FlowTemplate[] = [
+  {
+    id: "document-approval",
+    title: "Document approval pipeline",
+    summary: "An agent analyzes a document, another reviews the analysis, then a person approves it.",
+    sampleInput: { document: "Q3 supplier contract, 12 pages" },
+    document: () =>
+      template(
+        "Document approval pipeline",
+        "Analyze → review → approve.",
+        {
+          start: {
+            type: "start",
+            at: [0, 1],
+            data: { inputs: [{ name: "document", type: "string", required: true, description: "" }] },
+          },
+          analyze: {
+            type: "agent",
+            at: [1, 1],
+            data: {
+              label: "Analyze",
+              prompt: "Analyze {{ input.document }}",
+              ...mock("Analysis of {{ input.document }}: 3 risks found."),
+            },
+          },
+          review: {
+            type: "agent",
+            at: [2, 1],
+            data: { label: "Review", prompt: "Review: {{ prev }}", ...mock("Reviewed. {{ prev }}") },
+          },
+          approve: {
+            type: "approval",
+            at: [3, 1],
+            data: {
+              label: "Approve",
+              title: "Approve the analysis of {{ input.document }}?",
+              show: "prev",
+              allowRequesterToApprove: true,
+            },
+          },
+          published: {
+            type: "end",
+            at: [4, 0],
+            data: { label: "Approved", output: '{ "status": "approved", "analysis": nodes.review.output }' },
+          },
+          returned: {
+            type: "end",
+            at: [4, 2],
+            data: { label: "Rejected", output: '{ "status": "rejected", "comment": prev.decisions[0].comment }' },
+          },
+        },
+        [
+          "start -> analyze",
+          "analyze -> review",
+          "review -> approve",
+          "approve.approved -> published",
+          "approve.rejected -> returned",
+        ],
+      ),
+  },
+  {
+    id: "parallel-research",
+    title: "Parallel research synthesis",
+    summary: "Three analysts research a question at once; a join waits for all, then a synthesis.",
+    sampleInput: { question: "Should we expand to Lisbon?" },
+    document: () =>
+      template(
+        "Parallel research synthesis",
+        "Three analysts → join → synthesis.",
+        {
+          start: {
+            type: "start",
+            at: [0, 1],
+            data: { inputs: [{ name: "question", type: "string", required: true, description: "" }] },
+          },
+          split: { type: "parallel", at: [1, 1], data: { label: "Ask all three" } },
+          market: {
+            type: "agent",
+            at: [2, 0],
+            data: {
+              label: "Market analyst",
+              ...mock("Market view on {{ input.question }}: promising.", { latencyMs: 900 }),
+            },
+          },
+          finance: {
+            type: "agent",
+            at: [2, 1],
+            data: { label: "Finance analyst", ...mock("Finance view: costs are 12% lower.", { latencyMs: 600 }) },
+          },
+          risk: {
+            type: "agent",
+            at: [2, 2],
+            data: { label: "Risk analyst", ...mock("Risk view: currency exposure is low.", { latencyMs: 1200 }) },
+          },
+          join: { type: "join", at: [3, 1], data: { label: "All views in" } },
+          synthesis: {
+            type: "agent",
+            at: [4, 1],
+            data: {
+              label: "Synthesis",
+              prompt: "Combine {{ prev }}",
+              ...mock("Synthesis: {{ prev.market }} {{ prev.finance }} {{ prev.risk }}"),
+            },
+          },
+          end: { type: "end", at: [5, 1] },
+        },
+        [
+          "start -> split",
+          "split -> market",
+          "split -> finance",
+          "split -> risk",
+          "market -> join",
+          "finance -> join",
+          "risk -> join",
+          "join -> synthesis",
+          "synthesis -> end",
+        ],
+      ),
+  },
+  {
+    id: "customer-routing",
+    title: "Customer-service routing",
+    summary: "Classify a message, then route it to technical support, billing or escalation by default.",
+    sampleInput: { message: "My invoice shows a double charge" },
+    document: () =>
+      template(
+        "Customer-service routing",
+        "Classify → technical / billing / escalation.",
+        {
+          start: {
+            type: "start",
+            at: [0, 1],
+            data: { inputs: [{ name: "message", type: "string", required: true, description: "" }] },
+          },
+          classify: {
+            type: "agent",
+            at: [1, 1],
+            data: {
+              label: "Classify",
+              responseFormat: "json",
+              ...mock(
+                "{ \"category\": \"{{ $contains($lowercase(input.message), 'invoice') ? 'billing' : $contains($lowercase(input.message), 'error') ? 'technical' : 'other' }}\" }",
+              ),
+            },
+          },
+          route: {
+            type: "branch",
+            at: [2, 1],
+            data: {
+              label: "Route",
+              cases: [
+                { id: "technical", label: "Technical", condition: 'prev.category = "technical"' },
+                { id: "billing", label: "Billing", condition: 'prev.category = "billing"' },
+              ],
+            },
+          },
+          tech: {
+            type: "agent",
+            at: [3, 0],
+            data: { label: "Technical support", ...mock("Tech: please restart the device.") },
+          },
+          billing: {
+            type: "agent",
+            at: [3, 1],
+            data: { label: "Billing", ...mock("Billing: refund issued for {{ input.message }}.") },
+          },
+          escalate: {
+            type: "agent",
+            at: [3, 2],
+            data: { label: "Escalation", ...mock("Escalated to a human agent.") },
+          },
+          end: { type: "end", at: [4, 1] },
+        },
+        [
+          "start -> classify",
+          "classify -> route",
+          "route.technical -> tech",
+          "route.billing -> billing",
+          "route.else -> escalate",
+          "tech -> end",
+          "billing -> end",
+          "escalate -> end",
+        ],
+      ),
+  },
+  {
+    id: "iterative-refinement",
+    title: "Iterative content refinement",
+    summary: "Draft, then evaluate and refine until the score passes 0.85 or five passes are done.",
+    sampleInput: { topic: "a product launch note" },
+    document: () =>
+      template(
+        "Iterative content refinement",
+        "Draft → evaluate → refine until score > 0.85 or 5 passes.",
+        {
+          start: {
+            type: "start",
+            at: [0, 1],
+            data: { inputs: [{ name: "topic", type: "string", required: true, description: "" }] },
+          },
+          draft: { type: "agent", at: [1, 1], data: { label: "Draft", ...mock("First draft of {{ input.topic }}") } },
+          refine: {
+            type: "loop",
+            at: [2, 0],
+            data: { label: "Refine", mode: "repeat", until: "prev.score > 0.85", maxIterations: 5 },
+          },
+          evaluate: {
+            type: "transform",
+            parent: "refine",
+            at: [0.1, 1],
+            data: {
+              label: "Evaluate",
+              expression:
+                '{ "score": 0.55 + iteration * 0.12, "text": nodes.draft.output & " (pass " & $string(iteration + 1) & ")" }',
+            },
+          },
+          improve: {
+            type: "agent",
+            parent: "refine",
+            at: [1, 1],
+            data: {
+              label: "Improve",
+              responseFormat: "json",
+              ...mock('{ "score": {{ prev.score }}, "text": "{{ prev.text }}" }'),
+            },
+          },
+          end: { type: "end", at: [4, 1], data: { output: "prev.last" } },
+        },
+        ["start -> draft", "draft -> refine", "evaluate -> improve", "refine -> end"],
+      ),
+  },
+  {
+    id: "escalating-approval",
+    title: "Multi-level approval with escalation",
+    summary: "A manager approves within a deadline; if nobody decides in time, it escalates to a director.",
+    sampleInput: { amount: 4800, purpose: "Team offsite" },
+    document: () =>
+      template(
+        "Multi-level approval with escalation",
+        "Manager (1 day) → on timeout, director.",
+        {
+          start: {
+            type: "start",
+            at: [0, 1],
+            data: {
+              inputs: [
+                { name: "amount", type: "number", required: true, description: "" },
+                { name: "purpose", type: "string", required: true, description: "" },
+              ],
+            },
+          },
+          manager: {
+            type: "approval",
+            at: [1, 1],
+            data: {
+              label: "Manager",
+              title: "Approve {{ input.purpose }} ({{ input.amount }} €)?",
+              show: "input",
+              assignees: { users: [], roles: ["approver", "owner"] },
+              timeout: { afterMs: 86_400_000, action: "route" },
+            },
+          },
+          director: {
+            type: "approval",
+            at: [2, 2],
+            data: {
+              label: "Director",
+              title: "Escalated: approve {{ input.purpose }} ({{ input.amount }} €)?",
+              show: "input",
+              assignees: { users: [], roles: ["owner"] },
+              timeout: { afterMs: 172_800_000, action: "reject" },
+            },
+          },
+          approved: { type: "end", at: [3, 0], data: { label: "Approved", output: '"approved"' } },
+          rejected: { type: "end", at: [3, 1], data: { label: "Rejected", output: '"rejected"' } },
+          escalatedApproved: {
+            type: "end",
+            at: [3, 2],
+            data: { label: "Approved after escalation", output: '"approved by the director"' },
+          },
+          escalatedRejected: {
+            type: "end",
+            at: [3, 3],
+            data: { label: "Rejected after escalation", output: '"rejected by the director"' },
+          },
+        },
+        [
+          "start -> manager",
+          "manager.approved -> approved",
+          "manager.rejected -> rejected",
+          "manager.timeout -> director",
+          "director.approved -> escalatedApproved",
+          "director.rejected -> escalatedRejected",
+        ],
+      ),
+  },
+  {
+    id: "map-documents",
+    title: "Map over documents",
+    summary: "Summarize every document of a list, at most three at a time, and collect the results.",
+    sampleInput: { documents: [{ title: "Spec" }, { title: "Contract" }, { title: "Minutes" }, { title: "Budget" }] },
+    document: () =>
+      template(
+        "Map over documents",
+        "forEach document (3 at once) → summarize → collect.",
+        {
+          start: {
+            type: "start",
+            at: [0, 1],
+            data: { inputs: [{ name: "documents", type: "array", required: true, description: "" }] },
+          },
+          each: {
+            type: "loop",
+            at: [1, 0],
+            data: {
+              label: "Each document",
+              mode: "forEach",
+              items: "input.documents",
+              concurrency: 3,
+              maxIterations: 100,
+            },
+          },
+          summarize: {
+            type: "agent",
+            parent: "each",
+            at: [0.1, 1],
+            data: { label: "Summarize", ...mock("Summary of {{ item.title }}", { latencyMs: 500 }) },
+          },
+          end: { type: "end", at: [3, 1] },
+        },
+        ["start -> each", "each -> end"],
+      ),
+  },
+];
+
+export function findTemplate(id: string): FlowTemplate | undefined {
+  return flowTemplates.find((t) => t.id === id);
+}

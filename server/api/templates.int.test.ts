@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkFlow, isRunnable } from "../../lib/flow/check";
+import { flowTemplates } from "../../lib/flow/templates/catalog";
+import { nodeStatus } from "../../lib/run/state";
+import { simulate } from "../engine/core/testing";
+import { startTestServer, type TestServer } from "../testing/test-server";
+
+let t: TestServer;
+let cookie: string;
+beforeAll(async () => {
+  t = await startTestServer();
+  cookie = await t.signUp("templates@example.com");
+});
+afterAll(() => t.close());
+
+async function runTemplate(id: string, decide?: { nodeId: string; decision: "approve" | "reject"; comment?: string }) {
+  const api = t.trpc(cookie);
+  const template = flowTemplates.find((x) => x.id === id)!;
+  const flow = await api.flows.create.mutate({ name: template.title, template: id });
+  const { runId } = await api.runs.start.mutate({ flowId: flow.id, input: template.sampleInput });
+  for (let i = 0; i < 400; i++) {
+    await t.app.services.engine.idle();
+    const run = await api.runs.get.query({ id: runId });
+    if (run.status === "waiting" && decide) {
+      await api.runs.decide.mutate({ runId, ...decide, comment: decide.comment ?? "" });
+      decide = undefined;
+      continue;
+    }
+    if (!["running", "queued", "waiting"].includes(run.status)) return run;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${id} did not finish`);
+}
+
+describe("templates", () => {
+  it.each(flowTemplates.map((x) => [x.id, x]))("%s is a runnable flow", (_, template) => {
+    const check = checkFlow(template.document());
+    expect(check.problems).toEqual([]);
+    expect(isRunnable(check)).toBe(true);
+  });
+
+  it("document approval runs to the approved end", async () => {
+    expect(await runTemplate("document-approval", { nodeId: "approve", decision: "approve" })).toMatchObject({
+      status: "succeeded",
+      output: { status: "approved", analysis: "Reviewed. Analysis of Q3 supplier contract, 12 pages: 3 risks found." },
+    });
+  });
+
+  it("parallel research joins three analysts into one synthesis", async () => {
+    const run = await runTemplate("parallel-research");
+    expect(run.output).toBe(
+      "Synthesis: Market view on Should we expand to Lisbon?: promising. Finance view: costs are 12% lower. Risk view: currency exposure is low.",
+    );
+  });
+
+  it("customer routing sends an invoice question to billing", async () => {
+    expect((await runTemplate("customer-routing")).output).toBe(
+      "Billing: refund issued for My invoice shows a double charge.",
+    );
+  });
+
+  it("iterative refinement stops once the score passes 0.85", async () => {
+    expect((await runTemplate("iterative-refinement")).output).toEqual({
+      score: 0.91,
+      text: "First draft of a product launch note (pass 4)",
+    });
+  });
+
+  it("map over documents summarizes every document in order", async () => {
+    expect((await runTemplate("map-documents")).output).toEqual([
+      "Summary of Spec",
+      "Summary of Contract",
+      "Summary of Minutes",
+      "Summary of Budget",
+    ]);
+  });
+
+  it("escalating approval goes to the director when the manager's deadline passes", () => {
+    const doc = flowTemplates.find((x) => x.id === "escalating-approval")!.document();
+    const sim = simulate(doc, {
+      timeouts: ["manager"],
+      request: { timeoutAt: "2026-01-02T00:00:00.000Z" },
+      decisions: { director: [{ decision: "approve", by: { id: "dir", name: "Director" }, comment: "" }] },
+    });
+    expect(nodeStatus(sim.state, "director")).toBe("succeeded");
+    expect(nodeStatus(sim.state, "escalatedApproved")).toBe("succeeded");
+    expect(nodeStatus(sim.state, "approved")).toBe("skipped");
+  });
+});
