@@ -12,7 +12,7 @@ export interface AuthConfig {
   secret: string;
   /** Public origin of the app, e.g. http://localhost:3000. */
   baseURL: string;
-  /** Sign-in attempts allowed per IP per minute. */
+  /** Sign-in (and sign-up) attempts allowed per IP per minute. */
   signInPerMinute?: number;
 }
 
@@ -40,7 +40,7 @@ export function createAuth(config: AuthConfig) {
       max: 300,
       customRules: {
         "/sign-in/email": { window: 60, max: config.signInPerMinute ?? 10 },
-        "/sign-up/email": { window: 60, max: 10 },
+        "/sign-up/email": { window: 60, max: config.signInPerMinute ?? 10 },
       },
     },
     databaseHooks: {
