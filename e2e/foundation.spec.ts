@@ -72,7 +72,9 @@ test("rename and delete a flow from the list", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Create your first flow" })).toBeVisible();
 });
 
-test("a stale save is refused with a clear message and overwrites nothing", async ({ browser }) => {
+test("two tabs: the stale save is refused, nothing is overwritten, and the user keeps theirs as a copy", async ({
+  browser,
+}) => {
   const context = await browser.newContext();
   const first = await context.newPage();
   await signUp(first, "Dana");
@@ -81,18 +83,23 @@ test("a stale save is refused with a clear message and overwrites nothing", asyn
   await second.goto(url);
   await expect(editor(second).node("start")).toBeVisible();
 
+  // Edits save by themselves a moment later.
   await editor(first).dragNode("end", 0, 150);
-  await first.getByRole("button", { name: "Save", exact: true }).click();
   await expect(editor(first).saveState()).toHaveText("All changes saved");
+  await expect(first.getByText("v2")).toBeVisible();
 
   await editor(second).dragNode("start", 0, -150);
-  await second.getByRole("button", { name: "Save", exact: true }).click();
+  const choice = second.getByRole("dialog", { name: "This flow changed elsewhere" });
+  await expect(choice).toBeVisible();
   await expect(second.getByTestId("save-error")).toContainText("Someone saved a newer version");
-  await expect(editor(second).saveState()).toHaveText("Not saved");
   await second.screenshot({ path: "test-results/screens/editor-stale-save.png" });
 
   await first.reload();
-  await expect(first.getByText("v2")).toBeVisible();
+  await expect(first.getByText("v2")).toBeVisible(); // theirs was not overwritten
+
+  await choice.getByRole("button", { name: "Keep mine as a copy" }).click();
+  await expect(second).not.toHaveURL(url);
+  await expect(second.getByRole("heading", { name: "Shared (my copy)" })).toBeVisible();
   await context.close();
 });
 

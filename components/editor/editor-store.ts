@@ -22,6 +22,8 @@ export interface EditorState {
   edges: CanvasEdge[];
   saveState: SaveState;
   saveError?: string;
+  /** The last save was refused because someone saved a newer version: the user must choose. */
+  conflict: boolean;
   /** Undo history: graph snapshots before each edit (selection and measuring are not edits). */
   past: Snapshot[];
   future: Snapshot[];
@@ -41,7 +43,7 @@ export interface EditorState {
   undo(): void;
   redo(): void;
   document(): FlowDocument;
-  setSaveState(state: SaveState, error?: string): void;
+  setSaveState(state: SaveState, error?: string, conflict?: boolean): void;
   markSaved(version: number, savedDocument: FlowDocument): void;
 }
 
@@ -105,6 +107,7 @@ export function createEditorStore(flow: { id: string; version: number; document:
       nodes,
       edges,
       saveState: "saved",
+      conflict: false,
       past: [],
       future: [],
       onNodesChange(changes) {
@@ -177,10 +180,10 @@ export function createEditorStore(flow: { id: string; version: number; document:
         restore(next);
       },
       document: () => canvasToDocument(get(), get().nodes, get().edges),
-      setSaveState: (saveState, saveError) => set({ saveState, saveError }),
+      setSaveState: (saveState, saveError, conflict = false) => set({ saveState, saveError, conflict }),
       markSaved(version, savedDocument) {
         savedSnapshot = JSON.stringify(savedDocument);
-        set({ version, saveError: undefined });
+        set({ version, saveError: undefined, conflict: false });
         afterEdit(); // edits made while the save was in flight stay unsaved
       },
     };

@@ -13,6 +13,7 @@ import { useTRPC } from "../trpc";
 import { NotFoundView } from "../ui/not-found-view";
 import { toast } from "../ui/toaster";
 import { ConfigPanel } from "./config/config-panel";
+import { ConflictDialog } from "./conflict-dialog";
 import { EditorStoreProvider, useEditorStoreApi } from "./editor-context";
 import { EditorToolbar } from "./editor-toolbar";
 import { ExportButton } from "./export-button";
@@ -23,7 +24,7 @@ import { RunInputDialog } from "./run-input-dialog";
 import { SaveErrorBanner } from "./save-error-banner";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { useFlowCheck } from "./use-flow-check";
-import { useSaveFlow } from "./use-save-flow";
+import { useAutosave, useSaveFlow } from "./use-save-flow";
 import { WebhookButton } from "./webhook-dialog";
 
 export function FlowEditor({ flowId }: { flowId: string }) {
@@ -62,6 +63,7 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
   const [runId, setRunId] = useState<string | null>(null);
   useRunWatch(runStore, runId);
   const save = useSaveFlow();
+  useAutosave(save);
   const startRun = useMutation(trpc.runs.start.mutationOptions());
 
   const check = useFlowCheck();
@@ -131,6 +133,7 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
         </div>
         <ConfigPanel />
       </div>
+      <ConflictDialog />
       <RunInputDialog
         open={askInput !== null}
         fields={askInput ?? []}

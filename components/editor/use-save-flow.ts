@@ -1,6 +1,7 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useCallback } from "react";
+import { TRPCClientError } from "@trpc/client";
+import { useCallback, useEffect, useRef } from "react";
 import { useTRPC } from "../trpc";
 import { toast } from "../ui/toaster";
 import { useEditorStoreApi } from "./editor-context";
@@ -11,8 +12,9 @@ export function useSaveFlow() {
   const store = useEditorStoreApi();
   const mutation = useMutation(trpc.flows.save.mutationOptions());
   return useCallback(async (): Promise<boolean> => {
-    const { flowId, version, saveState } = store.getState();
-    if (saveState === "saving") return false;
+    const { flowId, version, saveState, conflict } = store.getState();
+    if (saveState === "saved") return true;
+    if (saveState === "saving" || conflict) return false;
     const document = store.getState().document();
     store.getState().setSaveState("saving");
     try {
@@ -23,8 +25,38 @@ export function useSaveFlow() {
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : "Could not save";
-      store.getState().setSaveState("error", message);
+      const conflict = error instanceof TRPCClientError && error.data?.code === "CONFLICT";
+      store.getState().setSaveState("error", message, conflict);
       return false;
     }
   }, [mutation, store]);
+}
+
+const AUTOSAVE_AFTER_MS = 1_200;
+
+/** Saves by itself a moment after the last edit, and when the tab is hidden or left. */
+export function useAutosave(save: () => Promise<boolean>) {
+  const store = useEditorStoreApi();
+  // `save` changes identity with every render; the timer must survive renders.
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  useEffect(() => {
+    const save = () => saveRef.current();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (state.nodes === previous.nodes && state.edges === previous.edges && state.saveState === previous.saveState)
+        return;
+      clearTimeout(timer);
+      if (state.saveState === "unsaved" && !state.conflict) timer = setTimeout(() => void save(), AUTOSAVE_AFTER_MS);
+    });
+    const onHide = () => {
+      if (document.visibilityState === "hidden" && store.getState().saveState === "unsaved") void save();
+    };
+    document.addEventListener("visibilitychange", onHide);
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+      document.removeEventListener("visibilitychange", onHide);
+    };
+  }, [store]);
 }

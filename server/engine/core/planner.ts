@@ -1,0 +1,391 @@
+import type { FlowNode } from "../../../lib/flow/document";
+import { isNodeType, nodeKind } from "../../../lib/flow/kinds";
+import { approvalDataSchema } from "../../../lib/flow/kinds/approval";
+import { joinDataSchema } from "../../../lib/flow/kinds/join";
+import { loopDataSchema } from "../../../lib/flow/kinds/loop";
+import { stepSettings } from "../../../lib/flow/kinds/step-settings";
+import type { EngineEvent } from "../../../lib/run/events";
+import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, type RunState } from "../../../lib/run/state";
+import { type ApprovalResult, approvalOutput, decisionsResult } from "./approvals";
+import { retryDelayMs } from "./backoff";
+import { type Command, idempotencyKey } from "./commands";
+import { type EdgeState, edgeState } from "./edges";
+import { exclusiveAncestors, type FlowGraph } from "./graph";
+import { retriesLeft } from "./retries";
+
+export interface Advance {
+  state: RunState;
+  /** Decisions taken by the core, already folded into `state`, to be stored after `event`. */
+  events: EngineEvent[];
+  /** Effects to carry out once `event` and `events` are stored. */
+  commands: Command[];
+}
+
+export const ref = (nodeId: string, path: number[]) => ({
+  nodeId,
+  iteration: path.at(-1) ?? 0,
+  ...(path.length > 0 && { path }),
+});
+
+export const executeCommand = (runId: string, nodeId: string, path: number[], attempt: number): Command => ({
+  type: "execute",
+  nodeId,
+  path,
+  iteration: path.at(-1) ?? 0,
+  attempt,
+  idempotencyKey: idempotencyKey(runId, nodeId, path, attempt),
+});
+
+export const retryTimer = (runId: string, nodeId: string, path: number[], attempt: number, dueAt: string): Command => ({
+  type: "schedule",
+  key: `${idempotencyKey(runId, nodeId, path, attempt)}:retry`,
+  dueAt,
+  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "retry", attempt } },
+});
+
+export const approvalTimer = (runId: string, nodeId: string, path: number[], dueAt: string): Command => ({
+  type: "schedule",
+  key: `${idempotencyKey(runId, nodeId, path, 1)}:approval-timeout`,
+  dueAt,
+  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "approval-timeout", attempt: 1 } },
+});
+
+/** A forEach loop whose list is still being evaluated. */
+export const evaluatingItems = (n: NodeRunState) =>
+  n.loop !== undefined && n.loop.items === undefined && n.loop.started === 0;
+
+/** A repeat loop's finished iteration whose `until` is not evaluated yet, if any. */
+export function untilPending(n: NodeRunState): number | undefined {
+  const loop = n.loop;
+  if (!loop || loop.items !== undefined || loop.started === 0) return undefined;
+  const last = loop.started - 1;
+  return last in loop.outputs && loop.checked?.index !== last ? last : undefined;
+}
+
+const unfinished = new Set(["pending", "running", "retrying", "waiting"]);
+/** Statuses after which a node instance will not change any more (with its retries exhausted). */
+const settled = (graph: FlowGraph, n: NodeRunState | undefined) =>
+  n !== undefined &&
+  (["succeeded", "skipped", "cancelled"].includes(n.status) ||
+    (n.status === "failed" && !retriesLeft(graph.nodes.get(n.nodeId)!, n)));
+
+interface Scope {
+  /** The loop whose body this is, or null for the top level. */
+  loopId: string | null;
+  path: number[];
+}
+
+/**
+ * Decides what follows from a run state: which nodes start or are skipped, which iterations
+ * finish, which retries and deadlines are armed, when the run ends or waits. Each decision is
+ * an event folded into the state at once, so later decisions in the same pass see it.
+ */
+export class Planner {
+  readonly events: EngineEvent[] = [];
+  readonly commands: Command[] = [];
+
+  constructor(
+    private readonly graph: FlowGraph,
+    private readonly runId: string,
+    private state: RunState,
+    private readonly now: string,
+  ) {}
+
+  private decide(event: EngineEvent) {
+    this.events.push(event);
+    this.state = applyRunEvent(this.state, event, this.now);
+  }
+
+  private instance(nodeId: string, path: readonly number[]) {
+    return this.state.nodes[nodeKey(nodeId, path)];
+  }
+
+  private status(nodeId: string, path: readonly number[] = []) {
+    return nodeStatus(this.state, nodeId, path);
+  }
+
+  /** The top level, and every iteration of a running loop that has not finished yet. */
+  private scopes(): Scope[] {
+    const scopes: Scope[] = [{ loopId: null, path: [] }];
+    for (const n of Object.values(this.state.nodes)) {
+      if (!n.loop || n.status !== "running") continue;
+      for (let i = 0; i < n.loop.started; i++)
+        if (!(i in n.loop.outputs)) scopes.push({ loopId: n.nodeId, path: [...n.path, i] });
+    }
+    return scopes;
+  }
+
+  private members(scope: Scope): FlowNode[] {
+    return this.graph.children.get(scope.loopId ?? "") ?? [];
+  }
+
+  /** A retry timer fell due: start the next attempt if the node is still waiting for it. */
+  retryDue(nodeId: string, path: number[], attempt: number) {
+    const current = this.instance(nodeId, path);
+    if (this.state.status !== "running" || current?.status !== "retrying" || current.attempt !== attempt) return;
+    this.start(this.graph.nodes.get(nodeId)!, path, attempt + 1);
+  }
+
+  /** An approval's deadline passed: take the node's timeout action if nobody finished it. */
+  approvalTimedOut(nodeId: string, path: number[]) {
+    const current = this.instance(nodeId, path);
+    const node = this.graph.nodes.get(nodeId);
+    if (this.state.status !== "running" || current?.status !== "waiting" || !node) return;
+    const action = approvalDataSchema.safeParse(node.data).data?.timeout?.action ?? "reject";
+    if (action === "fail") {
+      const error = { message: "nobody decided before the deadline", nodeId, retryable: false };
+      this.decide({ type: "node.failed", ...ref(nodeId, path), data: { attempt: current.attempt, error } });
+      return;
+    }
+    this.finishApproval(current, action === "approve" ? "approved" : action === "reject" ? "rejected" : "timeout");
+  }
+
+  private finishApproval(current: NodeRunState, result: ApprovalResult) {
+    this.succeed(current, approvalOutput(current, result, this.now), [result]);
+  }
+
+  private succeed(current: NodeRunState, output: unknown, handles: string[]) {
+    this.decide({
+      type: "node.succeeded",
+      ...ref(current.nodeId, current.path),
+      data: { attempt: current.attempt, output, handles },
+    });
+  }
+
+  private fail(current: NodeRunState, message: string) {
+    const error = { message, nodeId: current.nodeId, retryable: false };
+    this.decide({
+      type: "node.failed",
+      ...ref(current.nodeId, current.path),
+      data: { attempt: current.attempt || 1, error },
+    });
+  }
+
+  private start(node: FlowNode, path: number[], attempt: number) {
+    this.decide({ type: "node.started", ...ref(node.id, path), data: { attempt } });
+    if (node.type !== "loop") {
+      this.commands.push(executeCommand(this.runId, node.id, path, attempt));
+      return;
+    }
+    const loop = loopDataSchema.safeParse(node.data).data;
+    // forEach evaluates its list in the runtime (an execute); repeat starts its first pass now.
+    if (loop?.mode === "repeat") this.decide({ type: "loop.iteration", ...ref(node.id, path), data: { index: 0 } });
+    else this.commands.push(executeCommand(this.runId, node.id, path, attempt));
+  }
+
+  private cancel(instances: NodeRunState[], reason: string) {
+    const order = (n: NodeRunState) => this.graph.document.nodes.findIndex((d) => d.id === n.nodeId);
+    const live = instances.filter((n) => unfinished.has(n.status)).sort((a, b) => order(a) - order(b));
+    for (const n of live) this.decide({ type: "node.cancelled", ...ref(n.nodeId, n.path), data: { reason } });
+    if (live.length > 0) this.commands.push({ type: "abort", nodeIds: [...new Set(live.map((n) => n.nodeId))] });
+  }
+
+  plan(): Advance {
+    if (this.state.status === "cancelled" || this.state.status === "failed") {
+      const reason = this.state.status === "cancelled" ? "the run was cancelled" : "the run failed";
+      this.cancel(Object.values(this.state.nodes), reason);
+      return this.result();
+    }
+    if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
+
+    this.scheduleRetries();
+    for (const current of Object.values(this.state.nodes)) {
+      const result = current.status === "waiting" ? decisionsResult(current) : undefined;
+      if (result) this.finishApproval(current, result);
+    }
+    if (this.failIfNodeFailed()) return this.plan();
+
+    // Skips cascade along dead paths, iterations finish, loops move on: repeat to a fixpoint.
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const scope of this.scopes()) {
+        for (const node of this.members(scope)) {
+          if (this.status(node.id, scope.path) === "pending" && this.tryStart(node, scope)) changed = true;
+        }
+        if (scope.loopId !== null && this.finishIteration(scope)) changed = true;
+      }
+      for (const n of Object.values(this.state.nodes)) {
+        if (n.loop && n.status === "running" && this.advanceLoop(n)) changed = true;
+      }
+      if (this.cancelRemaining()) changed = true;
+    }
+    if (this.failIfNodeFailed()) return this.plan();
+
+    const topLevel = this.members({ loopId: null, path: [] }).map((n) => this.status(n.id));
+    const executing = Object.values(this.state.nodes).some(
+      (n) => n.status === "running" && (!n.loop || evaluatingItems(n) || untilPending(n) !== undefined),
+    );
+    if (!topLevel.some((s) => unfinished.has(s))) {
+      this.decide({ type: "run.succeeded", data: { output: this.runOutput() } });
+    } else if (this.state.status === "running" && !executing) {
+      // Nothing executes; only timers or decisions can move the run on.
+      this.decide({ type: "run.waiting", data: {} });
+    }
+    return this.result();
+  }
+
+  private result(): Advance {
+    return { state: this.state, events: this.events, commands: this.commands };
+  }
+
+  /** A node failed for good and its errors are not handled: the run fails. Returns whether it did. */
+  private failIfNodeFailed(): boolean {
+    const failed = Object.values(this.state.nodes).find(
+      (n) => n.status === "failed" && stepSettings(this.graph.nodes.get(n.nodeId)?.data ?? {}).onError === "fail",
+    );
+    if (!failed) return false;
+    const error = failed.error;
+    this.decide({
+      type: "run.failed",
+      data: {
+        error: {
+          message: `${failed.nodeId} failed: ${error?.message ?? "unknown error"}`,
+          nodeId: failed.nodeId,
+          retryable: error?.retryable ?? false,
+        },
+      },
+    });
+    return true;
+  }
+
+  /** Failed attempts that may pass next time wait for a durable timer. */
+  private scheduleRetries() {
+    for (const current of Object.values(this.state.nodes)) {
+      const node = this.graph.nodes.get(current.nodeId);
+      if (current.status !== "failed" || !node || !retriesLeft(node, current)) continue;
+      const key = idempotencyKey(this.runId, node.id, current.path, current.attempt);
+      const retry = stepSettings(node.data).retry!;
+      const retryAt = new Date(Date.parse(this.now) + retryDelayMs(retry, current.attempt, key)).toISOString();
+      this.decide({
+        type: "node.retrying",
+        ...ref(node.id, current.path),
+        data: { attempt: current.attempt, error: current.error!, retryAt },
+      });
+      this.commands.push(retryTimer(this.runId, node.id, current.path, current.attempt, retryAt));
+    }
+  }
+
+  /** Starts, skips or fails a pending node once its inbound edges allow; returns whether it did. */
+  private tryStart(node: FlowNode, scope: Scope): boolean {
+    const path = scope.path;
+    const inbound = this.graph.inbound.get(node.id) ?? [];
+    const isEntry =
+      scope.loopId === null ? isNodeType(node.type) && nodeKind(node.type).inputs.length === 0 : inbound.length === 0;
+    if (isEntry) {
+      this.start(node, path, 1);
+      return true;
+    }
+    const edges: EdgeState[] = inbound.map((e) => edgeState(this.graph, this.state, e, path));
+    const active = edges.filter((e) => e === "active").length;
+    const resolved = !edges.includes("unresolved");
+    const needed = this.activeEdgesNeeded(node);
+    if (needed !== undefined && active >= needed) {
+      this.start(node, path, 1);
+      return true;
+    }
+    if (!resolved) return false;
+    if (active === 0) {
+      this.decide({ type: "node.skipped", ...ref(node.id, path), data: {} });
+    } else if (needed !== undefined) {
+      this.decide({ type: "node.started", ...ref(node.id, path), data: { attempt: 1 } });
+      this.fail(this.instance(node.id, path)!, `only ${active} of the ${needed} paths it waits for arrived`);
+    } else {
+      this.start(node, path, 1);
+    }
+    return true;
+  }
+
+  /** For a join in mode any/count: how many active paths fire it early. Otherwise undefined. */
+  private activeEdgesNeeded(node: FlowNode): number | undefined {
+    if (node.type !== "join") return undefined;
+    const join = joinDataSchema.safeParse(node.data);
+    if (!join.success || join.data.mode === "all") return undefined;
+    return join.data.mode === "any" ? 1 : join.data.count;
+  }
+
+  /** When every node of an iteration has settled, record its output (its last nodes' outputs). */
+  private finishIteration(scope: Scope): boolean {
+    const members = this.members(scope);
+    if (!members.every((n) => settled(this.graph, this.instance(n.id, scope.path)))) return false;
+    const exits = members.filter((n) => (this.graph.outbound.get(n.id) ?? []).length === 0);
+    const outputs = exits
+      .map((n) => this.instance(n.id, scope.path)!)
+      .filter((n) => n.status === "succeeded" || n.status === "failed")
+      .map((n) => [n.nodeId, n.output ?? null] as const);
+    const output = outputs.length === 0 ? null : outputs.length === 1 ? outputs[0]![1] : Object.fromEntries(outputs);
+    const loopPath = scope.path.slice(0, -1);
+    const index = scope.path.at(-1)!;
+    this.decide({ type: "loop.iterated", ...ref(scope.loopId!, loopPath), data: { index, output } });
+    const loop = this.instance(scope.loopId!, loopPath)!;
+    if (loop.loop?.items === undefined)
+      this.commands.push({ type: "evaluate-until", nodeId: loop.nodeId, path: loop.path, index });
+    return true;
+  }
+
+  /** Moves a running loop on: starts iterations up to its concurrency, or finishes it. */
+  private advanceLoop(n: NodeRunState): boolean {
+    const config = loopDataSchema.safeParse(this.graph.nodes.get(n.nodeId)?.data);
+    const progress = n.loop!;
+    if (!config.success) return false;
+    const { maxIterations, concurrency } = config.data;
+    const done = Object.keys(progress.outputs).length;
+    const iterate = (index: number) =>
+      this.decide({ type: "loop.iteration", ...ref(n.nodeId, n.path), data: { index } });
+
+    if (progress.items !== undefined) {
+      const total = progress.items.length;
+      if (total > maxIterations) {
+        this.fail(n, `the list has ${total} items, more than maxIterations (${maxIterations})`);
+        return true;
+      }
+      if (done === total) {
+        this.succeed(
+          n,
+          Array.from({ length: total }, (_, i) => progress.outputs[i] ?? null),
+          ["out"],
+        );
+        return true;
+      }
+      if (progress.started < total && progress.started - done < concurrency) {
+        iterate(progress.started);
+        return true;
+      }
+      return false;
+    }
+    // repeat: after each pass, `until` (evaluated by the runtime) decides.
+    const last = progress.started - 1;
+    if (last < 0 || !(last in progress.outputs) || progress.checked?.index !== last) return false;
+    const stop = progress.checked.done ? "until" : progress.started >= maxIterations ? "max" : undefined;
+    if (!stop) {
+      iterate(progress.started);
+      return true;
+    }
+    this.succeed(n, { last: progress.outputs[last] ?? null, iterations: progress.started, stoppedBy: stop }, ["out"]);
+    return true;
+  }
+
+  /** A join that fired with cancelRemaining stops the paths still heading into it. */
+  private cancelRemaining(): boolean {
+    const before = this.events.length;
+    for (const n of Object.values(this.state.nodes)) {
+      const node = this.graph.nodes.get(n.nodeId);
+      if (node?.type !== "join" || !["running", "succeeded"].includes(n.status)) continue;
+      const join = joinDataSchema.safeParse(node.data);
+      if (!join.success || !join.data.cancelRemaining) continue;
+      const remaining = exclusiveAncestors(this.graph, node.id)
+        .map((id) => this.instance(id, n.path))
+        .filter((i): i is NodeRunState => i !== undefined);
+      this.cancel(remaining, `${node.id} already has the paths it waited for`);
+    }
+    return this.events.length > before;
+  }
+
+  /** One end reached: its output. Several: an object keyed by end id. None: null. */
+  private runOutput(): unknown {
+    const ends = this.graph.document.nodes.filter((n) => n.type === "end" && this.status(n.id) === "succeeded");
+    if (ends.length === 0) return null;
+    if (ends.length === 1) return this.instance(ends[0]!.id, [])?.output ?? null;
+    return Object.fromEntries(ends.map((n) => [n.id, this.instance(n.id, [])?.output ?? null]));
+  }
+}
