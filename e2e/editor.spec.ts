@@ -88,3 +88,29 @@ test("turn a webhook on, call it from outside, turn it off", async ({ page, requ
   await expect(page.getByTestId("webhook-url")).toHaveCount(0);
   expect((await request.post(url, { data: {} })).status()).toBe(404);
 });
+
+test("duplicate, copy and paste nodes into another flow, and find the shortcuts", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signUp(page, "Kai");
+  await createFlow(page, "Source");
+  const e = editor(page);
+  await dropKind(page, "agent", 200, 90);
+  await e.node("agent_1").click();
+  await page.getByTestId("config-panel").getByLabel("Label", { exact: true }).fill("Writer");
+  await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
+
+  await e.node("agent_1").click();
+  await page.keyboard.press("Control+d");
+  await expect(e.node("agent_2")).toContainText("Writer");
+  await page.keyboard.press("Control+c");
+  await expect(e.saveState()).toHaveText("All changes saved");
+
+  await createFlow(page, "Target");
+  await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press("Control+v");
+  await expect(e.node("agent_1")).toContainText("Writer");
+  await expect(e.saveState()).toHaveText("All changes saved");
+
+  await page.keyboard.press("?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toContainText("Duplicate the selection");
+});

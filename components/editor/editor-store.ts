@@ -37,6 +37,8 @@ export interface EditorState {
    * undo step, so typing a prompt is one step, not one per key.
    */
   updateNodeData(id: string, data: Record<string, unknown>, coalesce?: string): void;
+  /** Adds pasted nodes and edges (already given fresh ids) as one undo step, selected. */
+  insert(nodes: FlowDocument["nodes"], edges: FlowDocument["edges"]): void;
   /** Removes nodes and every edge touching them, as one undo step. */
   removeNodes(ids: string[]): void;
   select(id: string | null): void;
@@ -150,6 +152,19 @@ export function createEditorStore(flow: { id: string; version: number; document:
         if (!key || lastEdit?.key !== key || now - lastEdit.at > 1_000) remember();
         lastEdit = key ? { key, at: now } : undefined;
         set({ nodes: get().nodes.map((n) => (n.id === id ? { ...n, data } : n)) });
+        afterEdit();
+      },
+      insert(nodes, edges) {
+        if (nodes.length === 0) return;
+        remember();
+        const added = documentToCanvas({ ...flow.document, nodes, edges });
+        set({
+          nodes: [
+            ...get().nodes.map((n) => ({ ...n, selected: false })),
+            ...added.nodes.map((n) => ({ ...n, selected: true })),
+          ],
+          edges: [...get().edges, ...added.edges],
+        });
         afterEdit();
       },
       removeNodes(ids) {

@@ -2,6 +2,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { Keyboard } from "lucide-react";
 import { useCallback, useState } from "react";
 import type { NodeType } from "@/lib/flow/kinds";
 import { type StartData, startDataSchema } from "@/lib/flow/kinds/start";
@@ -10,6 +11,7 @@ import { RunStoreProvider, useRunStoreApi } from "../runs/run-context";
 import { RunStatusPill } from "../runs/run-status-pill";
 import { useRunWatch } from "../runs/use-run-watch";
 import { useTRPC } from "../trpc";
+import { Button } from "../ui/button";
 import { NotFoundView } from "../ui/not-found-view";
 import { toast } from "../ui/toaster";
 import { ConfigPanel } from "./config/config-panel";
@@ -22,6 +24,7 @@ import { Palette } from "./palette";
 import { ProblemsPanel } from "./problems-panel";
 import { RunInputDialog } from "./run-input-dialog";
 import { SaveErrorBanner } from "./save-error-banner";
+import { ShortcutsDialog } from "./shortcuts-dialog";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { useFlowCheck } from "./use-flow-check";
 import { useAutosave, useSaveFlow } from "./use-save-flow";
@@ -71,7 +74,9 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
   const runBlocked = firstError
     ? `Fix first: ${firstError.nodeId ? `${firstError.nodeId}: ` : ""}${firstError.message}`
     : undefined;
-  useEditorShortcuts();
+  const [showHelp, setShowHelp] = useState(false);
+  const openHelp = useCallback(() => setShowHelp(true), []);
+  useEditorShortcuts(openHelp);
   const { screenToFlowPosition } = useReactFlow();
   const onAdd = useCallback(
     (type: NodeType) => {
@@ -115,6 +120,9 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
   return (
     <div className="flex h-full flex-col">
       <EditorToolbar onSave={onSave} onRun={onRun} running={startRun.isPending} runBlocked={runBlocked}>
+        <Button variant="ghost" onClick={openHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+          <Keyboard size={16} />
+        </Button>
         <ExportButton />
         <WebhookButton flowId={editor.getState().flowId} initial={webhook} />
       </EditorToolbar>
@@ -134,6 +142,7 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
         <ConfigPanel />
       </div>
       <ConflictDialog />
+      <ShortcutsDialog open={showHelp} onClose={() => setShowHelp(false)} />
       <RunInputDialog
         open={askInput !== null}
         fields={askInput ?? []}
