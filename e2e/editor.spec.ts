@@ -28,6 +28,7 @@ test("build agent and approval steps from the palette, configure, undo, run and 
   await expect(e.node("agent_1")).toContainText("Writer");
   await panel.getByLabel("Response").fill("Draft about {{ input.topic ");
   await expect(panel).toContainText("is not closed");
+  await expect(page.getByTestId("problems-agent_1")).toHaveClass(/bg-red-500/); // the card carries an error badge
   await expect(page.getByRole("button", { name: "Run", exact: true })).toBeDisabled();
   await panel.getByLabel("Response").fill("Draft ready");
 
@@ -113,4 +114,21 @@ test("duplicate, copy and paste nodes into another flow, and find the shortcuts"
 
   await page.keyboard.press("?");
   await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toContainText("Duplicate the selection");
+});
+
+test("drop a node into a loop to make it part of the loop's body", async ({ page }) => {
+  await signUp(page, "Lea");
+  await createFlow(page, "Looping");
+  const e = editor(page);
+  await dropKind(page, "loop", 180, 60);
+  await expect(e.node("loop_1")).toBeVisible();
+  // An empty loop is an error, shown on its card.
+  await expect(page.getByTestId("problems-loop_1")).toHaveClass(/bg-red-500/);
+  await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+  const box = (await e.node("loop_1").boundingBox())!;
+  const pane = (await page.locator(".react-flow__pane").boundingBox())!;
+  await dropKind(page, "transform", box.x - pane.x + 150, box.y - pane.y + box.height + 90);
+  await expect(e.node("transform_1")).toBeVisible();
+  await expect(page.getByTestId("problems-loop_1")).not.toHaveClass(/bg-red-500/);
+  await page.screenshot({ path: "test-results/screens/editor-loop.png" });
 });

@@ -31,7 +31,8 @@ export interface EditorState {
   onEdgesChange(changes: EdgeChange<CanvasEdge>[]): void;
   /** Adds the edge, or returns why it may not be drawn. */
   connect(connection: Connection): string | null;
-  addNode(type: NodeType, position: XYPosition): string;
+  /** Adds a node; with `parentId`, inside that loop (position relative to it). */
+  addNode(type: NodeType, position: XYPosition, parentId?: string): string;
   /**
    * Replaces a node's config. Edits with the same `coalesce` key within a second share one
    * undo step, so typing a prompt is one step, not one per key.
@@ -137,11 +138,11 @@ export function createEditorStore(flow: { id: string; version: number; document:
         afterEdit();
         return null;
       },
-      addNode(type, position) {
+      addNode(type, position, parentId) {
         remember();
         const id = nextNodeId(type, get().nodes);
         const data = nodeKind(type).defaultData() as Record<string, unknown>;
-        const node: CanvasNode = { id, type, position, data, selected: true };
+        const node: CanvasNode = { id, type, position, data, selected: true, ...(parentId && { parentId }) };
         set({ nodes: [...get().nodes.map((n) => ({ ...n, selected: false })), node] });
         afterEdit();
         return id;

@@ -44,7 +44,7 @@ export function FlowCanvas() {
     [store],
   );
 
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, getInternalNode } = useReactFlow();
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(KIND_MIME)) return;
     event.preventDefault();
@@ -57,9 +57,35 @@ export function FlowCanvas() {
       event.preventDefault();
       // Centre the card (240 × ~70) under the pointer.
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      store.getState().addNode(type, { x: Math.round(at.x - 120), y: Math.round(at.y - 35) });
+      const corner = { x: Math.round(at.x - 120), y: Math.round(at.y - 35) };
+      // Dropped on a loop: the node joins its body (start and end never go inside a loop).
+      const loop = ["start", "end"].includes(type)
+        ? undefined
+        : store
+            .getState()
+            .nodes.filter((n) => n.type === "loop")
+            .map((n) => getInternalNode(n.id))
+            .reverse()
+            .find((n) => {
+              const p = n?.internals.positionAbsolute;
+              return (
+                p &&
+                n.measured.width &&
+                n.measured.height &&
+                at.x >= p.x &&
+                at.x <= p.x + n.measured.width &&
+                at.y >= p.y &&
+                at.y <= p.y + n.measured.height
+              );
+            });
+      if (loop) {
+        const origin = loop.internals.positionAbsolute;
+        store.getState().addNode(type, { x: corner.x - origin.x, y: corner.y - origin.y }, loop.id);
+      } else {
+        store.getState().addNode(type, corner);
+      }
     },
-    [screenToFlowPosition, store],
+    [screenToFlowPosition, getInternalNode, store],
   );
 
   return (

@@ -21,6 +21,7 @@ import { EditorToolbar } from "./editor-toolbar";
 import { ExportButton } from "./export-button";
 import { FlowCanvas } from "./flow-canvas";
 import { Palette } from "./palette";
+import { NodeProblemsProvider } from "./problems-context";
 import { ProblemsPanel } from "./problems-panel";
 import { RunInputDialog } from "./run-input-dialog";
 import { SaveErrorBanner } from "./save-error-banner";
@@ -130,7 +131,9 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={onAdd} />
         <div className="relative min-w-0 flex-1">
-          <FlowCanvas />
+          <NodeProblemsProvider problems={check.problems}>
+            <FlowCanvas />
+          </NodeProblemsProvider>
           <div className="pointer-events-none absolute top-4 right-4 z-10 flex flex-col items-end gap-2">
             <RunStatusPill />
             <PendingApprovals />

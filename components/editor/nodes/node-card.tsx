@@ -3,6 +3,7 @@ import { Handle, Position } from "@xyflow/react";
 import type { LucideIcon } from "lucide-react";
 import { memo, type ReactNode } from "react";
 import { useNodeRunStatus } from "../../runs/run-context";
+import { useNodeProblems } from "../problems-context";
 import { statusStyle } from "./status-style";
 
 export interface OutputHandle {
@@ -31,6 +32,8 @@ export interface NodeCardProps {
  */
 export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
   const status = useNodeRunStatus(props.id);
+  const problems = useNodeProblems(props.id);
+  const errors = problems.filter((p) => p.severity === "error");
   const style = status ? statusStyle[status] : null;
   const Icon = props.icon;
   const single = props.outputs.length === 1 ? props.outputs[0] : undefined;
@@ -62,6 +65,17 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
             <span className="font-mono">{props.id}</span>
           </p>
         </div>
+        {!style && problems.length > 0 && (
+          <span
+            data-testid={`problems-${props.id}`}
+            title={problems.map((p) => p.message).join("\n")}
+            className={`flex h-5 min-w-5 items-center justify-center rounded-full px-1 text-[11px] font-semibold text-white ${
+              errors.length > 0 ? "bg-red-500" : "bg-amber-500"
+            }`}
+          >
+            {problems.length}
+          </span>
+        )}
         {style && (
           <span
             className={`rounded-full px-2 py-0.5 text-[11px] font-medium ${style.badge}`}
