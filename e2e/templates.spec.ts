@@ -65,3 +65,33 @@ test("export a flow, import it back, and see the problems of a broken file", asy
   await expect(page).toHaveURL(/\/flows\/[^/]+$/);
   await expect(editor(page).node("classify")).toBeVisible();
 });
+
+test("auto-layout lays a flow out left to right, loops around their bodies, and undo puts it back", async ({
+  page,
+}) => {
+  await signUp(page, "Mo");
+  await page.getByRole("button", { name: "New flow" }).first().click();
+  await page.getByRole("dialog").getByText("Iterative content refinement").click();
+  await page.getByRole("dialog").getByRole("button", { name: "Create flow" }).click();
+  const e = editor(page);
+  await expect(e.node("evaluate")).toBeVisible();
+  const before = await e.node("end").boundingBox();
+
+  await page.getByRole("button", { name: "Auto-layout" }).click();
+  await expect(e.saveState()).toHaveText(/Unsaved changes|Saving…|All changes saved/);
+  await page.waitForTimeout(500); // the fit-view animation
+  const boxes = await Promise.all(
+    ["start", "draft", "refine", "end"].map(async (id) => (await e.node(id).boundingBox())!),
+  );
+  for (let i = 1; i < boxes.length; i++) expect(boxes[i]!.x).toBeGreaterThan(boxes[i - 1]!.x + boxes[i - 1]!.width - 1);
+  const evaluate = (await e.node("evaluate").boundingBox())!;
+  const improve = (await e.node("improve").boundingBox())!;
+  expect(improve.x).toBeGreaterThan(evaluate.x + evaluate.width - 1); // the body, left to right, inside the loop
+  await page.screenshot({ path: "test-results/screens/editor-auto-layout.png" });
+
+  await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Control+z");
+  await page.getByRole("button", { name: "Fit View" }).click();
+  await expect.poll(async () => JSON.stringify(await e.node("end").boundingBox())).not.toBe(JSON.stringify(boxes[3]));
+  expect(before).not.toBeNull();
+});

@@ -40,6 +40,8 @@ export interface EditorState {
   updateNodeData(id: string, data: Record<string, unknown>, coalesce?: string): void;
   /** Adds pasted nodes and edges (already given fresh ids) as one undo step, selected. */
   insert(nodes: FlowDocument["nodes"], edges: FlowDocument["edges"]): void;
+  /** Moves nodes to new positions (auto-layout), as one undo step. */
+  arrange(positions: Map<string, XYPosition>): void;
   /** Removes nodes and every edge touching them, as one undo step. */
   removeNodes(ids: string[]): void;
   select(id: string | null): void;
@@ -166,6 +168,11 @@ export function createEditorStore(flow: { id: string; version: number; document:
           ],
           edges: [...get().edges, ...added.edges],
         });
+        afterEdit();
+      },
+      arrange(positions) {
+        remember();
+        set({ nodes: get().nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) });
         afterEdit();
       },
       removeNodes(ids) {

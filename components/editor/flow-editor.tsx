@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { Keyboard } from "lucide-react";
+import { Keyboard, LayoutDashboard } from "lucide-react";
 import { useCallback, useState } from "react";
 import type { NodeType } from "@/lib/flow/kinds";
 import { type StartData, startDataSchema } from "@/lib/flow/kinds/start";
@@ -14,6 +14,7 @@ import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { NotFoundView } from "../ui/not-found-view";
 import { toast } from "../ui/toaster";
+import { autoLayout } from "./auto-layout";
 import { ConfigPanel } from "./config/config-panel";
 import { ConflictDialog } from "./conflict-dialog";
 import { EditorStoreProvider, useEditorStoreApi } from "./editor-context";
@@ -78,7 +79,17 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
   const [showHelp, setShowHelp] = useState(false);
   const openHelp = useCallback(() => setShowHelp(true), []);
   useEditorShortcuts(openHelp);
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, getInternalNode, fitView } = useReactFlow();
+  const arrange = useCallback(async () => {
+    const doc = editor.getState().document();
+    const sizeOf = (id: string) => {
+      const measured = getInternalNode(id)?.measured;
+      return { width: measured?.width ?? 240, height: measured?.height ?? 80 };
+    };
+    const { positions } = await autoLayout(doc, sizeOf);
+    editor.getState().arrange(positions);
+    requestAnimationFrame(() => void fitView({ padding: 0.2, duration: 300 }));
+  }, [editor, getInternalNode, fitView]);
   const onAdd = useCallback(
     (type: NodeType) => {
       const pane = document.querySelector(".react-flow")?.getBoundingClientRect();
@@ -121,6 +132,9 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
   return (
     <div className="flex h-full flex-col">
       <EditorToolbar onSave={onSave} onRun={onRun} running={startRun.isPending} runBlocked={runBlocked}>
+        <Button onClick={() => void arrange()} title="Lay the flow out left to right">
+          <LayoutDashboard size={16} /> Auto-layout
+        </Button>
         <Button variant="ghost" onClick={openHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
           <Keyboard size={16} />
         </Button>

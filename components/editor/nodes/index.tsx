@@ -3,6 +3,7 @@ import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { ReactNode } from "react";
 import { type NodeType, nodeKinds } from "@/lib/flow/kinds";
 import type { CanvasNode } from "../canvas-document";
+import { useEditor } from "../editor-context";
 import { kindLooks } from "../kind-looks";
 import { NodeCard, type OutputHandle } from "./node-card";
 
@@ -115,13 +116,25 @@ function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {
     />
   );
   if (type !== "loop") return card;
-  // A loop is a container: its body's nodes sit in the area below its card.
+  return <LoopContainer id={id}>{card}</LoopContainer>;
+}
+
+/** A loop is a container: its body's nodes sit below its card, and it grows to hold them. */
+function LoopContainer({ id, children }: { id: string; children: React.ReactNode }) {
+  const size = useEditor((s) => {
+    let width = 560;
+    let height = 260;
+    for (const n of s.nodes) {
+      if (n.parentId !== id) continue;
+      width = Math.max(width, n.position.x + (n.measured?.width ?? 240) + 40);
+      height = Math.max(height, n.position.y + (n.measured?.height ?? 110) + 30);
+    }
+    return `${width}x${height}`;
+  });
+  const [width, height] = size.split("x").map(Number);
   return (
-    <div
-      className="rounded-2xl border-2 border-dashed border-orange-200 bg-orange-50/30 p-2"
-      style={{ width: 560, minHeight: 260 }}
-    >
-      {card}
+    <div className="rounded-2xl border-2 border-dashed border-orange-200 bg-orange-50/30 p-2" style={{ width, height }}>
+      {children}
     </div>
   );
 }
