@@ -132,3 +132,17 @@ test("drop a node into a loop to make it part of the loop's body", async ({ page
   await expect(page.getByTestId("problems-loop_1")).not.toHaveClass(/bg-red-500/);
   await page.screenshot({ path: "test-results/screens/editor-loop.png" });
 });
+
+test("drop a node onto an edge to insert it in between", async ({ page }) => {
+  await signUp(page, "Noa");
+  await createFlow(page, "Insert");
+  const e = editor(page);
+  const a = (await page.getByTestId("node-start").locator(".react-flow__handle.source").boundingBox())!;
+  const b = (await page.getByTestId("node-end").locator(".react-flow__handle.target").boundingBox())!;
+  const pane = (await page.locator(".react-flow__pane").boundingBox())!;
+  await dropKind(page, "transform", (a.x + b.x + b.width) / 2 - pane.x, (a.y + b.y + b.height) / 2 - pane.y);
+  await expect(e.node("transform_1")).toBeVisible();
+  await expect(page.getByTestId("rf__edge-e_start_transform_1")).toHaveCount(1);
+  await expect(page.getByTestId("rf__edge-e_transform_1_end")).toHaveCount(1);
+  await expect(e.edges()).toHaveCount(2);
+});

@@ -107,3 +107,20 @@ describe("deleting", () => {
     ).toEqual(["end"]);
   });
 });
+
+describe("inserting on an edge", () => {
+  it("puts the node between the edge's ends as one undo step, and refuses kinds that cannot sit there", () => {
+    const store = open();
+    expect(store.getState().insertOnEdge("e_start_end", "agent", { x: 160, y: 0 })).toBe(true);
+    const doc = store.getState().document();
+    expect(doc.edges.map((e) => `${e.source}.${e.sourceHandle}->${e.target}`)).toEqual([
+      "start.out->agent_1",
+      "agent_1.out->end",
+    ]);
+    expect(store.getState().past).toHaveLength(1);
+    store.getState().undo();
+    expect(store.getState().document()).toEqual(newFlowDocument("Test"));
+    expect(store.getState().insertOnEdge("e_start_end", "end", { x: 0, y: 0 })).toBe(false);
+    expect(store.getState().insertOnEdge("e_start_end", "branch", { x: 0, y: 0 })).toBe(false); // no "out" handle
+  });
+});

@@ -40,6 +40,11 @@ export interface EditorState {
   updateNodeData(id: string, data: Record<string, unknown>, coalesce?: string): void;
   /** Adds pasted nodes and edges (already given fresh ids) as one undo step, selected. */
   insert(nodes: FlowDocument["nodes"], edges: FlowDocument["edges"]): void;
+  /**
+   * Adds a node in the middle of an edge: source → new node → target, as one undo step.
+   * Returns false (and changes nothing) when the kind cannot sit there.
+   */
+  insertOnEdge(edgeId: string, type: NodeType, position: XYPosition): boolean;
   /** Moves nodes to new positions (auto-layout), as one undo step. */
   arrange(positions: Map<string, XYPosition>): void;
   /** Removes nodes and every edge touching them, as one undo step. */
@@ -169,6 +174,36 @@ export function createEditorStore(flow: { id: string; version: number; document:
           edges: [...get().edges, ...added.edges],
         });
         afterEdit();
+      },
+      insertOnEdge(edgeId, type, position) {
+        const edge = get().edges.find((e) => e.id === edgeId);
+        const kind = nodeKind(type);
+        const outputs = typeof kind.outputs === "function" ? kind.outputs(kind.defaultData()) : kind.outputs;
+        if (!edge || !kind.inputs.includes("in") || !outputs.includes("out")) return false;
+        const parentId = get().nodes.find((n) => n.id === edge.source)?.parentId;
+        remember();
+        const id = nextNodeId(type, get().nodes);
+        const data = kind.defaultData() as Record<string, unknown>;
+        const node: CanvasNode = { id, type, position, data, selected: true, ...(parentId && { parentId }) };
+        const inbound = {
+          source: edge.source,
+          sourceHandle: edge.sourceHandle ?? "out",
+          target: id,
+          targetHandle: "in",
+        };
+        const outbound = {
+          source: id,
+          sourceHandle: "out",
+          target: edge.target,
+          targetHandle: edge.targetHandle ?? "in",
+        };
+        const rest = get().edges.filter((e) => e.id !== edgeId);
+        const taken = (list: { id: string }[]) => ({ edges: list }) as Pick<FlowDocument, "edges">;
+        const first = { id: newEdgeId(taken(rest), inbound), ...inbound };
+        const second = { id: newEdgeId(taken([...rest, first]), outbound), ...outbound };
+        set({ nodes: [...get().nodes.map((n) => ({ ...n, selected: false })), node], edges: [...rest, first, second] });
+        afterEdit();
+        return true;
       },
       arrange(positions) {
         remember();

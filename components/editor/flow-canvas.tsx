@@ -78,6 +78,12 @@ export function FlowCanvas() {
                 at.y <= p.y + n.measured.height
               );
             });
+      // Dropped on an edge: the node goes in between its two ends.
+      const edgeId = document
+        .elementsFromPoint(event.clientX, event.clientY)
+        .map((el) => el.closest(".react-flow__edge")?.getAttribute("data-id"))
+        .find((id): id is string => Boolean(id));
+      if (!loop && edgeId && store.getState().insertOnEdge(edgeId, type, corner)) return;
       if (loop) {
         const origin = loop.internals.positionAbsolute;
         store.getState().addNode(type, { x: corner.x - origin.x, y: corner.y - origin.y }, loop.id);
