@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../lib/flow/document";
+import { eventLabel } from "../../lib/run/event-label";
 import { prismaRunStore } from "../db/run-store";
 import { createEmbeddedEngine } from "../embedded-engine";
 import { flow } from "../engine/core/testing";
@@ -115,9 +116,7 @@ describe("approvals through the API", () => {
     expect(await codeOf(decide(approverA, runId, "approve"))).toBe("ok");
     await second.engine.idle();
     expect(await status(runId)).toMatchObject({ status: "succeeded", output: "published" });
-    const trace = (await prismaRunStore(t.app.services.prisma).events(runId)).map((e) =>
-      "nodeId" in e ? `${e.type}:${e.nodeId}` : e.type,
-    );
+    const trace = (await prismaRunStore(t.app.services.prisma).events(runId)).map(eventLabel);
     expect(trace.filter((x) => x === "node.started:start")).toHaveLength(1);
     expect(trace.filter((x) => x === "node.started:review")).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newFlowDocument } from "../../lib/flow/document";
+import { eventLabel } from "../../lib/run/event-label";
 import { startTestServer, type TestServer } from "../testing/test-server";
 
 let t: TestServer;
@@ -155,7 +156,7 @@ describe("runs", () => {
     expect(run.output).toEqual({ topic: "bridges" });
     const events = await t.trpc(ada).runs.events.query({ id: runId });
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    expect(events.map((e) => ("nodeId" in e ? `${e.type}:${e.nodeId}` : e.type))).toEqual([
+    expect(events.map(eventLabel)).toEqual([
       "run.started",
       "node.started:start",
       "node.succeeded:start",

@@ -4,6 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newFlowDocument } from "../../lib/flow/document";
+import { eventLabel } from "../../lib/run/event-label";
 import { createEmbeddedEngine } from "../embedded-engine";
 import { SeqConflict } from "../engine/runtime/ports";
 import { type Database, openDatabase } from "./client";
@@ -177,7 +178,7 @@ describe.each(providers)("data layer on $name", (provider) => {
     expect(await engine.recover()).toBeGreaterThanOrEqual(1);
     await engine.idle();
     const events = await store.events(id);
-    expect(events.map((e) => ("nodeId" in e ? `${e.type}:${e.nodeId}` : e.type))).toEqual([
+    expect(events.map(eventLabel)).toEqual([
       "run.started",
       "node.started:start",
       "node.succeeded:start",

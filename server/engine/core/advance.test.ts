@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newFlowDocument } from "../../../lib/flow/document";
+import { eventLabel } from "../../../lib/run/event-label";
 import { foldRunEvents, initialRunState, nodeStatus } from "../../../lib/run/state";
 import { advance, resume } from "./advance";
 import { retryDelayMs } from "./backoff";
@@ -302,7 +303,7 @@ describe("retry a failed run from where it failed", () => {
     expect(failed.state.status).toBe("failed");
 
     const step = retryFrom(compileFlow(doc), "run2", "run1", failed.state, undefined, NOW);
-    const trace = step.events.map((e) => ("nodeId" in e ? `${e.type}:${e.nodeId}` : e.type));
+    const trace = step.events.map(eventLabel);
     expect(trace).toContain("node.succeeded:b");
     expect(step.events.find((e) => e.type === "node.succeeded" && e.nodeId === "b")).toMatchObject({
       data: { reusedFrom: "run1" },

@@ -1,6 +1,8 @@
 // Test helpers for the core: a small graph builder and a simulated runtime. Used by tests only.
+
 import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
 import { type NodeType, nodeKind } from "../../../lib/flow/kinds";
+import { eventLabel } from "../../../lib/run/event-label";
 import type { ApprovalRequest, Decision, EngineEvent } from "../../../lib/run/events";
 import { initialRunState, nodeKey, type RunState } from "../../../lib/run/state";
 import { advance } from "./advance";
@@ -172,8 +174,6 @@ export function simulate(
       feed({ type: "node.succeeded", ...ref, data: { attempt: command.attempt, output, handles } });
     }
   }
-  const trace = log.map((e) =>
-    "nodeId" in e ? `${e.type}:${e.nodeId}${e.path ? `#${e.path.join(".")}` : ""}` : e.type,
-  );
+  const trace = log.map(eventLabel);
   return { state, log, trace, commands };
 }

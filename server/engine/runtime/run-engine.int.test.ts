@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../../lib/flow/document";
 import type { NodeType } from "../../../lib/flow/kinds";
+import { eventLabel } from "../../../lib/run/event-label";
 import { foldRunEvents, nodeStatus } from "../../../lib/run/state";
 import { prismaRunStore } from "../../db/run-store";
 import { createEmbeddedEngine } from "../../embedded-engine";
@@ -27,8 +28,7 @@ async function run(doc: FlowDocument, input: Record<string, unknown> = {}, wait 
 }
 
 const events = (runId: string) => prismaRunStore(t.app.services.prisma).events(runId);
-const trace = async (runId: string) =>
-  (await events(runId)).map((e) => ("nodeId" in e ? `${e.type}:${e.nodeId}` : e.type));
+const trace = async (runId: string) => (await events(runId)).map(eventLabel);
 const waitFor = async (check: () => Promise<boolean>, ms = 5_000) => {
   const until = Date.now() + ms;
   while (!(await check())) {

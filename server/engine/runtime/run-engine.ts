@@ -20,6 +20,9 @@ const INLINE_BATCH_LIMIT = 2_000;
 interface LiveRun {
   id: string;
   workspaceId: string;
+  /** From the run row, read once when the run is loaded. */
+  input: unknown;
+  startedBy: { id: string; name: string } | null;
   graph: FlowGraph;
   state: RunState;
   /** Events of one run are recorded one at a time, in order. */
@@ -74,11 +77,10 @@ export class RunEngine {
   /** Starts a run whose row (status `queued`, input, snapshot) the caller has created. */
   async start(runId: string): Promise<void> {
     const live = await this.load(runId);
-    const run = await this.deps.store.getRun(runId);
-    const startedBy = run?.startedBy ?? undefined;
+    const startedBy = live.startedBy ?? undefined;
     await this.record(live, {
       type: "run.started",
-      data: { input: run?.input ?? {}, ...(startedBy && { startedBy }) },
+      data: { input: live.input ?? {}, ...(startedBy && { startedBy }) },
     });
   }
 
@@ -89,7 +91,7 @@ export class RunEngine {
   async retry(runId: string, previousRunId: string): Promise<void> {
     const live = await this.load(runId);
     const previous = foldRunEvents(await this.deps.store.events(previousRunId));
-    const startedBy = (await this.deps.store.getRun(runId))?.startedBy ?? undefined;
+    const startedBy = live.startedBy ?? undefined;
     await this.enqueue(live, async () => {
       const planned = retryFrom(
         live.graph,
@@ -187,6 +189,8 @@ export class RunEngine {
     const live: LiveRun = {
       id: runId,
       workspaceId: run.workspaceId,
+      input: run.input,
+      startedBy: run.startedBy,
       graph: compileFlow(run.definition),
       state,
       queue: Promise.resolve(),
