@@ -146,3 +146,68 @@ test("drop a node onto an edge to insert it in between", async ({ page }) => {
   await expect(page.getByTestId("rf__edge-e_transform_1_end")).toHaveCount(1);
   await expect(e.edges()).toHaveCount(2);
 });
+
+test("drag nodes into a loop and out again, box-select, and pick a reference from the scope", async ({ page }) => {
+  await signUp(page, "Ivy");
+  await createFlow(page, "Moving");
+  const e = editor(page);
+  const pane = page.locator(".react-flow__pane");
+  const container = page.locator('.react-flow__node[data-id="loop_1"]');
+  const centre = async (locator: typeof pane) => {
+    const b = (await locator.boundingBox())!;
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  };
+  await dropKind(page, "loop", 180, 60);
+  await pane.click({ position: { x: 5, y: 5 } });
+  const paneBox = (await pane.boundingBox())!;
+  const loopBox = (await container.boundingBox())!;
+  await dropKind(page, "transform", 150, loopBox.y + loopBox.height - paneBox.y + 80);
+  await pane.click({ position: { x: 5, y: 5 } });
+  await expect(page.getByTestId("problems-loop_1")).toHaveClass(/bg-red-500/); // an empty loop
+
+  // Into the loop's body: the loop is no longer empty.
+  let from = await centre(e.node("transform_1"));
+  const to = await centre(container);
+  await e.dragNode("transform_1", to.x - from.x, to.y - from.y + 40);
+  await expect(page.getByText("Moved Transform into Loop")).toBeVisible();
+  await expect(page.getByTestId("problems-loop_1")).not.toHaveClass(/bg-red-500/);
+
+  // What is in scope inside a forEach body: `item`, picked from the list into the expression.
+  await e.node("transform_1").click();
+  const panel = page.getByTestId("config-panel");
+  await panel.getByLabel("Expression").fill("$count(");
+  await panel.getByRole("button", { name: "Insert a reference" }).click();
+  const picker = page.getByRole("dialog", { name: "What is in scope" });
+  await expect(picker.getByRole("option")).toContainText(["input", "prev", "item", "index"]);
+  await picker.getByLabel("Search the scope").fill("ite");
+  await page.keyboard.press("Enter");
+  await expect(panel.getByLabel("Expression")).toBeFocused();
+  await page.keyboard.type(")");
+  await expect(panel.getByLabel("Expression")).toHaveValue("$count(item)");
+  await pane.click({ position: { x: 5, y: 5 } });
+
+  // And out again, below the loop: the loop is empty once more. Undo puts it back inside.
+  from = await centre(e.node("transform_1"));
+  const box = (await container.boundingBox())!;
+  await e.dragNode("transform_1", 0, box.y + box.height - from.y + 90);
+  await expect(page.getByText("Moved Transform out of the loop")).toBeVisible();
+  await expect(page.getByTestId("problems-loop_1")).toHaveClass(/bg-red-500/);
+  await page.keyboard.press("Control+z");
+  await expect(page.getByTestId("problems-loop_1")).not.toHaveClass(/bg-red-500/);
+
+  // Box select (Shift + drag on the canvas) takes every node; Delete removes them, undo restores.
+  await e.fitView();
+  const all = (await pane.boundingBox())!;
+  await page.keyboard.down("Shift");
+  await page.mouse.move(all.x + 4, all.y + 4);
+  await page.mouse.down();
+  await page.mouse.move(all.x + all.width - 4, all.y + all.height - 4, { steps: 8 });
+  await page.mouse.up();
+  await page.keyboard.up("Shift");
+  await expect(page.locator(".react-flow__node.selected")).toHaveCount(4);
+  await page.keyboard.press("Delete");
+  await expect(page.locator(".react-flow__node")).toHaveCount(0);
+  await page.keyboard.press("Control+z");
+  await expect(page.locator(".react-flow__node")).toHaveCount(4);
+  await page.screenshot({ path: "test-results/screens/editor-box-select.png" });
+});

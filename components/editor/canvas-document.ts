@@ -4,17 +4,24 @@ import type { FlowDocument } from "@/lib/flow/document";
 export type CanvasNode = Node<Record<string, unknown>>;
 export type CanvasEdge = Edge;
 
-/** The saved document as React Flow nodes and edges. Node `data` is the kind's config only. */
-export function documentToCanvas(doc: FlowDocument): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
-  // React Flow needs a container before the nodes inside it.
-  const depth = (n: FlowDocument["nodes"][number]): number => {
+/** Containers before the nodes inside them, as React Flow needs; otherwise the order is kept. */
+export function parentsFirst<T extends { id: string; parentId?: string }>(nodes: readonly T[]): T[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const depth = (n: T): number => {
     let d = 0;
-    for (let p = n.parentId; p !== undefined && d < 50; p = doc.nodes.find((x) => x.id === p)?.parentId) d++;
+    for (let p = n.parentId; p !== undefined && d < 50; p = byId.get(p)?.parentId) d++;
     return d;
   };
-  const ordered = [...doc.nodes].sort((a, b) => depth(a) - depth(b));
+  return nodes
+    .map((node, index) => ({ node, index, depth: depth(node) }))
+    .sort((a, b) => a.depth - b.depth || a.index - b.index)
+    .map((e) => e.node);
+}
+
+/** The saved document as React Flow nodes and edges. Node `data` is the kind's config only. */
+export function documentToCanvas(doc: FlowDocument): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
   return {
-    nodes: ordered.map((n) => ({
+    nodes: parentsFirst(doc.nodes).map((n) => ({
       id: n.id,
       type: n.type,
       position: { ...n.position },

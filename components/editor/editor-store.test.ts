@@ -124,3 +124,38 @@ describe("inserting on an edge", () => {
     expect(store.getState().insertOnEdge("e_start_end", "branch", { x: 0, y: 0 })).toBe(false); // no "out" handle
   });
 });
+
+describe("dragging nodes into and out of a loop", () => {
+  it("moves a node into a loop's body and back out, dropping edges that would cross the border, in the drag's undo step", async () => {
+    const store = open();
+    const s = () => store.getState();
+    const tick = () => Promise.resolve();
+    s().insertOnEdge("e_start_end", "agent", { x: 300, y: 0 }); // start → agent_1 → end
+    await tick();
+    s().addNode("loop", { x: 600, y: 200 });
+    await tick();
+    const before = s().document();
+    // The drag: React Flow's position changes, then the drop puts agent_1 inside the loop.
+    s().onNodesChange([{ type: "position", id: "agent_1", position: { x: 640, y: 260 }, dragging: true }]);
+    s().onNodesChange([{ type: "position", id: "agent_1", dragging: false }]);
+    expect(s().reparent([{ id: "agent_1", parentId: "loop_1", position: { x: 40, y: 60 } }])).toBe(2);
+    const inside = s().document();
+    expect(inside.nodes.find((n) => n.id === "agent_1")).toMatchObject({
+      parentId: "loop_1",
+      position: { x: 40, y: 60 },
+    });
+    // React Flow needs the container before its children.
+    const ids = inside.nodes.map((n) => n.id);
+    expect(ids.indexOf("loop_1")).toBeLessThan(ids.indexOf("agent_1"));
+    expect(inside.edges).toEqual([]);
+    s().undo();
+    expect(s().document()).toEqual(before);
+    s().redo();
+    expect(s().reparent([{ id: "agent_1", position: { x: 640, y: 260 } }])).toBe(0);
+    expect(
+      s()
+        .document()
+        .nodes.find((n) => n.id === "agent_1"),
+    ).not.toHaveProperty("parentId");
+  });
+});

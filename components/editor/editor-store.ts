@@ -3,7 +3,7 @@ import { createStore } from "zustand/vanilla";
 import { type Connection, connectionProblem, newEdgeId } from "@/lib/flow/connect";
 import type { FlowDocument } from "@/lib/flow/document";
 import { type NodeType, nodeKind } from "@/lib/flow/kinds";
-import { type CanvasEdge, type CanvasNode, canvasToDocument, documentToCanvas } from "./canvas-document";
+import { type CanvasEdge, type CanvasNode, canvasToDocument, documentToCanvas, parentsFirst } from "./canvas-document";
 
 export type SaveState = "saved" | "unsaved" | "saving" | "error";
 
@@ -47,6 +47,12 @@ export interface EditorState {
   insertOnEdge(edgeId: string, type: NodeType, position: XYPosition): boolean;
   /** Moves nodes to new positions (auto-layout), as one undo step. */
   arrange(positions: Map<string, XYPosition>): void;
+  /**
+   * Finishes a drag that carried nodes into a loop or out of one: each gets its new container
+   * and a position relative to it, within the drag's undo step. Edges that would now cross a
+   * loop's border are removed; returns how many.
+   */
+  reparent(moves: { id: string; parentId?: string; position: XYPosition }[]): number;
   /** Removes nodes and every edge touching them, as one undo step. */
   removeNodes(ids: string[]): void;
   select(id: string | null): void;
@@ -209,6 +215,24 @@ export function createEditorStore(flow: { id: string; version: number; document:
         remember();
         set({ nodes: get().nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) });
         afterEdit();
+      },
+      reparent(moves) {
+        if (moves.length === 0) return 0;
+        const byId = new Map(moves.map((m) => [m.id, m]));
+        const nodes = parentsFirst(
+          get().nodes.map((n) => {
+            const move = byId.get(n.id);
+            if (!move) return n;
+            const { parentId: _old, ...rest } = n;
+            return { ...rest, position: move.position, ...(move.parentId && { parentId: move.parentId }) };
+          }),
+        );
+        const parentOf = new Map(nodes.map((n) => [n.id, n.parentId]));
+        const edges = get().edges.filter((e) => parentOf.get(e.source) === parentOf.get(e.target));
+        const removed = get().edges.length - edges.length;
+        set({ nodes, edges });
+        afterEdit();
+        return removed;
       },
       removeNodes(ids) {
         const gone = new Set(ids);

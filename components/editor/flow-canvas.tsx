@@ -7,11 +7,13 @@ import {
   ReactFlow,
   type Connection as RFConnection,
   useReactFlow,
+  type XYPosition,
 } from "@xyflow/react";
 import { type DragEvent, useCallback } from "react";
 import { connectionProblem } from "@/lib/flow/connect";
 import { isNodeType } from "@/lib/flow/kinds";
 import { toast } from "../ui/toaster";
+import type { CanvasNode } from "./canvas-document";
 import { useEditor, useEditorStoreApi } from "./editor-context";
 import { nodeTypes } from "./nodes";
 import { KIND_MIME } from "./palette";
@@ -24,6 +26,9 @@ const asConnection = (
   sourceHandle: c.sourceHandle ?? "",
   targetHandle: c.targetHandle ?? "",
 });
+
+/** Kinds that never go inside a loop. */
+const OUTSIDE_ONLY = new Set(["start", "end"]);
 
 export function FlowCanvas() {
   const store = useEditorStoreApi();
@@ -45,6 +50,21 @@ export function FlowCanvas() {
   );
 
   const { screenToFlowPosition, getInternalNode } = useReactFlow();
+  /** The innermost loop under a point of the canvas, skipping `exclude` (nodes being dragged). */
+  const loopAt = useCallback(
+    (at: XYPosition, exclude: ReadonlySet<string> = new Set()) =>
+      store
+        .getState()
+        .nodes.filter((n) => n.type === "loop" && !exclude.has(n.id))
+        .map((n) => getInternalNode(n.id))
+        .reverse() // children come after their container: the innermost is found first
+        .find((n) => {
+          const p = n?.internals.positionAbsolute;
+          const { width, height } = n?.measured ?? {};
+          return p && width && height && at.x >= p.x && at.x <= p.x + width && at.y >= p.y && at.y <= p.y + height;
+        }),
+    [getInternalNode, store],
+  );
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(KIND_MIME)) return;
     event.preventDefault();
@@ -58,26 +78,8 @@ export function FlowCanvas() {
       // Centre the card (240 × ~70) under the pointer.
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
       const corner = { x: Math.round(at.x - 120), y: Math.round(at.y - 35) };
-      // Dropped on a loop: the node joins its body (start and end never go inside a loop).
-      const loop = ["start", "end"].includes(type)
-        ? undefined
-        : store
-            .getState()
-            .nodes.filter((n) => n.type === "loop")
-            .map((n) => getInternalNode(n.id))
-            .reverse()
-            .find((n) => {
-              const p = n?.internals.positionAbsolute;
-              return (
-                p &&
-                n.measured.width &&
-                n.measured.height &&
-                at.x >= p.x &&
-                at.x <= p.x + n.measured.width &&
-                at.y >= p.y &&
-                at.y <= p.y + n.measured.height
-              );
-            });
+      // Dropped on a loop: the node joins its body.
+      const loop = OUTSIDE_ONLY.has(type) ? undefined : loopAt(at);
       // Dropped on an edge: the node goes in between its two ends.
       const edgeId = document
         .elementsFromPoint(event.clientX, event.clientY)
@@ -91,7 +93,52 @@ export function FlowCanvas() {
         store.getState().addNode(type, corner);
       }
     },
-    [screenToFlowPosition, getInternalNode, store],
+    [screenToFlowPosition, loopAt, store],
+  );
+  // Dragging nodes onto a loop puts them in its body; dragging them off a loop takes them out.
+  const onNodeDragStop = useCallback(
+    (_event: unknown, node: CanvasNode, dragged: CanvasNode[]) => {
+      const ids = new Set(dragged.map((n) => n.id));
+      const all = store.getState().nodes;
+      // A dragged loop carries its body along: never drop a loop into itself or its own body.
+      const carried = new Set(ids);
+      let size = 0;
+      while (size !== carried.size) {
+        size = carried.size;
+        for (const n of all) if (n.parentId && carried.has(n.parentId)) carried.add(n.id);
+      }
+      // Where the card the pointer holds now sits decides: its centre.
+      const held = getInternalNode(node.id);
+      if (!held) return;
+      const centre = {
+        x: held.internals.positionAbsolute.x + (held.measured.width ?? 0) / 2,
+        y: held.internals.positionAbsolute.y + (held.measured.height ?? 0) / 2,
+      };
+      const target = loopAt(centre, carried);
+      const origin = target?.internals.positionAbsolute ?? { x: 0, y: 0 };
+      const moves = dragged
+        .filter((n) => !(n.parentId && ids.has(n.parentId))) // moved with its container
+        .filter((n) => n.parentId !== target?.id && !(target && OUTSIDE_ONLY.has(n.type ?? "")))
+        .map((n) => {
+          const p = getInternalNode(n.id)?.internals.positionAbsolute ?? n.position;
+          return {
+            id: n.id,
+            parentId: target?.id,
+            position: { x: Math.round(p.x - origin.x), y: Math.round(p.y - origin.y) },
+          };
+        });
+      if (moves.length === 0) return;
+      const removed = store.getState().reparent(moves);
+      const where = target ? `into ${String(target.data.label ?? target.id)}` : "out of the loop";
+      const what =
+        moves.length === 1 ? String(all.find((n) => n.id === moves[0]!.id)?.data.label) : `${moves.length} nodes`;
+      toast(
+        removed > 0
+          ? `Moved ${what} ${where}; removed ${removed} connection${removed === 1 ? "" : "s"} that crossed its border`
+          : `Moved ${what} ${where}`,
+      );
+    },
+    [getInternalNode, loopAt, store],
   );
 
   return (
@@ -102,6 +149,7 @@ export function FlowCanvas() {
       edges={edges}
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
+      onNodeDragStop={onNodeDragStop}
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}
       isValidConnection={isValidConnection}

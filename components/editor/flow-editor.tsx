@@ -144,7 +144,7 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
       <SaveErrorBanner />
       <div className="flex min-h-0 flex-1">
         <Palette onAdd={onAdd} />
-        <div className="relative min-w-0 flex-1">
+        <div className="relative min-w-0 flex-1 select-none">
           <NodeProblemsProvider problems={check.problems}>
             <FlowCanvas />
           </NodeProblemsProvider>

@@ -3,6 +3,7 @@ import { Copy, Trash2, X } from "lucide-react";
 import { useMemo } from "react";
 import { isNodeType, nodeKind } from "@/lib/flow/kinds";
 import { formatPath } from "@/lib/flow/problems";
+import { scopeAt } from "@/lib/flow/scope";
 import { Button } from "../../ui/button";
 import { toast } from "../../ui/toaster";
 import { useEditor, useEditorStoreApi } from "../editor-context";
@@ -31,7 +32,13 @@ export function ConfigPanel() {
   const type = selected.type;
   const look = kindLooks[type];
   const Icon = look.icon;
-  const f = nodeForm(selected.data, errors, (data, key) => store.getState().updateNodeData(selected.id, data, key));
+  const scope = () => scopeAt(store.getState().document(), selected.id);
+  const f = nodeForm(
+    selected.data,
+    errors,
+    (data, key) => store.getState().updateNodeData(selected.id, data, key),
+    scope,
+  );
 
   return (
     <aside

@@ -1,6 +1,8 @@
 "use client";
-import { type ReactNode, useId } from "react";
+import { type ReactNode, useId, useRef, useState } from "react";
 import { expressionSyntaxError, templateParts, templateSyntaxError } from "@/lib/flow/expressions";
+import type { ScopeEntry } from "@/lib/flow/scope";
+import { insertAt, ScopePicker } from "./scope-picker";
 
 export type Path = (string | number)[];
 
@@ -124,7 +126,7 @@ export function Toggle(props: { id: string; value: unknown; onChange: (v: boolea
   );
 }
 
-/** A JSONata field: monospace, with the syntax checked as you type. */
+/** A JSONata field: monospace, with the syntax checked as you type and a picker of what is in scope. */
 export function CodeInput(props: {
   id: string;
   value: unknown;
@@ -132,26 +134,62 @@ export function CodeInput(props: {
   form: "expression" | "template";
   invalid?: boolean;
   rows?: number;
+  scope?: () => ScopeEntry[];
 }) {
   const text = typeof props.value === "string" ? props.value : "";
   const syntax = syntaxProblem(text, props.form);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const [picking, setPicking] = useState(false);
+  const cursor = useRef<{ start: number; end: number } | null>(null);
+  const insert = (expression: string) => {
+    const el = area.current;
+    const reference = props.form === "template" ? `{{ ${expression} }}` : expression;
+    // Where the cursor last was; a field never clicked into gets the reference at its end.
+    const at = cursor.current ?? { start: text.length, end: text.length };
+    const gap = cursor.current || /(^|\s)$/.test(text) ? "" : " ";
+    const next = insertAt(text, at.start, at.end, gap + reference);
+    cursor.current = { start: next.cursor, end: next.cursor };
+    props.onChange(next.text);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(next.cursor, next.cursor);
+    });
+  };
   return (
     <>
       <textarea
+        ref={area}
         id={props.id}
         rows={props.rows ?? (props.form === "template" ? 4 : 2)}
         spellCheck={false}
         className={`${inputClass} resize-y font-mono text-[13px] leading-snug`}
         value={text}
         aria-invalid={props.invalid || Boolean(syntax) || undefined}
-        onChange={(e) => props.onChange(e.target.value)}
+        onChange={(e) => {
+          cursor.current = { start: e.target.selectionStart, end: e.target.selectionEnd };
+          props.onChange(e.target.value);
+        }}
+        onSelect={(e) => {
+          cursor.current = { start: e.currentTarget.selectionStart, end: e.currentTarget.selectionEnd };
+        }}
+        onKeyDown={(e) => {
+          if (props.scope && e.key === " " && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            setPicking(true);
+          }
+        }}
       />
-      {syntax && <p className="text-xs text-red-600">{syntax}</p>}
-      {!syntax && props.form === "template" && text.includes("{{") && (
-        <p className="text-xs text-slate-500">
-          {templateParts(text).filter((p) => "expression" in p).length} expression(s) in {"{{ }}"}
-        </p>
-      )}
+      <div className="flex items-start justify-between gap-2">
+        <div className="min-w-0">
+          {syntax && <p className="text-xs text-red-600">{syntax}</p>}
+          {!syntax && props.form === "template" && text.includes("{{") && (
+            <p className="text-xs text-slate-500">
+              {templateParts(text).filter((p) => "expression" in p).length} expression(s) in {"{{ }}"}
+            </p>
+          )}
+        </div>
+        {props.scope && <ScopePicker open={picking} onOpenChange={setPicking} scope={props.scope} onPick={insert} />}
+      </div>
     </>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import type { ReactNode } from "react";
+import type { ScopeEntry } from "@/lib/flow/scope";
 import { CodeInput, Field, getAt, NumberInput, type Path, Select, setAt, TextInput, Toggle } from "./fields";
 
 const objectPresets: Record<string, () => unknown> = {
@@ -11,6 +12,7 @@ export function nodeForm(
   data: Record<string, unknown>,
   errors: Map<string, string>,
   update: (data: Record<string, unknown>, key: string) => void,
+  scope?: () => ScopeEntry[],
 ) {
   const key = (path: Path) => path.join(".");
   const set = (path: Path, value: unknown) => update(setAt(data, path, value), key(path));
@@ -31,6 +33,7 @@ export function nodeForm(
             form={form}
             rows={rows}
             invalid={!!error(path)}
+            scope={scope}
           />
         )}
       </Field>

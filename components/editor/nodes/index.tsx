@@ -125,7 +125,8 @@ function LoopContainer({ id, children }: { id: string; children: React.ReactNode
     let width = 560;
     let height = 260;
     for (const n of s.nodes) {
-      if (n.parentId !== id) continue;
+      // A child being dragged does not stretch its loop, so it can be dragged out of it.
+      if (n.parentId !== id || n.dragging) continue;
       width = Math.max(width, n.position.x + (n.measured?.width ?? 240) + 40);
       height = Math.max(height, n.position.y + (n.measured?.height ?? 110) + 30);
     }
