@@ -87,6 +87,12 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     ...nodeRef,
     data: z.object({ attempt: z.number().int().positive(), error: runErrorSchema }),
   }),
+  /** Text an attempt has produced so far (an agent's streamed tokens), a chunk per event. */
+  z.object({
+    type: z.literal("node.progress"),
+    ...nodeRef,
+    data: z.object({ attempt: z.number().int().positive(), text: z.string() }),
+  }),
   z.object({ type: z.literal("node.skipped"), ...nodeRef, data: z.object({}) }),
   z.object({
     type: z.literal("node.retrying"),

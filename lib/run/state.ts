@@ -23,6 +23,8 @@ export interface NodeRunState {
   loop?: LoopProgress;
   /** An approval node's request and the decisions so far. */
   approval?: { request: ApprovalRequest; decisions: (Decision & { at: string })[] };
+  /** What the current attempt has streamed so far (an agent's tokens). */
+  streamed?: string;
   /** When the next attempt of a retrying node starts. */
   retryAt?: string;
   startedAt?: string;
@@ -91,7 +93,13 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
       startedAt: at,
       retryAt: undefined,
       error: undefined,
+      streamed: undefined,
     }),
+  "node.progress": (s, e) => {
+    const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
+    if (node?.status !== "running" || node.attempt !== e.data.attempt) return s; // a late chunk of an older attempt
+    return setNode(s, e, { streamed: (node.streamed ?? "") + e.data.text });
+  },
   "node.succeeded": (s, e, at) =>
     setNode(s, e, {
       status: "succeeded",

@@ -74,6 +74,8 @@ export interface ExecutionContext {
   now: Date;
   /** The only way an executor reaches the network (address policy, deadline, size cap). */
   http: (request: OutboundRequest) => Promise<OutboundResponse>;
+  /** Reports text the attempt has produced so far (streamed tokens); shown live, recorded in batches. */
+  progress: (text: string) => void;
   /** Opens a credential of the run's workspace; the value must never be logged or output. */
   credential: (id: string) => Promise<string>;
 }

@@ -44,6 +44,9 @@ export interface RunEngineDeps {
   onError?: (error: unknown, runId: string) => void;
 }
 
+/** How long streamed text gathers before it is recorded as one `node.progress` event. */
+const PROGRESS_INTERVAL_MS = 100;
+
 /** Why an attempt was aborted; only a timeout is the attempt's own failure. */
 class AbortReason extends Error {
   constructor(
@@ -344,13 +347,48 @@ export class RunEngine {
       timeoutMs === undefined
         ? undefined
         : setTimeout(() => controller.abort(new AbortReason("timeout", `timed out after ${timeoutMs} ms`)), timeoutMs);
+    const progress = this.progressRecorder(live, command);
     try {
-      const outcome = await this.attempt(live, live.state, command, controller.signal);
+      const outcome = await this.attempt(live, live.state, command, controller.signal, progress.add);
+      progress.flush(); // queued before the outcome, so the text is whole when the node finishes
       if (outcome) await this.record(live, outcome);
     } finally {
+      progress.flush();
       clearTimeout(timeout);
       if (live.attempts.get(instance)?.controller === controller) live.attempts.delete(instance);
     }
+  }
+
+  /**
+   * Gathers an attempt's streamed text and records it every PROGRESS_INTERVAL_MS, so a model
+   * answering token by token costs a few events a second, not one per token. Text that
+   * arrives after the attempt ended (cancelled, timed out) is dropped.
+   */
+  private progressRecorder(live: LiveRun, command: Extract<Command, { type: "execute" }>) {
+    let pending = "";
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const where = {
+      nodeId: command.nodeId,
+      iteration: command.iteration,
+      ...(command.path.length > 0 && { path: command.path }),
+    };
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (pending === "") return;
+      const text = pending;
+      pending = "";
+      void this.enqueue(live, async () => {
+        const node = live.state.nodes[nodeKey(command.nodeId, command.path)];
+        if (node?.status !== "running" || node.attempt !== command.attempt) return;
+        await this.apply(live, { type: "node.progress", ...where, data: { attempt: command.attempt, text } });
+      });
+    };
+    const add = (text: string) => {
+      pending += text;
+      timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
+    };
+    return { add, flush };
   }
 
   /**
@@ -362,6 +400,7 @@ export class RunEngine {
     state: RunState,
     command: Extract<Command, { type: "execute" }>,
     signal: AbortSignal,
+    progress: (text: string) => void = () => {},
   ): Promise<EngineEvent | null> {
     const node = live.graph.nodes.get(command.nodeId)!;
     const type = node.type as NodeType;
@@ -387,6 +426,7 @@ export class RunEngine {
           signal,
           now: this.deps.clock.now(),
           http: this.deps.http,
+          progress,
           credential: (id) => this.deps.credential(live.workspaceId, id),
         }),
         aborted, // an executor that ignores its signal still stops counting

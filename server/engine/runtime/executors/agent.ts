@@ -38,13 +38,26 @@ export const executeAgent: NodeExecutor = async (ctx) => {
   return { output: value, handles: ["out"], ...usage };
 };
 
-/** Deterministic stand-in for an LLM: renders `response` after `latencyMs`; fails the first `failTimes` attempts. */
+/**
+ * Deterministic stand-in for an LLM: renders `response` and streams it word by word over
+ * `latencyMs`, like a model would; fails the first `failTimes` attempts.
+ */
 async function mockProvider(ctx: ExecutionContext, data: AgentData, context: object): Promise<ModelAnswer> {
-  await sleep(data.latencyMs, ctx.signal);
   if (ctx.attempt <= data.failTimes) {
+    await sleep(data.latencyMs, ctx.signal);
     throw new RetryableError(`mock provider failed on purpose (attempt ${ctx.attempt} of the first ${data.failTimes})`);
   }
-  return { text: await renderTemplate("response", data.response, context) };
+  const text = await renderTemplate("response", data.response, context);
+  if (data.latencyMs === 0) return { text };
+  const words = text.match(/\S+\s*|\s+/g) ?? [];
+  const pieces = Math.min(words.length, 20);
+  for (let i = 0; i < pieces; i++) {
+    await sleep(data.latencyMs / pieces, ctx.signal);
+    const from = Math.floor((i * words.length) / pieces);
+    ctx.progress(words.slice(from, Math.floor(((i + 1) * words.length) / pieces)).join(""));
+  }
+  if (pieces === 0) await sleep(data.latencyMs, ctx.signal);
+  return { text };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -15,7 +15,8 @@ const seen: {
   headers: IncomingMessage["headers"];
   body: { model: string; messages: { role: string; content: string }[]; response_format?: unknown };
 }[] = [];
-let answers: { status: number; body: unknown }[] = [];
+/** `stream`: server-sent event lines, written with a pause between them, as a streaming model does. */
+let answers: ({ status: number; body: unknown } | { stream: string[]; pauseMs: number })[] = [];
 
 beforeAll(async () => {
   model = createServer(async (req, res) => {
@@ -23,6 +24,15 @@ beforeAll(async () => {
     for await (const chunk of req) raw += chunk;
     seen.push({ headers: req.headers, body: JSON.parse(raw) });
     const answer = answers.shift() ?? { status: 200, body: completion("default answer") };
+    if ("stream" in answer) {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      for (const line of answer.stream) {
+        res.write(`${line}\n\n`);
+        await new Promise((r) => setTimeout(r, answer.pauseMs));
+      }
+      res.end();
+      return;
+    }
     res.writeHead(answer.status, { "content-type": "application/json" });
     res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
   });
@@ -130,6 +140,36 @@ describe("openai-compatible agents", () => {
     answers = [{ status: 200, body: { choices: [] } }];
     expect((await run(agentFlow({}))).run.error).toMatchObject({
       message: expect.stringContaining("not a chat completion (choices: no choices)"),
+    });
+  });
+
+  it("streams the answer: chunks are recorded as progress while the model writes, the whole text is the output", async () => {
+    const words = ["The ", "answer ", "is ", "forty", "-two", "."];
+    const chunk = (content: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}`;
+    const usage = { prompt_tokens: 9, completion_tokens: 6, total_tokens: 15 };
+    answers = [
+      {
+        stream: [...words.map(chunk), `data: ${JSON.stringify({ choices: [], usage })}`, "data: [DONE]"],
+        pauseMs: 60,
+      },
+    ];
+    const { run: result, events } = await run(agentFlow({}));
+    expect(seen.at(-1)!.body).toMatchObject({ stream: true });
+    expect(result).toMatchObject({ status: "succeeded", output: "The answer is forty-two." });
+    const progress = events.filter((e) => e.type === "node.progress");
+    // Written over ~400 ms and gathered every 100 ms: several events, not one per token.
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.length).toBeLessThan(words.length + 1);
+    expect(progress.map((e) => (e.data as { text: string }).text).join("")).toBe("The answer is forty-two.");
+    const lastProgress = events.lastIndexOf(progress.at(-1)!);
+    const succeeded = events.findIndex((e) => e.type === "node.succeeded" && "nodeId" in e && e.nodeId === "ask");
+    expect(lastProgress).toBeLessThan(succeeded);
+    expect(events[succeeded]!.data).toMatchObject({ usage: { promptTokens: 9, completionTokens: 6, totalTokens: 15 } });
+
+    answers = [{ stream: [chunk("Half an "), "data: {not json"], pauseMs: 5 }];
+    expect((await run(agentFlow({}))).run).toMatchObject({
+      status: "failed",
+      error: { message: expect.stringContaining("sent a broken stream: a streamed chunk is not JSON") },
     });
   });
 

@@ -11,6 +11,8 @@ export interface OutboundRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** Sees the body's text as it arrives (a streamed answer); the whole body is still returned. */
+  onText?: (text: string) => void;
 }
 
 export interface OutboundResponse {
@@ -81,6 +83,7 @@ function once(request: OutboundRequest, options: OutboundOptions): Promise<Outbo
       const chunks: Buffer[] = [];
       let size = 0;
       let tooLarge = false;
+      const decoder = request.onText && new TextDecoder(); // keeps multi-byte characters whole across chunks
       res.on("data", (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes && !tooLarge) {
@@ -88,7 +91,9 @@ function once(request: OutboundRequest, options: OutboundOptions): Promise<Outbo
           res.destroy();
           reject(new NonRetryableError(`the response is larger than ${maxBytes} bytes`));
         }
-        if (!tooLarge) chunks.push(chunk);
+        if (tooLarge) return;
+        chunks.push(chunk);
+        if (decoder) request.onText?.(decoder.decode(chunk, { stream: true }));
       });
       res.on("end", () => {
         if (tooLarge) return;
