@@ -7,7 +7,8 @@ import { projectRoot } from "../db/config";
 
 /**
  * The real server as a separate process (API only, no pages), on a given SQLite file: for
- * tests that kill it with SIGKILL and start it again, and for benchmarks.
+ * tests that kill it with SIGKILL and start it again, and for benchmarks. `pages: true` serves
+ * the pages too, from the production build in `.next/` (`next build` first).
  */
 export class ServerProcess {
   child: ChildProcess | undefined;
@@ -16,12 +17,15 @@ export class ServerProcess {
   constructor(
     readonly port: number,
     readonly databaseFile: string,
+    readonly options: { pages?: boolean } = {},
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/main.ts"), "--api-only"], {
+    const args = ["--import", "tsx", path.join(projectRoot, "server/main.ts")];
+    if (!this.options.pages) args.push("--api-only");
+    this.child = spawn(process.execPath, args, {
       cwd: projectRoot,
       env: {
         ...process.env,

@@ -170,11 +170,17 @@ export const kindForms: { [K in NodeType]: Form } = {
       <p className="text-xs text-slate-500">When no case holds, the path leaves through “else”.</p>
     </Section>
   ),
-  parallel: () => (
+  parallel: (f) => (
     <Section title="Parallel">
       <p className="text-sm text-slate-600">
         Every path leaving this node starts at the same time. Bring them together with a Join.
       </p>
+      {f.number(
+        ["maxConcurrency"],
+        "At most at once",
+        "Empty: every path at once. Otherwise the next path starts when one finishes.",
+        1,
+      )}
     </Section>
   ),
   join: (f, data) => (

@@ -53,7 +53,8 @@ const looks: {
   },
   parallel: {
     outputs: () => [{ id: "out", label: "out" }],
-    summary: () => "all paths at once",
+    summary: (d) =>
+      typeof d.maxConcurrency === "number" ? `at most ${d.maxConcurrency} paths at once` : "all paths at once",
   },
   join: {
     outputs: () => [{ id: "out", label: "out" }],

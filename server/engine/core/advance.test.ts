@@ -122,6 +122,40 @@ describe("parallel and joins", () => {
     expect(sim.trace.slice(started, started + 3)).toEqual(["node.started:a", "node.started:b", "node.started:c"]);
   });
 
+  it("maxConcurrency keeps at most that many paths in progress; the next starts when one settles", () => {
+    //              ┌─▶ a1 ─▶ a2 ─┐
+    //  start ─▶ p ─┼─▶ b1 ─▶ b2 ─┼─▶ j ─▶ end      (and c, d alike), at most 2 at once
+    const nodes: Parameters<typeof flow>[0] = {
+      start: ["start"],
+      p: ["parallel", { maxConcurrency: 2 }],
+      j: ["join"],
+      end: ["end"],
+    };
+    const edges = ["start -> p", "j -> end"];
+    for (const b of ["a", "b", "c", "d"]) {
+      nodes[`${b}1`] = ["agent"];
+      nodes[`${b}2`] = ["agent"];
+      edges.push(`p -> ${b}1`, `${b}1 -> ${b}2`, `${b}2 -> j`);
+    }
+    for (const order of [() => 0, (n: number) => n - 1, (n: number) => Math.floor(n / 2)]) {
+      const sim = simulate(flow(nodes, edges), { order });
+      const running = new Set<string>();
+      let most = 0;
+      for (const label of sim.trace) {
+        const [type, node] = label.split(":");
+        if (!node || !/^[a-d][12]$/.test(node)) continue;
+        if (type === "node.started") running.add(node[0]!);
+        if (type === "node.succeeded" && node[1] === "2") running.delete(node[0]!);
+        most = Math.max(most, running.size);
+      }
+      expect(most).toBe(2);
+      expect(sim.state.status).toBe("succeeded");
+      expect(sim.trace.indexOf("node.started:c1")).toBeGreaterThan(
+        Math.min(sim.trace.indexOf("node.succeeded:a2"), sim.trace.indexOf("node.succeeded:b2")),
+      );
+    }
+  });
+
   it("join all waits for every path", () => {
     const sim = simulate(fan({ mode: "all" }), { last: ["c"] });
     expect(sim.trace.indexOf("node.started:j")).toBeGreaterThan(sim.trace.indexOf("node.succeeded:c"));

@@ -10,6 +10,8 @@ export interface FlowGraph {
   children: Map<string, FlowNode[]>;
   /** Memo for exclusiveAncestors. */
   exclusive: Map<string, string[]>;
+  /** Memo for splitBranches. */
+  branches: Map<string, Map<string, string[]>>;
 }
 
 export function compileFlow(document: FlowDocument): FlowGraph {
@@ -25,7 +27,7 @@ export function compileFlow(document: FlowDocument): FlowGraph {
     const container = node.parentId ?? "";
     children.set(container, [...(children.get(container) ?? []), node]);
   }
-  return { document, nodes, inbound, outbound, children, exclusive: new Map() };
+  return { document, nodes, inbound, outbound, children, exclusive: new Map(), branches: new Map() };
 }
 
 function reachable(from: string, next: (id: string) => string[]): Set<string> {
@@ -55,4 +57,23 @@ export function exclusiveAncestors(graph: FlowGraph, nodeId: string): string[] {
   const result = [...ancestors].filter((id) => [...reachable(id, successors(graph))].every((d) => allowed.has(d)));
   graph.exclusive.set(nodeId, result);
   return result;
+}
+
+/**
+ * A parallel split's branches: for each node its edges lead to (the branch's head), the nodes
+ * only that head reaches, up to where the branches meet (a join, a merge). Used to hold
+ * branches back beyond the split's `maxConcurrency`.
+ */
+export function splitBranches(graph: FlowGraph, splitId: string): Map<string, string[]> {
+  const memo = graph.branches.get(splitId);
+  if (memo) return memo;
+  const heads = [...new Set((graph.outbound.get(splitId) ?? []).map((e) => e.target))];
+  const reach = new Map(heads.map((h) => [h, reachable(h, successors(graph))]));
+  const branches = new Map<string, string[]>();
+  for (const head of heads) {
+    const shared = (id: string) => heads.some((h) => h !== head && (h === id || reach.get(h)!.has(id)));
+    branches.set(head, [head, ...[...reach.get(head)!].filter((id) => !shared(id))]);
+  }
+  graph.branches.set(splitId, branches);
+  return branches;
 }

@@ -3,6 +3,7 @@ import { isNodeType, nodeKind } from "../../../lib/flow/kinds";
 import { approvalDataSchema } from "../../../lib/flow/kinds/approval";
 import { joinDataSchema } from "../../../lib/flow/kinds/join";
 import { loopDataSchema } from "../../../lib/flow/kinds/loop";
+import { parallelDataSchema } from "../../../lib/flow/kinds/parallel";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import type { EngineEvent } from "../../../lib/run/events";
 import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, type RunState } from "../../../lib/run/state";
@@ -10,7 +11,7 @@ import { type ApprovalResult, approvalOutput, decisionsResult } from "./approval
 import { retryDelayMs } from "./backoff";
 import { type Command, idempotencyKey } from "./commands";
 import { type EdgeState, edgeState } from "./edges";
-import { exclusiveAncestors, type FlowGraph } from "./graph";
+import { exclusiveAncestors, type FlowGraph, splitBranches } from "./graph";
 import { retriesLeft } from "./retries";
 
 export interface Advance {
@@ -291,9 +292,30 @@ export class Planner {
       this.decide({ type: "node.started", ...ref(node.id, path), data: { attempt: 1 } });
       this.fail(this.instance(node.id, path)!, `only ${active} of the ${needed} paths it waits for arrived`);
     } else {
+      if (this.heldBySplit(node, path)) return false;
       this.start(node, path, 1);
     }
     return true;
+  }
+
+  /**
+   * Whether `node` begins a branch of a parallel split that already has `maxConcurrency`
+   * branches in progress; it starts once one of them has settled.
+   */
+  private heldBySplit(node: FlowNode, path: number[]): boolean {
+    for (const edge of this.graph.inbound.get(node.id) ?? []) {
+      const split = this.graph.nodes.get(edge.source);
+      if (split?.type !== "parallel") continue;
+      const max = parallelDataSchema.safeParse(split.data).data?.maxConcurrency;
+      if (max === undefined) continue;
+      let inProgress = 0;
+      for (const [head, members] of splitBranches(this.graph, split.id)) {
+        if (head === node.id || this.status(head, path) === "pending") continue;
+        if (members.some((id) => unfinished.has(this.status(id, path)))) inProgress++;
+      }
+      if (inProgress >= max) return true;
+    }
+    return false;
   }
 
   /** For a join in mode any/count: how many active paths fire it early. Otherwise undefined. */
