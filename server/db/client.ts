@@ -19,12 +19,22 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const providers = new WeakMap<Prisma, DbConfig["provider"]>();
+
+/** Which database a client from openDatabase talks to, for the few queries written in SQL. */
+export function providerOf(prisma: Prisma): DbConfig["provider"] {
+  const provider = providers.get(prisma);
+  if (!provider) throw new Error("this Prisma client was not opened by openDatabase");
+  return provider;
+}
+
 export async function openDatabase(config: DbConfig, options: { migrate?: boolean } = {}): Promise<Database> {
   if (options.migrate !== false) await applyMigrations(config);
   const prisma =
     config.provider === "sqlite"
       ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: config.url, timeout: 5000 }) })
       : (new PostgresClient({ adapter: new PrismaPg({ connectionString: config.url }) }) as unknown as Prisma);
+  providers.set(prisma, config.provider);
   await prisma.$connect();
   return { prisma, provider: config.provider, close: () => prisma.$disconnect() };
 }

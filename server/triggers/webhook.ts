@@ -100,10 +100,17 @@ export function webhookHandler(deps: WebhookDeps) {
         };
         notify();
       });
-      const run = await repos.runs.get(runId);
-      if (!["succeeded", "failed", "cancelled"].includes(run.status))
-        return send(res, 202, { runId, status: run.status });
-      send(res, 200, { runId, status: run.status, output: run.output ?? null, ...(run.error && { error: run.error }) });
+      // The final event carries the outcome: no need to read the run back.
+      const final = ended();
+      if (!final || final.type === "run.waiting")
+        return send(res, 202, { runId, status: final ? "waiting" : "running" });
+      const data = final.data as { output?: unknown; error?: unknown };
+      send(res, 200, {
+        runId,
+        status: final.type.slice("run.".length),
+        output: data.output ?? null,
+        ...(data.error !== undefined && { error: data.error }),
+      });
     } catch (error) {
       if (error instanceof HttpError) return send(res, error.status, { error: error.message });
       if (error instanceof UserError) return send(res, 400, { error: error.message });

@@ -26,7 +26,15 @@ export interface StepSettings {
 }
 
 /** Reads the common settings from any node's data; kinds without them get the defaults. */
+const stepSettingsSchema = z.object(stepSettingsShape);
+/** The engine asks for a node's settings at every step; a run's snapshot never changes. */
+const parsedSettings = new WeakMap<object, StepSettings>();
+
 export function stepSettings(data: Record<string, unknown>): StepSettings {
-  const parsed = z.object(stepSettingsShape).safeParse(data);
-  return parsed.success ? parsed.data : { onError: "fail" };
+  const known = parsedSettings.get(data);
+  if (known) return known;
+  const parsed = stepSettingsSchema.safeParse(data);
+  const settings: StepSettings = parsed.success ? parsed.data : { onError: "fail" };
+  parsedSettings.set(data, settings);
+  return settings;
 }

@@ -17,6 +17,8 @@ export interface StoredRun {
   input: unknown;
   status: RunStatus;
   startedBy: { id: string; name: string } | null;
+  /** Highest seq recorded; 0 for a run that has not started. */
+  lastSeq: number;
 }
 
 export interface RunStore {

@@ -185,7 +185,7 @@ export class RunEngine {
     if (existing) return existing;
     const run = await this.deps.store.getRun(runId);
     if (!run) throw new Error(`run ${runId} does not exist`);
-    const events = await this.deps.store.events(runId);
+    const events = run.lastSeq > 0 ? await this.deps.store.events(runId) : [];
     const state = events.length > 0 ? foldRunEvents(events) : initialRunState();
     const again = this.live.get(runId); // another caller may have loaded it meanwhile
     if (again) return again;
