@@ -87,6 +87,12 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     ...nodeRef,
     data: z.object({ attempt: z.number().int().positive(), error: runErrorSchema }),
   }),
+  /** What an attempt sends out (an agent's rendered prompt, an HTTP request), for the inspector. */
+  z.object({
+    type: z.literal("node.input"),
+    ...nodeRef,
+    data: z.object({ attempt: z.number().int().positive(), input: z.unknown() }),
+  }),
   /** Text an attempt has produced so far (an agent's streamed tokens), a chunk per event. */
   z.object({
     type: z.literal("node.progress"),

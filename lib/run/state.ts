@@ -23,6 +23,8 @@ export interface NodeRunState {
   loop?: LoopProgress;
   /** An approval node's request and the decisions so far. */
   approval?: { request: ApprovalRequest; decisions: (Decision & { at: string })[] };
+  /** What the current attempt sent out (an agent's prompt, an HTTP request). */
+  input?: unknown;
   /** What the current attempt has streamed so far (an agent's tokens). */
   streamed?: string;
   /** When the next attempt of a retrying node starts. */
@@ -94,7 +96,13 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
       retryAt: undefined,
       error: undefined,
       streamed: undefined,
+      input: undefined,
     }),
+  "node.input": (s, e) => {
+    const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
+    if (node?.status !== "running" || node.attempt !== e.data.attempt) return s;
+    return setNode(s, e, { input: e.data.input });
+  },
   "node.progress": (s, e) => {
     const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
     if (node?.status !== "running" || node.attempt !== e.data.attempt) return s; // a late chunk of an older attempt

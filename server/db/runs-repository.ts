@@ -8,6 +8,9 @@ import { toRunEvent } from "./run-store";
 export interface RunRecord {
   id: string;
   flowId: string;
+  flowName: string;
+  /** The name of who started it; null when no person did (a webhook). */
+  startedBy: string | null;
   flowVersion: number;
   definition: FlowDocument;
   status: RunStatus;
@@ -49,11 +52,19 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
     },
 
     async get(id: string): Promise<RunRecord> {
-      const row = await prisma.run.findFirst({ where: { id, workspaceId } });
+      const row = await prisma.run.findFirst({
+        where: { id, workspaceId },
+        include: { flow: { select: { name: true } } },
+      });
       if (!row) throw new NotFound("run");
+      const starter = row.startedById
+        ? await prisma.user.findUnique({ where: { id: row.startedById }, select: { name: true } })
+        : null;
       return {
         id: row.id,
         flowId: row.flowId,
+        flowName: row.flow.name,
+        startedBy: row.startedById ? (starter?.name ?? "a former member") : null,
         flowVersion: row.flowVersion,
         definition: row.definition as FlowDocument,
         status: row.status,
@@ -65,6 +76,58 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
         retryOfId: row.retryOfId,
         createdAt: row.createdAt,
         finishedAt: row.finishedAt,
+      };
+    },
+
+    /**
+     * A page of the workspace's runs, newest first, optionally of some statuses or one flow,
+     * with the flow's name and who started each (null: a webhook).
+     */
+    async list(filter: { statuses?: RunStatus[]; flowId?: string; page: number; pageSize: number }) {
+      const where = {
+        workspaceId,
+        ...(filter.statuses?.length && { status: { in: filter.statuses } }),
+        ...(filter.flowId && { flowId: filter.flowId }),
+      };
+      const [total, rows] = await Promise.all([
+        prisma.run.count({ where }),
+        prisma.run.findMany({
+          where,
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          skip: filter.page * filter.pageSize,
+          take: filter.pageSize,
+          select: {
+            id: true,
+            flowId: true,
+            flowVersion: true,
+            status: true,
+            startedById: true,
+            retryOfId: true,
+            createdAt: true,
+            finishedAt: true,
+            flow: { select: { name: true } },
+          },
+        }),
+      ]);
+      const starterIds = [...new Set(rows.flatMap((r) => (r.startedById ? [r.startedById] : [])))];
+      const starters = new Map(
+        (await prisma.user.findMany({ where: { id: { in: starterIds } }, select: { id: true, name: true } })).map(
+          (u) => [u.id, u.name],
+        ),
+      );
+      return {
+        total,
+        items: rows.map((r) => ({
+          id: r.id,
+          flowId: r.flowId,
+          flowName: r.flow.name,
+          flowVersion: r.flowVersion,
+          status: r.status,
+          startedBy: r.startedById ? (starters.get(r.startedById) ?? "a former member") : null,
+          retryOfId: r.retryOfId,
+          createdAt: r.createdAt,
+          finishedAt: r.finishedAt,
+        })),
       };
     },
 

@@ -12,3 +12,5 @@ export const unwatchRunMessage = z.object({ runId: z.string().min(1).max(100) })
 
 export const SOCKET_PATH = "/socket.io";
 export const runRoom = (runId: string) => `run:${runId}`;
+/** Every socket of a workspace: told when its runs start, wait or end (the runs list). */
+export const workspaceRoom = (workspaceId: string) => `workspace:${workspaceId}`;

@@ -5,7 +5,7 @@ import { type Services, sessionUser, toHeaders } from "../api/context";
 import { describeZodError } from "../api/errors";
 import { runsRepository } from "../db/runs-repository";
 import type { EventBus } from "../engine/runtime/ports";
-import { runRoom, SOCKET_PATH, unwatchRunMessage, watchRunMessage } from "./protocol";
+import { runRoom, SOCKET_PATH, unwatchRunMessage, watchRunMessage, workspaceRoom } from "./protocol";
 
 type Ack = (reply: { ok: true; events: RunEvent[] } | { ok: false; error: string }) => void;
 
@@ -57,6 +57,7 @@ export function attachRealtime(
 
   io.on("connection", (socket) => {
     const runs = runsRepository(deps.services.prisma, socket.data.workspaceId as string);
+    void socket.join(workspaceRoom(socket.data.workspaceId as string));
 
     socket.on("run:watch", async (payload: unknown, ack: unknown) => {
       const reply: Ack = typeof ack === "function" ? (ack as Ack) : () => {};
@@ -79,10 +80,12 @@ export function attachRealtime(
     });
   });
 
-  deps.bus.subscribe((events) => {
+  deps.bus.subscribe((events, workspaceId) => {
     const byRun = new Map<string, RunEvent[]>();
     for (const event of events) byRun.set(event.runId, [...(byRun.get(event.runId) ?? []), event]);
     for (const [runId, batch] of byRun) io.to(runRoom(runId)).emit("run:events", batch);
+    const changed = [...new Set(events.filter((e) => e.type.startsWith("run.")).map((e) => e.runId))];
+    if (changed.length > 0) io.to(workspaceRoom(workspaceId)).emit("runs:changed", { runIds: changed });
   });
 
   return io;

@@ -22,7 +22,7 @@ export { retryFrom } from "./retry-from";
 export function advance(graph: FlowGraph, runId: string, state: RunState, event: EngineEvent, now: string): Advance {
   const next = applyRunEvent(state, event, now);
   // Streamed text changes what people see, never what happens next.
-  if (event.type === "node.progress") return { state: next, events: [], commands: [] };
+  if (event.type === "node.progress" || event.type === "node.input") return { state: next, events: [], commands: [] };
   const planner = new Planner(graph, runId, next, now);
   if (event.type === "timer.fired" && event.data.purpose === "retry")
     planner.retryDue(event.nodeId, pathOf(event), event.data.attempt);

@@ -58,9 +58,10 @@ export interface TimerStore {
   markFired(key: string, at: Date): Promise<boolean>;
 }
 
+/** Committed events, in order, with the workspace their run belongs to (for room fan-out). */
 export interface EventBus {
-  publish(events: RunEvent[]): void;
-  subscribe(listener: (events: RunEvent[]) => void): () => void;
+  publish(events: RunEvent[], workspaceId: string): void;
+  subscribe(listener: (events: RunEvent[], workspaceId: string) => void): () => void;
 }
 
 export interface ExecutionContext {
@@ -76,6 +77,8 @@ export interface ExecutionContext {
   now: Date;
   /** The only way an executor reaches the network (address policy, deadline, size cap). */
   http: (request: OutboundRequest) => Promise<OutboundResponse>;
+  /** Records what the attempt sends out (prompt, request) so people can see it; never secrets. */
+  describe: (input: unknown) => void;
   /** Reports text the attempt has produced so far (streamed tokens); shown live, recorded in batches. */
   progress: (text: string) => void;
   /** Opens a credential of the run's workspace; the value must never be logged or output. */

@@ -271,7 +271,7 @@ export class RunEngine {
     if (events.length > 0) {
       const stored = await this.deps.store.append(live.id, live.state.lastSeq, events, this.deps.clock.now(), state);
       live.state = state;
-      this.deps.bus.publish(stored);
+      this.deps.bus.publish(stored, live.workspaceId);
     }
     for (const command of commands) await this.carryOut(live, command);
     const done = terminalRunStatuses.includes(live.state.status);
@@ -349,7 +349,7 @@ export class RunEngine {
         : setTimeout(() => controller.abort(new AbortReason("timeout", `timed out after ${timeoutMs} ms`)), timeoutMs);
     const progress = this.progressRecorder(live, command);
     try {
-      const outcome = await this.attempt(live, live.state, command, controller.signal, progress.add);
+      const outcome = await this.attempt(live, live.state, command, controller.signal, progress);
       progress.flush(); // queued before the outcome, so the text is whole when the node finishes
       if (outcome) await this.record(live, outcome);
     } finally {
@@ -372,23 +372,28 @@ export class RunEngine {
       iteration: command.iteration,
       ...(command.path.length > 0 && { path: command.path }),
     };
+    const record = (event: EngineEvent) =>
+      void this.enqueue(live, async () => {
+        const node = live.state.nodes[nodeKey(command.nodeId, command.path)];
+        if (node?.status !== "running" || node.attempt !== command.attempt) return;
+        await this.apply(live, event);
+      });
     const flush = () => {
       clearTimeout(timer);
       timer = undefined;
       if (pending === "") return;
-      const text = pending;
+      record({ type: "node.progress", ...where, data: { attempt: command.attempt, text: pending } });
       pending = "";
-      void this.enqueue(live, async () => {
-        const node = live.state.nodes[nodeKey(command.nodeId, command.path)];
-        if (node?.status !== "running" || node.attempt !== command.attempt) return;
-        await this.apply(live, { type: "node.progress", ...where, data: { attempt: command.attempt, text } });
-      });
     };
     const add = (text: string) => {
       pending += text;
       timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
     };
-    return { add, flush };
+    const describe = (input: unknown) => {
+      flush();
+      record({ type: "node.input", ...where, data: { attempt: command.attempt, input } });
+    };
+    return { add, describe, flush };
   }
 
   /**
@@ -400,7 +405,7 @@ export class RunEngine {
     state: RunState,
     command: Extract<Command, { type: "execute" }>,
     signal: AbortSignal,
-    progress: (text: string) => void = () => {},
+    report: { add: (text: string) => void; describe: (input: unknown) => void } = { add() {}, describe() {} },
   ): Promise<EngineEvent | null> {
     const node = live.graph.nodes.get(command.nodeId)!;
     const type = node.type as NodeType;
@@ -426,7 +431,8 @@ export class RunEngine {
           signal,
           now: this.deps.clock.now(),
           http: this.deps.http,
-          progress,
+          progress: report.add,
+          describe: report.describe,
           credential: (id) => this.deps.credential(live.workspaceId, id),
         }),
         aborted, // an executor that ignores its signal still stops counting

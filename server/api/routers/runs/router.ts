@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { runStatuses } from "../../../../lib/run/events";
 import { UserError } from "../../errors";
 import { router, workspaceProcedure } from "../../trpc";
 import { startRun, startRunInput } from "./start";
@@ -52,6 +53,18 @@ export const runsRouter = router({
       await ctx.services.engine.retry(id, failed.id);
       return { runId: id };
     }),
+
+  /** The workspace's runs, newest first, filtered by status and flow, a page at a time. */
+  list: workspaceProcedure("view")
+    .input(
+      z.object({
+        statuses: z.array(z.enum(runStatuses)).max(10).default([]),
+        flowId: z.string().min(1).max(100).optional(),
+        page: z.number().int().min(0).max(100_000).default(0),
+        pageSize: z.number().int().min(1).max(100).default(25),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.runs.list(input)),
 
   get: workspaceProcedure("view")
     .input(z.object({ id: z.string().min(1) }))

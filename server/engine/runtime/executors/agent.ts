@@ -14,6 +14,12 @@ export const executeAgent: NodeExecutor = async (ctx) => {
   const context = expressionContext(ctx.graph, ctx.state, ctx.node.id, ctx.runId, ctx.path);
   const system = await renderTemplate("system", data.system, context);
   const prompt = await renderTemplate("prompt", data.prompt, context);
+  ctx.describe({
+    provider: data.provider,
+    ...(data.provider === "openai" && { model: data.model, baseUrl: data.baseUrl }),
+    ...(system && { system }),
+    prompt,
+  });
   const answer =
     data.provider === "openai"
       ? await askOpenAiCompatible(ctx, data, system, prompt)

@@ -24,6 +24,8 @@ export const executeHttp: NodeExecutor = async (ctx) => {
   } catch {
     throw new NonRetryableError(`url: "${url}" is not a valid URL`);
   }
+  const { authorization: _secret, ...shown } = headers; // a credential never leaves the server
+  ctx.describe({ method: data.method, url: target.toString(), headers: shown, ...(body !== undefined && { body }) });
   const res = await ctx.http({ method: data.method, url: target.toString(), headers, body, signal: ctx.signal });
   const parsed = res.headers["content-type"]?.includes("json") ? safeJson(res.body) : res.body;
   const output = { status: res.status, headers: res.headers, body: parsed };

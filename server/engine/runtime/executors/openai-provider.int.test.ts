@@ -113,6 +113,17 @@ describe("openai-compatible agents", () => {
     });
     const done = events.find((e) => e.type === "node.succeeded" && "nodeId" in e && e.nodeId === "ask");
     expect(done?.data).toMatchObject({ usage: { promptTokens: 12, completionTokens: 5, totalTokens: 17 } });
+    // What was sent is on record for the inspector, without the key.
+    expect(events.find((e) => e.type === "node.input")?.data).toEqual({
+      attempt: 1,
+      input: {
+        provider: "openai",
+        model: "test-model",
+        baseUrl,
+        system: "Be brief.",
+        prompt: "Summarize: a long text",
+      },
+    });
     expect(JSON.stringify(events)).not.toContain(API_KEY); // the secret never reaches the event log
   });
 
