@@ -94,14 +94,17 @@ describe("real executors on a real database", () => {
     await waitFor(async () => (await api.runs.get.query({ id: runId })).status === "succeeded");
     expect((await trace(runId)).filter((x) => x.endsWith(":a"))).toEqual([
       "node.started:a",
+      "node.input:a", // each attempt records the prompt it sent
       "node.failed:a",
       "node.retrying:a",
       "timer.fired:a",
       "node.started:a",
+      "node.input:a",
       "node.failed:a",
       "node.retrying:a",
       "timer.fired:a",
       "node.started:a",
+      "node.input:a",
       "node.succeeded:a",
     ]);
     const timers = await t.app.services.prisma.timer.findMany({ where: { runId } });
