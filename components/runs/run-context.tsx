@@ -2,8 +2,8 @@
 import { createContext, type ReactNode, useContext, useState } from "react";
 import { useStore } from "zustand";
 import type { NodeStatus } from "@/lib/run/events";
-import { nodeStatus } from "@/lib/run/state";
-import { createRunStore, type RunStore, type RunViewState } from "./run-store";
+import { type NodeRunState, nodeKey, nodeStatus } from "@/lib/run/state";
+import { createRunStore, type RunStore, type RunViewState, shownPath } from "./run-store";
 
 const RunStoreContext = createContext<RunStore | null>(null);
 
@@ -22,7 +22,12 @@ export function useRun<T>(selector: (state: RunViewState) => T): T {
   return useStore(useRunStoreApi(), selector);
 }
 
-/** A node's status in the watched run, or null when no run is shown. */
+/** A node's status in the watched run (the instance shown, inside loops), or null when no run is shown. */
 export function useNodeRunStatus(nodeId: string): NodeStatus | null {
-  return useRun((s) => (s.runId ? nodeStatus(s.run, nodeId) : null));
+  return useRun((s) => (s.runId ? nodeStatus(s.run, nodeId, shownPath(s, nodeId)) : null));
+}
+
+/** The shown instance of a node in the watched run, if it has been touched. */
+export function useNodeInstance(nodeId: string): NodeRunState | undefined {
+  return useRun((s) => (s.runId ? s.run.nodes[nodeKey(nodeId, shownPath(s, nodeId))] : undefined));
 }

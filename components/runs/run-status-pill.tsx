@@ -1,16 +1,7 @@
 "use client";
-import { CheckCircle2, CircleDashed, Loader2, WifiOff, XCircle } from "lucide-react";
-import type { RunStatus } from "@/lib/run/events";
+import { WifiOff } from "lucide-react";
 import { useRun } from "./run-context";
-
-const looks: Record<RunStatus, { text: string; tone: string; icon: typeof Loader2; spin?: boolean }> = {
-  queued: { text: "Queued", tone: "bg-slate-100 text-slate-700", icon: CircleDashed },
-  running: { text: "Running", tone: "bg-sky-50 text-sky-800 ring-sky-200", icon: Loader2, spin: true },
-  waiting: { text: "Waiting", tone: "bg-amber-50 text-amber-800 ring-amber-200", icon: CircleDashed },
-  succeeded: { text: "Run succeeded", tone: "bg-emerald-50 text-emerald-800 ring-emerald-200", icon: CheckCircle2 },
-  failed: { text: "Run failed", tone: "bg-red-50 text-red-800 ring-red-200", icon: XCircle },
-  cancelled: { text: "Run cancelled", tone: "bg-slate-100 text-slate-700", icon: XCircle },
-};
+import { runStatusLooks } from "./run-status-looks";
 
 /** The watched run in one line: status, steps done, and the error if it failed. */
 export function RunStatusPill() {
@@ -18,7 +9,7 @@ export function RunStatusPill() {
   const run = useRun((s) => s.run);
   const connection = useRun((s) => s.connection);
   if (!runId) return null;
-  const look = looks[run.status];
+  const look = runStatusLooks[run.status];
   const Icon = look.icon;
   const done = Object.values(run.nodes).filter((n) => n.status === "succeeded").length;
   return (

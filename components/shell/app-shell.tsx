@@ -21,7 +21,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const me = useQuery(trpc.me.get.queryOptions());
   const pathname = usePathname();
   // The editor needs the width: the nav shrinks to icons there.
-  const compact = /^\/flows\/[^/]+/.test(pathname);
+  const compact = /^\/(flows|runs)\/[^/]+/.test(pathname);
   const router = useRouter();
 
   async function signOut() {

@@ -6,6 +6,9 @@ import { z } from "zod";
  */
 export const runStatuses = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
 export type RunStatus = (typeof runStatuses)[number];
+/** Most events one replay answer carries; a client that gets this many asks again for the rest. */
+export const REPLAY_PAGE = 5_000;
+
 export const terminalRunStatuses: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
 
 export const nodeStatuses = [

@@ -1,5 +1,5 @@
 import type { FlowDocument } from "../../lib/flow/document";
-import type { RunError, RunEvent, RunStatus } from "../../lib/run/events";
+import { REPLAY_PAGE, type RunError, type RunEvent, type RunStatus } from "../../lib/run/events";
 import type { Prisma } from "./client";
 import { NotFound } from "./errors";
 import { toJson } from "./json";
@@ -136,7 +136,7 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
       return (await prisma.run.count({ where: { id, workspaceId } })) > 0;
     },
 
-    async events(id: string, afterSeq = 0, limit = 5_000): Promise<RunEvent[]> {
+    async events(id: string, afterSeq = 0, limit = REPLAY_PAGE): Promise<RunEvent[]> {
       if (!(await this.exists(id))) throw new NotFound("run");
       const rows = await prisma.runEvent.findMany({
         where: { runId: id, seq: { gt: afterSeq } },

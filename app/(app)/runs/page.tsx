@@ -1,13 +1,12 @@
-import { PlayCircle } from "lucide-react";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { Suspense } from "react";
+import { RunsPage } from "@/components/runs/list/runs-page";
 
 export const metadata = { title: "Runs" };
 
-export default function RunsPage() {
+export default function Runs() {
   return (
-    <ComingSoon title="Runs" icon={<PlayCircle />}>
-      The list of every run in your workspace is on its way. Until then, start a run from a flow's editor and watch it
-      there.
-    </ComingSoon>
+    <Suspense>
+      <RunsPage />
+    </Suspense>
   );
 }

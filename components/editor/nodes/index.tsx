@@ -2,6 +2,7 @@
 import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { ReactNode } from "react";
 import { type NodeType, nodeKinds } from "@/lib/flow/kinds";
+import { LoopIterationPicker } from "../../runs/loop-iteration-picker";
 import type { CanvasNode } from "../canvas-document";
 import { useEditor } from "../editor-context";
 import { kindLooks } from "../kind-looks";
@@ -114,6 +115,7 @@ function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {
       outputs={look.outputs(data)}
       selected={selected}
       summary={look.summary?.(data)}
+      maxAttempts={(data.retry as { maxAttempts?: number } | undefined)?.maxAttempts}
     />
   );
   if (type !== "loop") return card;
@@ -135,8 +137,12 @@ function LoopContainer({ id, children }: { id: string; children: React.ReactNode
   });
   const [width, height] = size.split("x").map(Number);
   return (
-    <div className="rounded-2xl border-2 border-dashed border-orange-200 bg-orange-50/30 p-2" style={{ width, height }}>
+    <div
+      className="relative rounded-2xl border-2 border-dashed border-orange-200 bg-orange-50/30 p-2"
+      style={{ width, height }}
+    >
       {children}
+      <LoopIterationPicker loopId={id} />
     </div>
   );
 }

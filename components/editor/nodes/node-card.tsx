@@ -2,6 +2,7 @@
 import { Handle, Position } from "@xyflow/react";
 import type { LucideIcon } from "lucide-react";
 import { memo, type ReactNode } from "react";
+import { NodeRunBadge } from "../../runs/node-run-badge";
 import { useNodeRunStatus } from "../../runs/run-context";
 import { useNodeProblems } from "../problems-context";
 import { statusStyle } from "./status-style";
@@ -24,6 +25,8 @@ export interface NodeCardProps {
   outputs: readonly OutputHandle[];
   selected: boolean;
   summary?: ReactNode;
+  /** Attempts the node's retry setting allows, shown while it retries. */
+  maxAttempts?: number;
 }
 
 /**
@@ -76,14 +79,7 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
             {problems.length}
           </span>
         )}
-        {style && (
-          <span
-            className={`rounded-full px-2 py-0.5 text-[11px] font-medium ${style.badge}`}
-            data-testid={`status-${props.id}`}
-          >
-            {style.label}
-          </span>
-        )}
+        {style && <NodeRunBadge nodeId={props.id} maxAttempts={props.maxAttempts} />}
       </div>
       {props.summary && (
         <div className="border-t border-slate-100 px-3 py-2 text-xs text-slate-600">{props.summary}</div>
