@@ -39,7 +39,7 @@ export default defineConfig({
     command: `node scripts/e2e-server.mjs`,
     url: `http://localhost:${PORT}/api/health`,
     env: { PORT: String(PORT), NODE_ENV: "production" },
-    reuseExistingServer: false,
+    reuseExistingServer: process.env.E2E_REUSE === "1", // run the specs against a dev server you started
     timeout: 120_000,
     stdout: "ignore",
     stderr: "pipe",

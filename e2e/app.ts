@@ -68,3 +68,27 @@ export function editor(page: Page) {
     },
   };
 }
+
+/** Calls a tRPC procedure as the signed-in user of `page` (for setting up what a spec needs). */
+export async function trpc<T = unknown>(
+  page: Page,
+  path: string,
+  input: unknown,
+  kind: "query" | "mutation" = "mutation",
+) {
+  const url = `/api/trpc/${path}`;
+  const res =
+    kind === "query"
+      ? await page.request.get(`${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
+      : await page.request.post(url, { data: { json: input } });
+  const body = await res.json();
+  if (!res.ok()) throw new Error(`${path}: ${JSON.stringify(body)}`);
+  return body.result.data.json as T;
+}
+
+/** Creates a flow with this document through the API and returns its id. */
+export async function saveFlow(page: Page, document: { name: string }): Promise<string> {
+  const { id } = await trpc<{ id: string }>(page, "flows.create", { name: document.name });
+  await trpc(page, "flows.save", { id, expectedVersion: 1, document });
+  return id;
+}

@@ -28,7 +28,7 @@ export function NodeRunBadge({ nodeId, maxAttempts }: { nodeId: string; maxAttem
   }
   return (
     <span
-      className={`flex shrink-0 items-center gap-1 rounded-full px-2 py-0.5 text-[11px] font-medium tabular-nums ${style.badge}`}
+      className={`flex shrink-0 items-center gap-1 rounded-full px-2 py-0.5 text-[11px] font-medium tabular-nums shadow-sm ring-1 ring-white ${style.badge}`}
       data-testid={`status-${nodeId}`}
       data-status={status}
       title={instance?.error?.message}

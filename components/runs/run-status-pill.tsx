@@ -1,5 +1,6 @@
 "use client";
 import { WifiOff } from "lucide-react";
+import Link from "next/link";
 import { useRun } from "./run-context";
 import { runStatusLooks } from "./run-status-looks";
 
@@ -25,6 +26,9 @@ export function RunStatusPill() {
           {done} step{done === 1 ? "" : "s"} done · {run.lastSeq} event{run.lastSeq === 1 ? "" : "s"}
         </p>
         {run.error && <p className="mt-1 text-xs">{run.error.message}</p>}
+        <Link href={`/runs/${runId}`} className="mt-1 inline-block text-xs font-medium underline underline-offset-2">
+          Open the run view
+        </Link>
       </div>
       {connection === "offline" && (
         <span

@@ -44,7 +44,7 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
     <div
       data-testid={`node-${props.id}`}
       data-status={status ?? "none"}
-      className={`w-60 rounded-xl bg-white shadow-sm transition-shadow ${style ? style.ring : "ring-1 ring-slate-200"} ${
+      className={`relative w-60 rounded-xl bg-white shadow-sm transition-shadow ${style ? style.ring : "ring-1 ring-slate-200"} ${
         props.selected ? "shadow-md outline-2 outline-offset-2 outline-accent-500" : ""
       }`}
     >
@@ -79,8 +79,13 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
             {problems.length}
           </span>
         )}
-        {style && <NodeRunBadge nodeId={props.id} maxAttempts={props.maxAttempts} />}
       </div>
+      {/* On the card's top edge, so the label keeps its room. */}
+      {style && (
+        <div className="absolute -top-2.5 right-3">
+          <NodeRunBadge nodeId={props.id} maxAttempts={props.maxAttempts} />
+        </div>
+      )}
       {props.summary && (
         <div className="border-t border-slate-100 px-3 py-2 text-xs text-slate-600">{props.summary}</div>
       )}

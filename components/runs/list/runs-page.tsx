@@ -48,7 +48,7 @@ export function RunsPage() {
       <h1 className="text-2xl font-semibold text-slate-900">Runs</h1>
       <p className="mt-1 text-sm text-slate-500">Every run of every flow, newest first. The list updates as runs go.</p>
 
-      <div className="mt-6 flex flex-wrap items-center gap-2" role="group" aria-label="Filter by status">
+      <fieldset className="mt-6 flex flex-wrap items-center gap-2" aria-label="Filter by status">
         {runStatuses.map((status) => {
           const on = statuses.includes(status);
           return (
@@ -80,7 +80,7 @@ export function RunsPage() {
             </option>
           ))}
         </select>
-      </div>
+      </fieldset>
 
       {runs.isPending && <div className="mt-4 h-48 animate-pulse rounded-xl bg-slate-100" role="status" />}
       {runs.isError && (

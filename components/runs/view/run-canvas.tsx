@@ -1,5 +1,5 @@
 "use client";
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow } from "@xyflow/react";
+import { Background, BackgroundVariant, Controls, ReactFlow } from "@xyflow/react";
 import { useMemo } from "react";
 import { useEditor, useEditorStoreApi } from "../../editor/editor-context";
 import { nodeTypes } from "../../editor/nodes";
@@ -45,7 +45,6 @@ export function RunCanvas() {
     >
       <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable className="!rounded-lg !border !border-slate-200" />
     </ReactFlow>
   );
 }

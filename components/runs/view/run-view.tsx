@@ -1,0 +1,244 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
+import { ReactFlowProvider } from "@xyflow/react";
+import { ArrowLeft, Ban, ExternalLink, RotateCcw, WifiOff } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import type { FlowDocument } from "@/lib/flow/document";
+import { startDataSchema } from "@/lib/flow/kinds/start";
+import { terminalRunStatuses } from "@/lib/run/events";
+import { EditorStoreProvider, useEditorStoreApi } from "../../editor/editor-context";
+import { RunInputDialog } from "../../editor/run-input-dialog";
+import { useTRPC } from "../../trpc";
+import { Button } from "../../ui/button";
+import { NotFoundView } from "../../ui/not-found-view";
+import { toast } from "../../ui/toaster";
+import { formatDuration, formatWhen } from "../format";
+import { PendingApprovals } from "../pending-approvals";
+import { RunStoreProvider, useRun, useRunStoreApi } from "../run-context";
+import { runStatusChipClass, runStatusLooks } from "../run-status-looks";
+import { useNow } from "../use-now";
+import { useRunWatch } from "../use-run-watch";
+import { EventLog } from "./event-log";
+import { Inspector } from "./inspector";
+import { RunCanvas } from "./run-canvas";
+import { Timeline } from "./timeline";
+
+/** `/runs/[id]`: the run on its own snapshot of the flow, live, with inspector, timeline and events. */
+export function RunView({ runId }: { runId: string }) {
+  const trpc = useTRPC();
+  const run = useQuery({ ...trpc.runs.get.queryOptions({ id: runId }), refetchOnWindowFocus: false });
+  if (run.isPending)
+    return <div className="h-full animate-pulse bg-slate-100" role="status" aria-label="Loading run" />;
+  if (run.isError) {
+    if (run.error instanceof TRPCClientError && run.error.data?.code === "NOT_FOUND")
+      return <NotFoundView what="run" />;
+    return (
+      <p role="alert" className="m-8 rounded-md bg-red-50 p-4 text-sm text-red-700">
+        Could not open this run: {run.error.message}
+      </p>
+    );
+  }
+  const snapshot = { id: run.data.flowId, version: run.data.flowVersion, document: run.data.definition };
+  return (
+    <EditorStoreProvider key={runId} flow={snapshot}>
+      <RunStoreProvider>
+        <ReactFlowProvider>
+          <RunWorkspace run={run.data} />
+        </ReactFlowProvider>
+      </RunStoreProvider>
+    </EditorStoreProvider>
+  );
+}
+
+interface RunMeta {
+  id: string;
+  flowId: string;
+  flowName: string;
+  flowVersion: number;
+  startedBy: string | null;
+  retryOfId: string | null;
+  createdAt: Date;
+  input: unknown;
+  definition: FlowDocument;
+}
+
+function RunWorkspace({ run }: { run: RunMeta }) {
+  const runStore = useRunStoreApi();
+  const editor = useEditorStoreApi();
+  const [tab, setTab] = useState<"timeline" | "events">("timeline");
+  useEffect(() => {
+    const parents = new Map(run.definition.nodes.flatMap((n) => (n.parentId ? [[n.id, n.parentId] as const] : [])));
+    runStore.getState().watch(run.id, parents);
+  }, [run.id, run.definition, runStore]);
+  useRunWatch(runStore, run.id);
+  const hasSelection = useEditorSelection();
+
+  /** From the timeline or the event log: select the node and show that iteration. */
+  const pick = (nodeId: string, path: number[]) => {
+    const chain: string[] = [];
+    for (let at = runStore.getState().parents.get(nodeId); at; at = runStore.getState().parents.get(at))
+      chain.unshift(at);
+    chain.forEach((loopId, depth) => {
+      if (path[depth] !== undefined) runStore.getState().pickIteration(loopId, path[depth]);
+    });
+    editor.getState().select(nodeId);
+  };
+
+  return (
+    <div className="flex h-full flex-col">
+      <RunHeader run={run} />
+      <div className="flex min-h-0 flex-1">
+        <div className="relative min-w-0 flex-1">
+          <RunCanvas />
+          <div className="pointer-events-none absolute top-4 right-4 z-10 flex flex-col items-end gap-2">
+            <PendingApprovals />
+          </div>
+        </div>
+        {hasSelection && <Inspector />}
+      </div>
+      <div className="flex h-64 shrink-0 flex-col border-t border-slate-200 bg-white">
+        <div className="flex gap-1 border-b border-slate-100 px-2 pt-1" role="tablist">
+          {(["timeline", "events"] as const).map((t) => (
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              onClick={() => setTab(t)}
+              className={`rounded-t-md px-3 py-1.5 text-xs font-medium ${tab === t ? "bg-slate-100 text-slate-900" : "text-slate-500 hover:text-slate-800"}`}
+            >
+              {t === "timeline" ? "Timeline" : "Events"}
+            </button>
+          ))}
+        </div>
+        <div className="min-h-0 flex-1">
+          {tab === "timeline" ? <Timeline onPick={pick} /> : <EventLog onPick={pick} />}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function useEditorSelection() {
+  const editor = useEditorStoreApi();
+  const [selected, setSelected] = useState(false);
+  useEffect(
+    () =>
+      editor.subscribe((s) => {
+        setSelected(s.nodes.some((n) => n.selected));
+      }),
+    [editor],
+  );
+  return selected;
+}
+
+function RunHeader({ run }: { run: RunMeta }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const state = useRun((s) => s.run);
+  const connection = useRun((s) => s.connection);
+  const [rerun, setRerun] = useState(false);
+  const live = !terminalRunStatuses.includes(state.status);
+  const now = useNow(live ? 1_000 : null);
+  const onError = (e: { message: string }) => toast(e.message, "error");
+  const cancel = useMutation(trpc.runs.cancel.mutationOptions({ onError }));
+  const retry = useMutation(
+    trpc.runs.retry.mutationOptions({ onError, onSuccess: ({ runId }) => router.push(`/runs/${runId}`) }),
+  );
+  const start = useMutation(
+    trpc.runs.start.mutationOptions({ onError, onSuccess: ({ runId }) => router.push(`/runs/${runId}`) }),
+  );
+  const look = runStatusLooks[state.status];
+  const Icon = look.icon;
+  const started = state.startedAt ? Date.parse(state.startedAt) : run.createdAt.getTime();
+  const last = useRun((s) => s.events.at(-1)?.at);
+  const ended = live ? now : last ? Date.parse(last) : now;
+  const startNode = run.definition.nodes.find((n) => n.type === "start");
+  const fields = startNode ? (startDataSchema.safeParse(startNode.data).data?.inputs ?? []) : [];
+
+  return (
+    <div className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-2.5">
+      <Link href="/runs" aria-label="Back to runs" className="rounded p-1 text-slate-500 hover:bg-slate-100">
+        <ArrowLeft size={18} />
+      </Link>
+      <div className="min-w-0">
+        <div className="flex items-center gap-2">
+          <h1 className="truncate font-semibold text-slate-900">{run.flowName}</h1>
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-500">v{run.flowVersion}</span>
+          <span className={runStatusChipClass(state.status)} data-testid="run-view-status" data-status={state.status}>
+            <Icon size={12} className={look.spin ? "animate-spin" : ""} /> {look.word}
+          </span>
+          {connection === "offline" && (
+            <span
+              className="flex items-center gap-1 text-xs text-amber-700"
+              title="Reconnecting; no event will be missed"
+            >
+              <WifiOff size={13} /> reconnecting
+            </span>
+          )}
+        </div>
+        <p className="truncate text-xs text-slate-500">
+          Started {formatWhen(new Date(started))} by {run.startedBy ?? "a webhook"}
+          {run.retryOfId && (
+            <>
+              {" "}
+              · retry of{" "}
+              <Link className="text-accent-700 hover:underline" href={`/runs/${run.retryOfId}`}>
+                an earlier run
+              </Link>
+            </>
+          )}{" "}
+          · {live ? "running for " : "took "}
+          <span className="tabular-nums">{formatDuration(ended - started)}</span>
+          {state.error && <span className="text-red-700"> · {state.error.message}</span>}
+        </p>
+      </div>
+      <div className="ml-auto flex shrink-0 gap-2">
+        {live && (
+          <Button size="sm" disabled={cancel.isPending} onClick={() => cancel.mutate({ id: run.id })}>
+            <Ban size={14} /> Cancel run
+          </Button>
+        )}
+        {state.status === "failed" && (
+          <Button
+            size="sm"
+            variant="primary"
+            disabled={retry.isPending}
+            onClick={() => retry.mutate({ id: run.id })}
+            title="Run again from the step that failed; finished steps keep their outputs"
+          >
+            <RotateCcw size={14} /> Retry from failure
+          </Button>
+        )}
+        {!live && (
+          <Button
+            size="sm"
+            onClick={() => setRerun(true)}
+            title="Run the flow as saved now, with this input or an edited one"
+          >
+            <RotateCcw size={14} /> Run again
+          </Button>
+        )}
+        <Link
+          href={`/flows/${run.flowId}`}
+          className="inline-flex h-8 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
+        >
+          <ExternalLink size={14} /> Open flow
+        </Link>
+      </div>
+      <RunInputDialog
+        open={rerun}
+        fields={fields}
+        initial={(run.input as Record<string, unknown>) ?? {}}
+        onClose={() => setRerun(false)}
+        onRun={(input) => {
+          setRerun(false);
+          start.mutate({ flowId: run.flowId, input });
+        }}
+      />
+    </div>
+  );
+}

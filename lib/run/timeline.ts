@@ -1,0 +1,82 @@
+import type { RunEvent } from "./events";
+import { nodeKey, pathOf } from "./state";
+
+export interface AttemptSpan {
+  attempt: number;
+  startedAt: string;
+  /** Absent while the attempt runs. */
+  endedAt?: string;
+  outcome: "running" | "succeeded" | "failed" | "cancelled";
+  error?: string;
+}
+
+export interface WaitSpan {
+  kind: "retry" | "approval";
+  from: string;
+  /** When the wait ended; absent while it lasts. */
+  to?: string;
+}
+
+/** Everything that happened to one node instance, for the timeline and the inspector. */
+export interface InstanceHistory {
+  key: string;
+  nodeId: string;
+  path: number[];
+  attempts: AttemptSpan[];
+  waits: WaitSpan[];
+  usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
+}
+
+/** Each node instance's attempts and waits, in the order they first started, from the event log. */
+export function runHistory(events: readonly RunEvent[]): InstanceHistory[] {
+  const byKey = new Map<string, InstanceHistory>();
+  const of = (e: { nodeId: string; path?: number[] }) => {
+    const key = nodeKey(e.nodeId, pathOf(e));
+    let history = byKey.get(key);
+    if (!history) {
+      history = { key, nodeId: e.nodeId, path: pathOf(e), attempts: [], waits: [] };
+      byKey.set(key, history);
+    }
+    return history;
+  };
+  const closeWait = (h: InstanceHistory, at: string) => {
+    const open = h.waits.at(-1);
+    if (open && open.to === undefined) open.to = at;
+  };
+  const endAttempt = (h: InstanceHistory, at: string, outcome: AttemptSpan["outcome"], error?: string) => {
+    const current = h.attempts.at(-1);
+    if (current && current.endedAt === undefined) Object.assign(current, { endedAt: at, outcome, error });
+  };
+  for (const e of events) {
+    if (!("nodeId" in e)) continue;
+    switch (e.type) {
+      case "node.started": {
+        const h = of(e);
+        closeWait(h, e.at);
+        h.attempts.push({ attempt: e.data.attempt, startedAt: e.at, outcome: "running" });
+        break;
+      }
+      case "node.succeeded":
+        closeWait(of(e), e.at);
+        endAttempt(of(e), e.at, "succeeded");
+        if (e.data.usage) of(e).usage = e.data.usage;
+        break;
+      case "node.failed":
+        closeWait(of(e), e.at);
+        endAttempt(of(e), e.at, "failed", e.data.error.message);
+        break;
+      case "node.retrying":
+        endAttempt(of(e), e.at, "failed", e.data.error.message);
+        of(e).waits.push({ kind: "retry", from: e.at });
+        break;
+      case "node.cancelled":
+        closeWait(of(e), e.at);
+        endAttempt(of(e), e.at, "cancelled");
+        break;
+      case "approval.requested":
+        of(e).waits.push({ kind: "approval", from: e.at });
+        break;
+    }
+  }
+  return [...byKey.values()].filter((h) => h.attempts.length > 0);
+}
