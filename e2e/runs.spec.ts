@@ -170,3 +170,41 @@ test("a dropped connection mid-run reconnects and misses nothing", async ({ page
   for (const id of ["start", ...steps.map((s) => s.id), "end"])
     await expect(status(page, id)).toHaveAttribute("data-status", "succeeded");
 });
+
+test("the runs list shows runs as they start and end, filtered by status and flow", async ({ page }) => {
+  await signUp(page, "Xia");
+  const slow = await saveFlow(
+    page,
+    doc(
+      "Slow one",
+      [node("start", "start", 0), node("think", "agent", 300, { latencyMs: 2_500 }), node("end", "end", 600)],
+      [edge("start", "think"), edge("think", "end")],
+    ),
+  );
+  const quick = await saveFlow(
+    page,
+    doc("Quick one", [node("start", "start", 0), node("end", "end", 300)], [edge("start", "end")]),
+  );
+  await page.goto("/runs");
+  await expect(page.getByText("No runs yet")).toBeVisible();
+
+  // Started elsewhere (the API, a webhook, another tab): the open list picks it up without a reload.
+  const { runId } = await trpc<{ runId: string }>(page, "runs.start", { flowId: slow, input: {} });
+  const row = page.getByTestId(`run-row-${runId}`);
+  await expect(row).toHaveAttribute("data-status", "running");
+  await expect(row).toHaveAttribute("data-status", "succeeded", { timeout: 10_000 });
+  await trpc(page, "runs.start", { flowId: quick, input: {} });
+  await expect(page.locator("tbody tr")).toHaveCount(2);
+
+  await page.getByLabel("Filter by flow").selectOption({ label: "Quick one" });
+  await expect(page.locator("tbody tr")).toHaveCount(1);
+  await expect(page.locator("tbody")).toContainText("Quick one");
+  await page.getByLabel("Filter by flow").selectOption({ label: "All flows" });
+  await page.getByRole("button", { name: "Failed" }).click();
+  await expect(page.getByText("No run matches")).toBeVisible();
+  await page.getByRole("button", { name: "Failed" }).click();
+  await page.getByRole("button", { name: "Succeeded" }).click();
+  await expect(page.locator("tbody tr")).toHaveCount(2);
+  await page.locator("tbody tr").first().click();
+  await expect(page).toHaveURL(/\/runs\/[^/?]+$/);
+});

@@ -1,5 +1,5 @@
 "use client";
-import { ArrowLeft, Loader2, Play, Save } from "lucide-react";
+import { ArrowLeft, History, Loader2, Play, Save } from "lucide-react";
 import Link from "next/link";
 import { useEffect } from "react";
 import { Button } from "../ui/button";
@@ -29,6 +29,7 @@ export function EditorToolbar({
   children?: React.ReactNode;
 }) {
   const name = useEditor((s) => s.name);
+  const flowId = useEditor((s) => s.flowId);
   const version = useEditor((s) => s.version);
   const saveState = useEditor((s) => s.saveState);
 
@@ -68,6 +69,13 @@ export function EditorToolbar({
       </span>
       <div className="ml-auto flex items-center gap-2">
         {children}
+        <Link
+          href={`/runs?flow=${flowId}`}
+          title="This flow's runs"
+          className="inline-flex h-9 items-center gap-2 rounded-md px-3 text-sm font-medium text-slate-600 hover:bg-slate-100"
+        >
+          <History size={16} /> Runs
+        </Link>
         <Button onClick={onSave} disabled={saveState === "saving"} title="Save (Ctrl+S)">
           <Save size={16} /> Save
         </Button>

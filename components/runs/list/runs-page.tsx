@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ChevronLeft, ChevronRight, PlayCircle } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
 import { type RunStatus, runStatuses } from "@/lib/run/events";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
@@ -20,18 +21,28 @@ export function RunsPage() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const statuses = (params.get("status")?.split(",") ?? []).filter((s): s is RunStatus =>
-    (runStatuses as readonly string[]).includes(s),
-  );
-  const flowId = params.get("flow") ?? undefined;
-  const page = Math.max(0, Number(params.get("page") ?? 0) || 0);
+  // The filters live here and are mirrored to the URL (shareable, kept on reload); reading
+  // them back from the URL would lose a click made before the URL caught up.
+  const [filters, setFilters] = useState(() => ({
+    statuses: (params.get("status")?.split(",") ?? []).filter((s): s is RunStatus =>
+      (runStatuses as readonly string[]).includes(s),
+    ),
+    flowId: params.get("flow") ?? undefined,
+    page: Math.max(0, Number(params.get("page") ?? 0) || 0),
+  }));
+  const { statuses, flowId, page } = filters;
   const setParams = (next: { status?: RunStatus[]; flow?: string | null; page?: number }) => {
-    const q = new URLSearchParams(params);
-    if (next.status) next.status.length ? q.set("status", next.status.join(",")) : q.delete("status");
-    if (next.flow !== undefined) next.flow ? q.set("flow", next.flow) : q.delete("flow");
-    if (next.page !== undefined) next.page > 0 ? q.set("page", String(next.page)) : q.delete("page");
-    if (next.page === undefined) q.delete("page"); // a new filter starts at the first page
-    router.replace(`${pathname}${q.size ? `?${q}` : ""}`);
+    const updated = {
+      statuses: next.status ?? statuses,
+      flowId: next.flow === undefined ? flowId : (next.flow ?? undefined),
+      page: next.page ?? 0, // a new filter starts at the first page
+    };
+    setFilters(updated);
+    const q = new URLSearchParams();
+    if (updated.statuses.length) q.set("status", updated.statuses.join(","));
+    if (updated.flowId) q.set("flow", updated.flowId);
+    if (updated.page > 0) q.set("page", String(updated.page));
+    router.replace(`${pathname}${q.size ? `?${q}` : ""}`, { scroll: false });
   };
 
   const input = { statuses, flowId, page, pageSize: PAGE_SIZE };
