@@ -102,6 +102,17 @@ describe("watching a run", () => {
     expect(received).toEqual([]);
   });
 
+  it("tells a workspace's sockets when its runs change, and no one else's", async () => {
+    const mine = await connect(ada);
+    const theirs = await connect(bob);
+    const seen = { mine: [] as string[], theirs: [] as string[] };
+    mine.on("runs:changed", (m: { runIds: string[] }) => seen.mine.push(...m.runIds));
+    theirs.on("runs:changed", (m: { runIds: string[] }) => seen.theirs.push(...m.runIds));
+    const runId = await finishedRun(ada);
+    await expect.poll(() => seen.mine.includes(runId)).toBe(true);
+    expect(seen.theirs).toEqual([]);
+  });
+
   it("answers a malformed watch message with a clear error", async () => {
     const socket = await connect(ada);
     const reply = await watch(socket, "x", -1);
