@@ -2,6 +2,7 @@ import { credentialsRouter } from "./routers/credentials/router";
 import { flowsRouter } from "./routers/flows/router";
 import { meRouter } from "./routers/me/router";
 import { runsRouter } from "./routers/runs/router";
+import { teamRouter } from "./routers/team/router";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -9,6 +10,7 @@ export const appRouter = router({
   flows: flowsRouter,
   runs: runsRouter,
   credentials: credentialsRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;

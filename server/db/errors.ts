@@ -10,3 +10,6 @@ export class StaleVersion extends Error {
     super(`someone saved a newer version (v${currentVersion})`);
   }
 }
+
+/** A change the data layer refuses, with the reason in words a user can act on. */
+export class Refused extends Error {}

@@ -22,7 +22,7 @@ export function workspacesRepository(prisma: Prisma) {
     async primaryMembership(userId: string): Promise<Membership | null> {
       const row = await prisma.membership.findFirst({
         where: { userId },
-        orderBy: { createdAt: "asc" },
+        orderBy: [{ lastUsedAt: "desc" }, { createdAt: "asc" }],
         include: { workspace: { select: { name: true } } },
       });
       return row && { workspaceId: row.workspaceId, workspaceName: row.workspace.name, role: row.role };
