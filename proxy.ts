@@ -15,4 +15,6 @@ export function proxy(request: NextRequest) {
   return NextResponse.redirect(url);
 }
 
-export const config = { matcher: ["/", "/flows/:path*", "/runs/:path*", "/inbox/:path*", "/settings/:path*"] };
+export const config = {
+  matcher: ["/", "/flows/:path*", "/runs/:path*", "/inbox/:path*", "/settings/:path*", "/invite/:path*"],
+};

@@ -1,12 +1,7 @@
-import { Settings } from "lucide-react";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { TeamSettings } from "@/components/settings/team-settings";
 
 export const metadata = { title: "Settings" };
 
 export default function SettingsPage() {
-  return (
-    <ComingSoon title="Settings" icon={<Settings />}>
-      Members, roles, groups and credentials will be managed here.
-    </ComingSoon>
-  );
+  return <TeamSettings />;
 }

@@ -1,0 +1,42 @@
+import { expect, test } from "@playwright/test";
+import { createFlow, freshEmail, PASSWORD, signUp } from "./app";
+
+test("an owner invites a teammate with a link; the teammate joins, and the owner changes their role", async ({
+  page,
+  browser,
+}) => {
+  await signUp(page, "Nora");
+  await createFlow(page, "Shared flow");
+  await page.goto("/settings");
+  await page.getByLabel("Role for the invite").selectOption("approver");
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  const link = (await page.getByTestId("invite-url").first().textContent())!;
+  expect(link).toMatch(/\/invite\/[\w-]+$/);
+  await page.screenshot({ path: "test-results/screens/settings-team.png", fullPage: true });
+
+  // The teammate opens the link in their own browser, creates an account on the way, and joins.
+  const other = await browser.newContext();
+  const mate = await other.newPage();
+  await mate.goto(link);
+  await expect(mate).toHaveURL(/\/sign-in\?next=/);
+  await mate.getByRole("link", { name: "Create an account" }).click();
+  const email = freshEmail("omar");
+  await mate.getByLabel("Name").fill("Omar");
+  await mate.getByLabel("Email").fill(email);
+  await mate.getByLabel("Password").fill(PASSWORD);
+  await mate.getByRole("button", { name: "Create account" }).click();
+  await expect(mate.getByRole("heading", { name: /Join Nora/ })).toBeVisible();
+  await expect(mate.getByText("approver")).toBeVisible();
+  await mate.getByRole("button", { name: "Join workspace" }).click();
+  await expect(mate).toHaveURL(/\/flows$/);
+  await expect(mate.getByRole("list", { name: "Flows" })).toContainText("Shared flow");
+
+  // Back with the owner: the new member is listed; make them a viewer.
+  await page.reload();
+  const row = page.getByTestId(`member-${email}`);
+  await expect(row).toContainText("Omar");
+  await row.getByLabel("Role of Omar").selectOption("viewer");
+  await mate.goto("/settings");
+  await expect(mate.getByText("your role: viewer")).toBeVisible();
+  await other.close();
+});
