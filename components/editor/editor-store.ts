@@ -72,6 +72,20 @@ const editsDocument = (change: NodeChange | EdgeChange) =>
   change.type === "replace" ||
   (change.type === "position" && !change.dragging);
 
+/**
+ * The items with `selected` set as `pick` says. An item whose selection stays the same keeps its
+ * identity, so React Flow re-renders only the nodes (edges) whose selection changed.
+ */
+function withSelection<T extends { id: string; selected?: boolean }>(
+  items: readonly T[],
+  pick: (item: T) => boolean,
+): T[] {
+  return items.map((item) => {
+    const selected = pick(item);
+    return Boolean(item.selected) === selected ? item : { ...item, selected };
+  });
+}
+
 /** A fresh, readable node id for a kind: agent_1, agent_2… (ids never change afterwards). */
 export function nextNodeId(type: string, nodes: readonly { id: string }[]): string {
   const taken = new Set(nodes.map((n) => n.id));
@@ -111,7 +125,7 @@ export function createEditorStore(flow: { id: string; version: number; document:
           .nodes.filter((n) => n.selected)
           .map((n) => n.id),
       );
-      set({ nodes: snapshot.nodes.map((n) => ({ ...n, selected: selected.has(n.id) })), edges: snapshot.edges });
+      set({ nodes: withSelection(snapshot.nodes, (n) => selected.has(n.id)), edges: snapshot.edges });
       afterEdit();
     };
 
@@ -156,7 +170,7 @@ export function createEditorStore(flow: { id: string; version: number; document:
         const id = nextNodeId(type, get().nodes);
         const data = nodeKind(type).defaultData() as Record<string, unknown>;
         const node: CanvasNode = { id, type, position, data, selected: true, ...(parentId && { parentId }) };
-        set({ nodes: [...get().nodes.map((n) => ({ ...n, selected: false })), node] });
+        set({ nodes: [...withSelection(get().nodes, () => false), node] });
         afterEdit();
         return id;
       },
@@ -173,10 +187,7 @@ export function createEditorStore(flow: { id: string; version: number; document:
         remember();
         const added = documentToCanvas({ ...flow.document, nodes, edges });
         set({
-          nodes: [
-            ...get().nodes.map((n) => ({ ...n, selected: false })),
-            ...added.nodes.map((n) => ({ ...n, selected: true })),
-          ],
+          nodes: [...withSelection(get().nodes, () => false), ...added.nodes.map((n) => ({ ...n, selected: true }))],
           edges: [...get().edges, ...added.edges],
         });
         afterEdit();
@@ -207,7 +218,7 @@ export function createEditorStore(flow: { id: string; version: number; document:
         const taken = (list: { id: string }[]) => ({ edges: list }) as Pick<FlowDocument, "edges">;
         const first = { id: newEdgeId(taken(rest), inbound), ...inbound };
         const second = { id: newEdgeId(taken([...rest, first]), outbound), ...outbound };
-        set({ nodes: [...get().nodes.map((n) => ({ ...n, selected: false })), node], edges: [...rest, first, second] });
+        set({ nodes: [...withSelection(get().nodes, () => false), node], edges: [...rest, first, second] });
         afterEdit();
         return true;
       },
@@ -245,8 +256,8 @@ export function createEditorStore(flow: { id: string; version: number; document:
       },
       select(id) {
         set({
-          nodes: get().nodes.map((n) => ({ ...n, selected: n.id === id })),
-          edges: get().edges.map((e) => ({ ...e, selected: false })),
+          nodes: withSelection(get().nodes, (n) => n.id === id),
+          edges: withSelection(get().edges, () => false),
         });
       },
       undo() {

@@ -30,10 +30,28 @@ const asConnection = (
 /** Kinds that never go inside a loop. */
 const OUTSIDE_ONLY = new Set(["start", "end"]);
 
+/*
+ * React Flow copies these props into its store whenever their identity changes, and every edge
+ * reads `defaultEdgeOptions` from there: written inline, each render (every drag frame) would
+ * re-render all the edges. Module constants keep them the same object.
+ */
+const DELETE_KEYS = ["Backspace", "Delete"];
+const FIT_VIEW_OPTIONS = { padding: 0.4, maxZoom: 1.2 };
+const PRO_OPTIONS = { hideAttribution: true };
+const DEFAULT_EDGE_OPTIONS = { type: "smoothstep" };
+/** Far enough out that Fit View shows the whole of a large flow (React Flow's default is 0.5). */
+const MIN_ZOOM = 0.05;
+/**
+ * From this many nodes on, React Flow mounts only the nodes and edges in view: each mounted one
+ * subscribes to its store and is looked at on every drag frame.
+ */
+const LARGE_FLOW = 100;
+
 export function FlowCanvas() {
   const store = useEditorStoreApi();
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
+  const large = nodes.length >= LARGE_FLOW;
   const onNodesChange = useEditor((s) => s.onNodesChange);
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
 
@@ -153,11 +171,13 @@ export function FlowCanvas() {
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}
       isValidConnection={isValidConnection}
-      deleteKeyCode={["Backspace", "Delete"]}
+      deleteKeyCode={DELETE_KEYS}
       fitView
-      fitViewOptions={{ padding: 0.4, maxZoom: 1.2 }}
-      proOptions={{ hideAttribution: true }}
-      defaultEdgeOptions={{ type: "smoothstep" }}
+      fitViewOptions={FIT_VIEW_OPTIONS}
+      minZoom={MIN_ZOOM}
+      onlyRenderVisibleElements={large}
+      proOptions={PRO_OPTIONS}
+      defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
     >
       <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
       <Controls showInteractive={false} />

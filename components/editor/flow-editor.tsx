@@ -14,7 +14,6 @@ import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { NotFoundView } from "../ui/not-found-view";
 import { toast } from "../ui/toaster";
-import { autoLayout } from "./auto-layout";
 import { ConfigPanel } from "./config/config-panel";
 import { ConflictDialog } from "./conflict-dialog";
 import { EditorStoreProvider, useEditorStoreApi } from "./editor-context";
@@ -81,6 +80,8 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
   useEditorShortcuts(openHelp);
   const { screenToFlowPosition, getInternalNode, fitView } = useReactFlow();
   const arrange = useCallback(async () => {
+    // elkjs is large: loaded on first use, not with the editor.
+    const { autoLayout } = await import("./auto-layout");
     const doc = editor.getState().document();
     const sizeOf = (id: string) => {
       const measured = getInternalNode(id)?.measured;

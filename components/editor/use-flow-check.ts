@@ -1,21 +1,89 @@
 "use client";
 import { useEffect, useState } from "react";
 import { checkFlow, type FlowCheck } from "@/lib/flow/check";
-import { useEditor, useEditorStoreApi } from "./editor-context";
+import type { FlowProblem } from "@/lib/flow/problems";
+import type { CanvasEdge, CanvasNode } from "./canvas-document";
+import { useEditorStoreApi } from "./editor-context";
 
 /** Re-checking waits for a pause in edits, so a drag does not validate the whole flow per frame. */
 const RECHECK_AFTER_MS = 150;
 
-/** The same checks the server runs, on the canvas as it is now. */
+/**
+ * Whether two versions of the canvas are the same document: selecting, measuring and the frames
+ * of a drag (sub-pixel positions) change the nodes and edges but nothing a check reads.
+ */
+export function sameDocument(
+  a: { nodes: readonly CanvasNode[]; edges: readonly CanvasEdge[] },
+  b: { nodes: readonly CanvasNode[]; edges: readonly CanvasEdge[] },
+): boolean {
+  if (a.nodes.length !== b.nodes.length || a.edges.length !== b.edges.length) return false;
+  for (let i = 0; i < a.nodes.length; i++) {
+    const m = a.nodes[i]!;
+    const n = b.nodes[i]!;
+    if (m === n) continue;
+    if (m.id !== n.id || m.type !== n.type || m.data !== n.data || m.parentId !== n.parentId) return false;
+    if (Math.round(m.position.x) !== Math.round(n.position.x) || Math.round(m.position.y) !== Math.round(n.position.y))
+      return false;
+  }
+  for (let i = 0; i < a.edges.length; i++) {
+    const e = a.edges[i]!;
+    const f = b.edges[i]!;
+    if (e === f) continue;
+    if (
+      e.id !== f.id ||
+      e.source !== f.source ||
+      e.target !== f.target ||
+      (e.sourceHandle ?? "") !== (f.sourceHandle ?? "") ||
+      (e.targetHandle ?? "") !== (f.targetHandle ?? "")
+    )
+      return false;
+  }
+  return true;
+}
+
+const sameProblems = (a: FlowProblem[], b: FlowProblem[]) =>
+  a === b || (a.length === b.length && JSON.stringify(a) === JSON.stringify(b));
+
+/**
+ * The same checks the server runs, on the canvas as it is now. Reads the store outside React,
+ * so the component using it does not re-render on every change of the canvas (a drag frame),
+ * only when a check has run; `problems` keeps its identity while the problems stay the same.
+ */
 export function useFlowCheck(): FlowCheck {
   const store = useEditorStoreApi();
-  const nodes = useEditor((s) => s.nodes);
-  const edges = useEditor((s) => s.edges);
-  const [check, setCheck] = useState(() => checkFlow(store.getState().document()));
-  // biome-ignore lint/correctness/useExhaustiveDependencies: re-check when the graph changes
+  const [first] = useState(() => {
+    const { nodes, edges } = store.getState();
+    return { nodes, edges, check: checkFlow(store.getState().document()) };
+  });
+  const [check, setCheck] = useState(first.check);
   useEffect(() => {
-    const timer = setTimeout(() => setCheck(checkFlow(store.getState().document())), RECHECK_AFTER_MS);
-    return () => clearTimeout(timer);
-  }, [store, nodes, edges]);
+    let checked: { nodes: readonly CanvasNode[]; edges: readonly CanvasEdge[] } = first;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const recheck = () => {
+      const { nodes, edges } = store.getState();
+      const now = { nodes, edges };
+      if (sameDocument(checked, now)) {
+        checked = now;
+        return;
+      }
+      checked = now;
+      const next = checkFlow(store.getState().document());
+      setCheck((previous) =>
+        sameProblems(previous.problems, next.problems) ? { ...next, problems: previous.problems } : next,
+      );
+    };
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (state.nodes === previous.nodes && state.edges === previous.edges) return;
+      clearTimeout(timer);
+      timer = setTimeout(recheck, RECHECK_AFTER_MS);
+    });
+    // Edited between the first check and now (e.g. under a remounted component).
+    if (store.getState().nodes !== checked.nodes || store.getState().edges !== checked.edges)
+      timer = setTimeout(recheck, RECHECK_AFTER_MS);
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [store, first]);
   return check;
 }

@@ -1,6 +1,7 @@
 "use client";
 import { Copy, Trash2, X } from "lucide-react";
 import { useMemo } from "react";
+import { useShallow } from "zustand/react/shallow";
 import { isNodeType, nodeKind } from "@/lib/flow/kinds";
 import { formatPath } from "@/lib/flow/problems";
 import { scopeAt } from "@/lib/flow/scope";
@@ -11,13 +12,28 @@ import { kindLooks } from "../kind-looks";
 import { kindForms } from "./kind-forms";
 import { nodeForm, Section } from "./node-form";
 
+/** The one selected node, if exactly one is. */
+function onlySelected<T extends { selected?: boolean }>(nodes: readonly T[]): T | undefined {
+  let found: T | undefined;
+  for (const n of nodes) {
+    if (!n.selected) continue;
+    if (found) return undefined;
+    found = n;
+  }
+  return found;
+}
+
 /** The selected node's settings: a form per kind, checked against the kind's schema as you type. */
 export function ConfigPanel() {
   const store = useEditorStoreApi();
-  const selected = useEditor((s) => {
-    const chosen = s.nodes.filter((n) => n.selected);
-    return chosen.length === 1 ? chosen[0] : undefined;
-  });
+  // Only what the form shows: dragging the selected node changes its position on every frame,
+  // which must not re-render the form.
+  const selected = useEditor(
+    useShallow((s) => {
+      const node = onlySelected(s.nodes);
+      return node && { id: node.id, type: node.type, data: node.data };
+    }),
+  );
   const errors = useMemo(() => {
     const map = new Map<string, string>();
     if (!selected?.type || !isNodeType(selected.type)) return map;
