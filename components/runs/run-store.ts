@@ -1,6 +1,6 @@
 import { createStore } from "zustand/vanilla";
 import type { RunEvent } from "@/lib/run/events";
-import { applyRunEvent, initialRunState, nodeKey, type RunState } from "@/lib/run/state";
+import { applyRunEvents, initialRunState, nodeKey, type RunState } from "@/lib/run/state";
 
 export type Connection = "idle" | "connecting" | "live" | "offline";
 
@@ -42,13 +42,11 @@ export function createRunStore() {
       const ahead = new Map(get().ahead);
       for (const e of incoming) if (e.runId === runId && e.seq > run.lastSeq) ahead.set(e.seq, e);
       const applied: RunEvent[] = [];
-      let next = ahead.get(run.lastSeq + 1);
-      while (next) {
-        ahead.delete(next.seq);
-        run = applyRunEvent(run, next, next.at, next.seq);
+      for (let seq = run.lastSeq + 1, next = ahead.get(seq); next; next = ahead.get(++seq)) {
+        ahead.delete(seq);
         applied.push(next);
-        next = ahead.get(run.lastSeq + 1);
       }
+      run = applyRunEvents(run, applied); // one copy of the node map per batch
       if (applied.length > 0) set({ run, ahead, events: [...get().events, ...applied] });
       else if (ahead.size !== get().ahead.size) set({ ahead });
       return ahead.size > 0;

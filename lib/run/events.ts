@@ -49,7 +49,11 @@ export const approvalRequestSchema = z.object({
   title: z.string(),
   instructions: z.string(),
   show: z.unknown(),
-  assignees: z.object({ users: z.array(z.string()), roles: z.array(z.string()) }),
+  assignees: z.object({
+    users: z.array(z.string()),
+    roles: z.array(z.string()),
+    groups: z.array(z.string()).default([]),
+  }),
   requiredApprovals: z.number().int().positive(),
   allowRequesterToApprove: z.boolean(),
   form: z.array(z.object({ name: z.string(), label: z.string(), type: z.string(), required: z.boolean() })),

@@ -64,16 +64,21 @@ type Handler<T extends EngineEvent["type"]> = (
   at: string,
 ) => RunState;
 
+/**
+ * Node maps a batch fold owns: changed in place, since nobody else holds them yet. Copying the
+ * map for every event made a run with thousands of node instances quadratic.
+ */
+const ownedNodes = new WeakSet<object>();
+
 const setNode = (state: RunState, e: { nodeId: string; path?: number[] }, patch: Partial<NodeRunState>): RunState => {
   const path = pathOf(e);
   const key = nodeKey(e.nodeId, path);
-  return {
-    ...state,
-    nodes: {
-      ...state.nodes,
-      [key]: { nodeId: e.nodeId, path, status: "pending", attempt: 0, ...state.nodes[key], ...patch },
-    },
-  };
+  const node = { nodeId: e.nodeId, path, status: "pending" as const, attempt: 0, ...state.nodes[key], ...patch };
+  if (ownedNodes.has(state.nodes)) {
+    state.nodes[key] = node;
+    return state;
+  }
+  return { ...state, nodes: { ...state.nodes, [key]: node } };
 };
 
 const loopOf = (state: RunState, e: { nodeId: string; path?: number[] }): LoopProgress =>
@@ -147,6 +152,45 @@ export function applyRunEvent(state: RunState, event: EngineEvent, at: string, s
   return { ...handler(state, event, at), lastSeq: seq };
 }
 
+/**
+ * Folds a batch of stored events: the same result as applying them one by one, with the node
+ * map copied once for the batch rather than once per event.
+ */
+export function applyRunEvents(
+  state: RunState,
+  events: readonly (EngineEvent & { seq: number; at: string })[],
+): RunState {
+  if (events.length === 0) return state;
+  return withOwnedNodes(state, (draft) => events.reduce((s, e) => applyRunEvent(s, e, e.at, e.seq), draft));
+}
+
+/**
+ * Runs `work` on a copy of `state` whose node map may be changed in place (see ownedNodes);
+ * the map is released when `work` returns, so the result is an ordinary immutable state.
+ */
+export function withOwnedNodes<T>(state: RunState, work: (draft: RunState) => T): T {
+  if (ownedNodes.has(state.nodes)) return work(state); // already a draft: the outer owner copied it
+  const nodes = { ...state.nodes };
+  ownedNodes.add(nodes);
+  try {
+    return work({ ...state, nodes });
+  } finally {
+    ownedNodes.delete(nodes);
+  }
+}
+
+/** withOwnedNodes for work that awaits; nothing but `work` may hold the draft meanwhile. */
+export async function withOwnedNodesAsync<T>(state: RunState, work: (draft: RunState) => Promise<T>): Promise<T> {
+  if (ownedNodes.has(state.nodes)) return work(state);
+  const nodes = { ...state.nodes };
+  ownedNodes.add(nodes);
+  try {
+    return await work({ ...state, nodes });
+  } finally {
+    ownedNodes.delete(nodes);
+  }
+}
+
 export function foldRunEvents(events: readonly (EngineEvent & { seq: number; at: string })[]): RunState {
-  return events.reduce((state, e) => applyRunEvent(state, e, e.at, e.seq), initialRunState());
+  return applyRunEvents(initialRunState(), events);
 }

@@ -75,6 +75,9 @@ describe("approvals through the API", () => {
       requiredApprovals: 2,
     });
 
+    // The inbox's task row is written with the events: open while waiting, closed with the outcome.
+    const task = () => t.app.services.prisma.approvalTask.findFirstOrThrow({ where: { runId } });
+    expect(await task()).toMatchObject({ status: "open", title: "Publish Q3 report?", requiredApprovals: 2 });
     expect(await codeOf(decide(owner, runId, "approve"))).toBe("FORBIDDEN"); // started the run
     expect(await codeOf(decide(approverA, runId, "approve"))).toBe("ok");
     expect(await codeOf(decide(approverA, runId, "approve"))).toBe("CONFLICT"); // decides once
@@ -83,6 +86,7 @@ describe("approvals through the API", () => {
     await t.app.services.engine.idle();
     expect(await status(runId)).toMatchObject({ status: "succeeded", output: "published" });
     expect(await codeOf(decide(approverB, runId, "reject", "too late"))).toBe("CONFLICT");
+    expect(await task()).toMatchObject({ status: "approved", closedAt: expect.any(Date) });
   });
 
   it("ends on one rejection, which needs a comment", async () => {

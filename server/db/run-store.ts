@@ -2,6 +2,7 @@ import type { FlowDocument } from "../../lib/flow/document";
 import { type EngineEvent, type RunEvent, terminalRunStatuses } from "../../lib/run/events";
 import type { RunState } from "../../lib/run/state";
 import { type RunStore, SeqConflict } from "../engine/runtime/ports";
+import { projectApprovalTasks } from "./approval-tasks";
 import { type Prisma, providerOf } from "./client";
 
 export function toRunEvent(row: {
@@ -128,6 +129,7 @@ export function prismaRunStore(prisma: Prisma): RunStore {
             ]),
           );
         }
+        await projectApprovalTasks(tx, runId, events, state, at);
       });
       return rows.map(toRunEvent);
     },

@@ -21,8 +21,10 @@ export const approvalDataSchema = z.strictObject({
     .strictObject({
       users: z.array(z.string()).default([]),
       roles: z.array(z.enum(["owner", "editor", "approver"])).default([]),
+      /** Names of groups (Settings) whose members may decide. */
+      groups: z.array(z.string().min(1).max(80)).default([]),
     })
-    .default({ users: [], roles: [] }),
+    .default({ users: [], roles: [], groups: [] }),
   requiredApprovals: z.number().int().min(1).max(50).default(1),
   allowRequesterToApprove: z.boolean().default(false),
   form: z.array(approvalFormFieldSchema).max(50).default([]),

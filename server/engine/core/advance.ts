@@ -1,5 +1,5 @@
 import type { EngineEvent } from "../../../lib/run/events";
-import { applyRunEvent, pathOf, type RunState } from "../../../lib/run/state";
+import { applyRunEvent, pathOf, type RunState, withOwnedNodes } from "../../../lib/run/state";
 import type { FlowGraph } from "./graph";
 import {
   type Advance,
@@ -20,18 +20,21 @@ export { retryFrom } from "./retry-from";
  * the state (not from the event alone), so `resume` after a crash reaches the same ones.
  */
 export function advance(graph: FlowGraph, runId: string, state: RunState, event: EngineEvent, now: string): Advance {
-  const next = applyRunEvent(state, event, now);
-  // Streamed text changes what people see, never what happens next.
-  if (event.type === "node.progress" || event.type === "node.input") return { state: next, events: [], commands: [] };
-  const planner = new Planner(graph, runId, next, now);
-  if (event.type === "timer.fired" && event.data.purpose === "retry")
-    planner.retryDue(event.nodeId, pathOf(event), event.data.attempt);
-  if (event.type === "timer.fired" && event.data.purpose === "approval-timeout")
-    planner.approvalTimedOut(event.nodeId, pathOf(event));
-  if (event.type === "approval.requested" && event.data.timeoutAt) {
-    planner.commands.push(approvalTimer(runId, event.nodeId, pathOf(event), event.data.timeoutAt));
-  }
-  return planner.plan();
+  // The node map is copied once here; the planner's own decisions then change it in place.
+  return withOwnedNodes(state, (draft) => {
+    const next = applyRunEvent(draft, event, now);
+    // Streamed text changes what people see, never what happens next.
+    if (event.type === "node.progress" || event.type === "node.input") return { state: next, events: [], commands: [] };
+    const planner = new Planner(graph, runId, next, now);
+    if (event.type === "timer.fired" && event.data.purpose === "retry")
+      planner.retryDue(event.nodeId, pathOf(event), event.data.attempt);
+    if (event.type === "timer.fired" && event.data.purpose === "approval-timeout")
+      planner.approvalTimedOut(event.nodeId, pathOf(event));
+    if (event.type === "approval.requested" && event.data.timeoutAt) {
+      planner.commands.push(approvalTimer(runId, event.nodeId, pathOf(event), event.data.timeoutAt));
+    }
+    return planner.plan();
+  });
 }
 
 /** Commands for a run rebuilt from its events after a restart: in-flight work runs again, timers are re-armed. */

@@ -93,7 +93,7 @@ describe("who may decide", () => {
     title: "t",
     instructions: "",
     show: null,
-    assignees: { users: [], roles: ["approver"] },
+    assignees: { users: [], roles: ["approver"], groups: [] },
     requiredApprovals: 2,
     allowRequesterToApprove: false,
     form: [{ name: "budget", label: "Budget", type: "number", required: true }],

@@ -5,6 +5,22 @@ export interface Decider {
   id: string;
   name: string;
   role: string;
+  /** Names of the groups the person is in. */
+  groups?: string[];
+}
+
+/** Whether a task with these assignees is this person's to decide (no assignees: anyone who may decide). */
+export function isAssignee(
+  assignees: { users: string[]; roles: string[]; groups?: string[] },
+  person: Pick<Decider, "id" | "role" | "groups">,
+): boolean {
+  const groups = assignees.groups ?? [];
+  if (assignees.users.length === 0 && assignees.roles.length === 0 && groups.length === 0) return true;
+  return (
+    assignees.users.includes(person.id) ||
+    assignees.roles.includes(person.role) ||
+    groups.some((g) => person.groups?.includes(g))
+  );
 }
 
 /** Why this person cannot take this decision now, or null when they can. */
@@ -23,8 +39,7 @@ export function decisionProblem(
     };
   }
   const { request, decisions } = node.approval;
-  const { users, roles } = request.assignees;
-  if ((users.length > 0 || roles.length > 0) && !users.includes(decider.id) && !roles.includes(decider.role)) {
+  if (!isAssignee(request.assignees, decider)) {
     return { kind: "forbidden", message: "You are not among the people this approval is assigned to." };
   }
   if (decisions.some((d) => d.by.id === decider.id)) {

@@ -41,7 +41,7 @@ const approvalRequest: ApprovalRequest = {
   title: "Review",
   instructions: "",
   show: null,
-  assignees: { users: [], roles: [] },
+  assignees: { users: [], roles: [], groups: [] },
   requiredApprovals: 1,
   allowRequesterToApprove: false,
   form: [],

@@ -1,7 +1,14 @@
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { type Decision, type EngineEvent, terminalRunStatuses } from "../../../lib/run/events";
-import { foldRunEvents, initialRunState, nodeKey, pathOf, type RunState } from "../../../lib/run/state";
+import {
+  foldRunEvents,
+  initialRunState,
+  nodeKey,
+  pathOf,
+  type RunState,
+  withOwnedNodesAsync,
+} from "../../../lib/run/state";
 import { advance, resume, retryFrom } from "../core/advance";
 import { type Decider, decisionProblem } from "../core/approvals";
 import type { Command } from "../core/commands";
@@ -230,27 +237,31 @@ export class RunEngine {
    * run. A crash before the commit loses nothing: recovery recomputes the pure steps.
    */
   private async apply(live: LiveRun, first: EngineEvent): Promise<void> {
-    let state = live.state;
     const batch: EngineEvent[] = [];
     const effects: Command[] = [];
-    const queue = [first];
-    while (queue.length > 0) {
-      const event = queue.shift()!;
-      const next = advance(live.graph, live.id, state, event, this.deps.clock.now().toISOString());
-      batch.push(event, ...next.events);
-      state = next.state;
-      for (const command of next.commands) {
-        const inline = batch.length < INLINE_BATCH_LIMIT;
-        if (inline && command.type === "execute" && this.isPure(live, command.nodeId)) {
-          const outcome = await this.attempt(live, state, command, new AbortController().signal);
-          if (outcome) queue.push(outcome);
-        } else if (inline && command.type === "evaluate-until") {
-          queue.push(await this.untilOutcome(live, state, command));
-        } else {
-          effects.push(command);
+    // One copy of the node map for the whole batch: each step below changes it in place.
+    const state = await withOwnedNodesAsync(live.state, async (draft) => {
+      let state = draft;
+      const queue = [first];
+      while (queue.length > 0) {
+        const event = queue.shift()!;
+        const next = advance(live.graph, live.id, state, event, this.deps.clock.now().toISOString());
+        batch.push(event, ...next.events);
+        state = next.state;
+        for (const command of next.commands) {
+          const inline = batch.length < INLINE_BATCH_LIMIT;
+          if (inline && command.type === "execute" && this.isPure(live, command.nodeId)) {
+            const outcome = await this.attempt(live, state, command, new AbortController().signal);
+            if (outcome) queue.push(outcome);
+          } else if (inline && command.type === "evaluate-until") {
+            queue.push(await this.untilOutcome(live, state, command));
+          } else {
+            effects.push(command);
+          }
         }
       }
-    }
+      return state;
+    });
     await this.commit(live, batch, state, effects);
   }
 

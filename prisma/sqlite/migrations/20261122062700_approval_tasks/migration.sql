@@ -1,0 +1,25 @@
+-- CreateTable
+CREATE TABLE "ApprovalTask" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "workspaceId" TEXT NOT NULL,
+    "runId" TEXT NOT NULL,
+    "nodeId" TEXT NOT NULL,
+    "path" TEXT NOT NULL DEFAULT '',
+    "status" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "instructions" TEXT NOT NULL,
+    "show" JSONB,
+    "assignees" JSONB NOT NULL,
+    "requiredApprovals" INTEGER NOT NULL,
+    "requestedById" TEXT,
+    "createdAt" DATETIME NOT NULL,
+    "dueAt" DATETIME,
+    "closedAt" DATETIME,
+    CONSTRAINT "ApprovalTask_runId_fkey" FOREIGN KEY ("runId") REFERENCES "Run" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "ApprovalTask_workspaceId_status_idx" ON "ApprovalTask"("workspaceId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApprovalTask_runId_nodeId_path_key" ON "ApprovalTask"("runId", "nodeId", "path");
