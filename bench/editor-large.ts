@@ -1,16 +1,7 @@
-// E1–E3, for the editor issue: a generated 500-node flow in the real editor (production build,
-// headless Chromium). Prints how long it takes to open and how smoothly a node drags; target:
-// opens in under 1.5 s and the canvas stays responsive while dragging. It asserts nothing.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { type Browser, type CDPSession, chromium, type Page } from "@playwright/test";
+import type { CDPSession, Page } from "@playwright/test";
 import type { FlowDocument, FlowEdge, FlowNode } from "../lib/flow/document";
 import { nodeKind } from "../lib/flow/kinds";
-import playwrightConfig from "../playwright.config";
-import { projectRoot } from "../server/db/config";
-import { ServerProcess } from "../server/testing/server-process";
+import { startAppInBrowser } from "./browser-app";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
 const DRAG_MS = 2000;
@@ -170,28 +161,10 @@ async function dragFps(page: Page) {
   };
 }
 
-// Pages are served from the production build; make one if there is none.
-if (!existsSync(path.join(projectRoot, ".next/BUILD_ID"))) {
-  console.log("no production build in .next/: running `npx next build` first…");
-  execFileSync("npx", ["next", "build"], { cwd: projectRoot, stdio: "inherit" });
-}
-
-const dir = mkdtempSync(path.join(tmpdir(), "switchyard-bench-"));
-const server = new ServerProcess(3900 + Math.floor(Math.random() * 90), path.join(dir, "bench.db"), { pages: true });
-let browser: Browser | undefined;
-// Interrupted: take the server and its files with us (Playwright closes the browser itself).
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
-process.once("exit", () => {
-  server.child?.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
+let app: Awaited<ReturnType<typeof startAppInBrowser>> | undefined;
 try {
-  await server.start();
-  // The same Chromium and flags as the e2e suite.
-  browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  // tsx (esbuild, keepNames) wraps named functions in __name(); functions sent to a page need it.
-  await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
+  app = await startAppInBrowser();
+  const { server, context } = app;
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
@@ -256,7 +229,6 @@ try {
     `   reference: the same drag in a 2-node flow   ${ref.fps.toFixed(0)} fps (longest frame ${ref.longest.toFixed(0)} ms)`,
   );
 } finally {
-  await browser?.close();
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.browser.close();
+  await app?.server.stop(); // its files go when the process exits
 }

@@ -1,27 +1,18 @@
-// R1–R2, for the "big runs stay smooth" issue: the live run view (production build, headless
-// Chromium) while a run is going. R1 times a node's event from commit (its `at`, taken by the engine
-// just before it writes the batch) to its new status on the card; R2 watches a 200-node flow with a
-// 1,000-item forEach loop go by: long tasks, frames, when the page shows the end, and how fast the
-// Events tab opens mid-run. Server and page share this machine and its clock. It asserts nothing.
-// Screenshots go to $BENCH_SCREENS (default: <tmp>/switchyard-run-view-bench).
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
 import type { FlowDocument, FlowEdge, FlowNode } from "../lib/flow/document";
 import { type NodeType, nodeKind } from "../lib/flow/kinds";
 import { REPLAY_PAGE, type RunEvent } from "../lib/run/events";
-import playwrightConfig from "../playwright.config";
-import { projectRoot } from "../server/db/config";
-import { ServerProcess } from "../server/testing/server-process";
+import { startAppInBrowser } from "./browser-app";
 
 const R1_AGENTS = 40;
 const R2_ITEMS = 1_000;
 const R2_CHAIN = 193; // start, gate, loop, 3 body nodes, 193 transforms, end: 200 nodes
 const SCREENS = process.env.BENCH_SCREENS ?? path.join(tmpdir(), "switchyard-run-view-bench");
 
-type Api = ReturnType<ServerProcess["client"]>;
+type Api = ReturnType<import("../server/testing/server-process").ServerProcess["client"]>;
 
 /** A node of the given kind with its defaults, a label and some overrides. */
 function node(
@@ -465,28 +456,10 @@ async function bigRun(api: Api, context: BrowserContext, url: string) {
   console.log(`   screenshots: ${timelineShot}, ${eventsShot}, ${endShot}`);
 }
 
-// Pages are served from the production build; make one if there is none.
-if (!existsSync(path.join(projectRoot, ".next/BUILD_ID"))) {
-  console.log("no production build in .next/: running `npx next build` first…");
-  execFileSync("npx", ["next", "build"], { cwd: projectRoot, stdio: "inherit" });
-}
-
-const dir = mkdtempSync(path.join(tmpdir(), "switchyard-bench-"));
-const server = new ServerProcess(3900 + Math.floor(Math.random() * 90), path.join(dir, "bench.db"), { pages: true });
-let browser: Browser | undefined;
-// Interrupted: take the server and its files with us (Playwright closes the browser itself).
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
-process.once("exit", () => {
-  server.child?.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
+let app: Awaited<ReturnType<typeof startAppInBrowser>> | undefined;
 try {
-  await server.start();
-  // The same Chromium and flags as the e2e suite.
-  browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  // tsx (esbuild, keepNames) wraps named functions in __name(); functions sent to a page need it.
-  await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
+  app = await startAppInBrowser();
+  const { server, context } = app;
 
   // Sign up in the browser's context (it keeps the session cookie); the API client reuses it.
   const signUp = await context.request.post(`${server.url}/api/auth/sign-up/email`, {
@@ -501,7 +474,6 @@ try {
   await eventToPaint(api, context, server.url);
   await bigRun(api, context, server.url);
 } finally {
-  await browser?.close();
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.browser.close();
+  await app?.server.stop(); // its files go when the process exits
 }

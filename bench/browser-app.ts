@@ -1,0 +1,37 @@
+// What the browser benchmarks share: the app with its pages on a fresh database in its own
+// process, and the e2e suite's Chromium with a context ready for functions sent from tsx.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Browser, type BrowserContext, chromium } from "@playwright/test";
+import playwrightConfig from "../playwright.config";
+import { projectRoot } from "../server/db/config";
+import { ServerProcess } from "../server/testing/server-process";
+
+export async function startAppInBrowser(): Promise<{
+  server: ServerProcess;
+  browser: Browser;
+  context: BrowserContext;
+}> {
+  // Pages are served from the production build; make one if there is none.
+  if (!existsSync(path.join(projectRoot, ".next/BUILD_ID"))) {
+    console.log("no production build in .next/: running `npx next build` first…");
+    execFileSync("npx", ["next", "build"], { cwd: projectRoot, stdio: "inherit" });
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "switchyard-bench-"));
+  const server = new ServerProcess(3900 + Math.floor(Math.random() * 90), path.join(dir, "bench.db"), { pages: true });
+  // Interrupted or done: take the server and its files with us (Playwright closes the browser itself).
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+  process.once("exit", () => {
+    server.child?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await server.start();
+  // The same Chromium and flags as the e2e suite.
+  const browser = await chromium.launch({ ...playwrightConfig.use?.launchOptions, headless: true });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // tsx (esbuild, keepNames) wraps named functions in __name(); functions sent to a page need it.
+  await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
+  return { server, browser, context };
+}
