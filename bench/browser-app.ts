@@ -4,16 +4,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium } from "@playwright/test";
+import { chromium } from "@playwright/test";
 import playwrightConfig from "../playwright.config";
 import { projectRoot } from "../server/db/config";
 import { ServerProcess } from "../server/testing/server-process";
 
-export async function startAppInBrowser(): Promise<{
-  server: ServerProcess;
-  browser: Browser;
-  context: BrowserContext;
-}> {
+/** The app and a signed-in browser context, with a tRPC client for the same account. */
+export async function startAppInBrowser() {
   // Pages are served from the production build; make one if there is none.
   if (!existsSync(path.join(projectRoot, ".next/BUILD_ID"))) {
     console.log("no production build in .next/: running `npx next build` first…");
@@ -33,5 +30,12 @@ export async function startAppInBrowser(): Promise<{
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // tsx (esbuild, keepNames) wraps named functions in __name(); functions sent to a page need it.
   await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
-  return { server, browser, context };
+  // Sign up in the browser's context (it keeps the session cookie); the API client reuses it.
+  const signUp = await context.request.post(`${server.url}/api/auth/sign-up/email`, {
+    headers: { origin: server.url },
+    data: { email: "bench@example.com", password: "bench-password", name: "Bench" },
+  });
+  if (!signUp.ok()) throw new Error(`sign-up failed: ${signUp.status()}`);
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  return { server, browser, context, api: server.client(cookie) };
 }

@@ -164,19 +164,11 @@ async function dragFps(page: Page) {
 let app: Awaited<ReturnType<typeof startAppInBrowser>> | undefined;
 try {
   app = await startAppInBrowser();
-  const { server, context } = app;
+  const { server, context, api } = app;
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
 
-  // Sign up in the browser's context (it keeps the session cookie); the API client reuses it.
-  const signUp = await context.request.post(`${server.url}/api/auth/sign-up/email`, {
-    headers: { origin: server.url },
-    data: { email: "bench@example.com", password: "bench-password", name: "Bench" },
-  });
-  if (!signUp.ok()) throw new Error(`sign-up failed: ${signUp.status()}`);
-  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-  const api = server.client(cookie);
   const doc = bigFlow();
   const created = await api.flows.create.mutate({ name: doc.name });
   const saved = await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });

@@ -459,16 +459,7 @@ async function bigRun(api: Api, context: BrowserContext, url: string) {
 let app: Awaited<ReturnType<typeof startAppInBrowser>> | undefined;
 try {
   app = await startAppInBrowser();
-  const { server, context } = app;
-
-  // Sign up in the browser's context (it keeps the session cookie); the API client reuses it.
-  const signUp = await context.request.post(`${server.url}/api/auth/sign-up/email`, {
-    headers: { origin: server.url },
-    data: { email: "bench@example.com", password: "bench-password", name: "Bench" },
-  });
-  if (!signUp.ok()) throw new Error(`sign-up failed: ${signUp.status()}`);
-  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-  const api = server.client(cookie);
+  const { server, context, api } = app;
 
   console.log("Switchyard run view, production build, headless Chromium 1280×800, live over socket.io");
   await eventToPaint(api, context, server.url);

@@ -7,6 +7,11 @@ import { useRun } from "../run-context";
 import { shownPath } from "../run-store";
 import { edgeLook, edgePaint } from "./edge-paint";
 
+// Module constants: React Flow re-renders every edge when these change identity (see flow-canvas.tsx).
+const FIT_VIEW_OPTIONS = { padding: 0.3, maxZoom: 1.1 };
+const PRO_OPTIONS = { hideAttribution: true };
+const DEFAULT_EDGE_OPTIONS = { type: "smoothstep" };
+
 /**
  * The run's snapshot of the flow, read-only, painted with the run: node statuses on the cards,
  * edges taken, active (animated) or dead. Clicking a node opens it in the inspector.
@@ -39,9 +44,11 @@ export function RunCanvas() {
       edgesFocusable={false}
       deleteKeyCode={null}
       fitView
-      fitViewOptions={{ padding: 0.3, maxZoom: 1.1 }}
-      proOptions={{ hideAttribution: true }}
-      defaultEdgeOptions={{ type: "smoothstep" }}
+      fitViewOptions={FIT_VIEW_OPTIONS}
+      minZoom={0.05}
+      onlyRenderVisibleElements={nodes.length >= 100}
+      proOptions={PRO_OPTIONS}
+      defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
     >
       <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
       <Controls showInteractive={false} />
