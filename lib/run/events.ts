@@ -44,16 +44,20 @@ const nodeRef = {
 export const actorSchema = z.object({ id: z.string(), name: z.string() });
 export type Actor = z.infer<typeof actorSchema>;
 
+/** Who may decide an approval; all empty: any member who may decide. */
+export const assigneesSchema = z.object({
+  users: z.array(z.string()),
+  roles: z.array(z.string()),
+  groups: z.array(z.string()).default([]),
+});
+export type Assignees = z.infer<typeof assigneesSchema>;
+
 /** What an approval node asks, rendered when the path reaches it. */
 export const approvalRequestSchema = z.object({
   title: z.string(),
   instructions: z.string(),
   show: z.unknown(),
-  assignees: z.object({
-    users: z.array(z.string()),
-    roles: z.array(z.string()),
-    groups: z.array(z.string()).default([]),
-  }),
+  assignees: assigneesSchema,
   requiredApprovals: z.number().int().positive(),
   allowRequesterToApprove: z.boolean(),
   form: z.array(z.object({ name: z.string(), label: z.string(), type: z.string(), required: z.boolean() })),
@@ -118,10 +122,26 @@ export const engineEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("timer.fired"),
     ...nodeRef,
-    data: z.object({ purpose: z.enum(["retry", "approval-timeout"]), attempt: z.number().int().positive() }),
+    data: z.object({
+      purpose: z.enum(["retry", "approval-timeout"]),
+      attempt: z.number().int().positive(),
+      /** approval-timeout: the escalation level whose deadline this is (0: the first). */
+      level: z.number().int().nonnegative().optional(),
+    }),
   }),
   z.object({ type: z.literal("approval.requested"), ...nodeRef, data: approvalRequestSchema }),
-  z.object({ type: z.literal("approval.decided"), ...nodeRef, data: decisionSchema.extend({ at: z.string() }) }),
+  z.object({
+    type: z.literal("approval.decided"),
+    ...nodeRef,
+    /** `requestId`: the decision's idempotency key, so a repeated request finds its answer. */
+    data: decisionSchema.extend({ at: z.string(), requestId: z.string().optional() }),
+  }),
+  /** Nobody decided in time: the task now belongs to `assignees` until `timeoutAt` (level n of the node's escalation). */
+  z.object({
+    type: z.literal("approval.escalated"),
+    ...nodeRef,
+    data: z.object({ level: z.number().int().positive(), assignees: assigneesSchema, timeoutAt: z.string() }),
+  }),
   z.object({ type: z.literal("run.waiting"), data: z.object({}) }),
   /** A forEach loop evaluated its list. */
   z.object({ type: z.literal("loop.items"), ...nodeRef, data: z.object({ items: z.array(z.unknown()) }) }),

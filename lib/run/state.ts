@@ -1,4 +1,13 @@
-import type { Actor, ApprovalRequest, Decision, EngineEvent, NodeStatus, RunError, RunStatus } from "./events";
+import type {
+  Actor,
+  ApprovalRequest,
+  Assignees,
+  Decision,
+  EngineEvent,
+  NodeStatus,
+  RunError,
+  RunStatus,
+} from "./events";
 
 /** A loop node's progress. */
 export interface LoopProgress {
@@ -22,7 +31,13 @@ export interface NodeRunState {
   handles?: string[];
   loop?: LoopProgress;
   /** An approval node's request and the decisions so far. */
-  approval?: { request: ApprovalRequest; decisions: (Decision & { at: string })[] };
+  approval?: {
+    /** As requested; `assignees` and `timeoutAt` follow the latest escalation. */
+    request: ApprovalRequest;
+    decisions: (Decision & { at: string })[];
+    /** Escalations so far, oldest first. */
+    escalations?: { level: number; at: string; assignees: Assignees; timeoutAt: string }[];
+  };
   /** What the current attempt sent out (an agent's prompt, an HTTP request). */
   input?: unknown;
   /** What the current attempt has streamed so far (an agent's tokens). */
@@ -127,6 +142,18 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   "timer.fired": (s) => (s.status === "waiting" ? { ...s, status: "running" } : s),
   "run.waiting": (s) => ({ ...s, status: "waiting" }),
   "approval.requested": (s, e) => setNode(s, e, { status: "waiting", approval: { request: e.data, decisions: [] } }),
+  "approval.escalated": (s, e, at) => {
+    const approval = s.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval;
+    if (!approval) return s;
+    const { assignees, timeoutAt, level } = e.data;
+    return setNode(s, e, {
+      approval: {
+        ...approval,
+        request: { ...approval.request, assignees, timeoutAt },
+        escalations: [...(approval.escalations ?? []), { level, at, assignees, timeoutAt }],
+      },
+    });
+  },
   "approval.decided": (s, e) => {
     const approval = s.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval;
     if (!approval) return s;

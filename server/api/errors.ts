@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { formatPath } from "../../lib/flow/problems";
-import { NotFound, Refused, StaleVersion } from "../db/errors";
+import { NotFound, Refused, StaleVersion, TaskClosed } from "../db/errors";
 import { DecisionRefused } from "../engine/runtime/errors";
 
 /** A mistake the user can fix (bad input, a flow that cannot run): 4xx, not reported. */
@@ -35,6 +35,7 @@ export function toTRPCError(error: unknown): TRPCError {
     const code = error.kind === "forbidden" ? "FORBIDDEN" : error.kind === "conflict" ? "CONFLICT" : "BAD_REQUEST";
     return new TRPCError({ code, message: error.message, cause: error });
   }
+  if (error instanceof TaskClosed) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof Refused) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
   if (error instanceof UserError) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
   if (error instanceof Forbidden) return new TRPCError({ code: "FORBIDDEN", message: error.message, cause: error });

@@ -1,5 +1,6 @@
 import { credentialsRouter } from "./routers/credentials/router";
 import { flowsRouter } from "./routers/flows/router";
+import { inboxRouter } from "./routers/inbox/router";
 import { meRouter } from "./routers/me/router";
 import { runsRouter } from "./routers/runs/router";
 import { teamRouter } from "./routers/team/router";
@@ -11,6 +12,7 @@ export const appRouter = router({
   runs: runsRouter,
   credentials: credentialsRouter,
   team: teamRouter,
+  inbox: inboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -75,15 +75,13 @@ describe("templates", () => {
     ]);
   });
 
-  it("escalating approval goes to the director when the manager's deadline passes", () => {
+  it("escalating approval moves to the finance group when the first deadline passes, then rejects", () => {
     const doc = flowTemplates.find((x) => x.id === "escalating-approval")!.document();
-    const sim = simulate(doc, {
-      timeouts: ["manager"],
-      request: { timeoutAt: "2026-01-02T00:00:00.000Z" },
-      decisions: { director: [{ decision: "approve", by: { id: "dir", name: "Director" }, comment: "" }] },
-    });
-    expect(nodeStatus(sim.state, "director")).toBe("succeeded");
-    expect(nodeStatus(sim.state, "escalatedApproved")).toBe("succeeded");
-    expect(nodeStatus(sim.state, "approved")).toBe("skipped");
+    const sim = simulate(doc, { timeouts: ["manager"], request: { timeoutAt: "2026-01-02T00:00:00.000Z" } });
+    const escalated = sim.log.find((e) => e.type === "approval.escalated");
+    expect(escalated).toMatchObject({ nodeId: "manager", data: { level: 1, assignees: { groups: ["finance"] } } });
+    expect(nodeStatus(sim.state, "director")).toBe("skipped");
+    expect(nodeStatus(sim.state, "rejected")).toBe("succeeded");
+    expect(sim.state.output).toBe("rejected");
   });
 });

@@ -1,14 +1,17 @@
 import type { EngineEvent } from "../../lib/run/events";
 import { nodeKey, pathOf, type RunState } from "../../lib/run/state";
 import type { PrismaNamespace } from "./client";
+import { TaskClosed } from "./errors";
 import { toJson } from "./json";
 
 type Tx = Omit<PrismaNamespace.TransactionClient, never>;
+type NodeEvent<T extends EngineEvent["type"]> = Extract<EngineEvent, { type: T }>;
 
 /**
  * Keeps the inbox's ApprovalTask rows in step with a batch of events, inside the transaction
- * that appends them: a task opens with `approval.requested` and closes when its approval node
- * finishes (approved, rejected, timeout), fails or is cancelled.
+ * that appends them: a task opens with `approval.requested`, records each decision through a
+ * conditional update (a task no longer open refuses it, and the whole append rolls back),
+ * follows escalations, and closes when its approval node finishes, fails or is cancelled.
  */
 export async function projectApprovalTasks(
   tx: Tx,
@@ -17,54 +20,129 @@ export async function projectApprovalTasks(
   state: RunState,
   at: Date,
 ): Promise<void> {
-  const opened = events.filter(
-    (e): e is Extract<EngineEvent, { type: "approval.requested" }> => e.type === "approval.requested",
-  );
-  const closing = events.filter(
-    (e): e is Extract<EngineEvent, { type: "node.succeeded" | "node.failed" | "node.cancelled" }> =>
-      (e.type === "node.succeeded" || e.type === "node.failed" || e.type === "node.cancelled") &&
-      state.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval !== undefined,
-  );
-  if (opened.length === 0 && closing.length === 0) return;
-  if (opened.length > 0) {
-    const run = await tx.run.findUniqueOrThrow({
-      where: { id: runId },
-      select: { workspaceId: true, startedById: true },
-    });
-    for (const e of opened) {
-      const request = e.data;
-      await tx.approvalTask.upsert({
-        where: { runId_nodeId_path: { runId, nodeId: e.nodeId, path: pathOf(e).join(".") } },
-        create: {
-          workspaceId: run.workspaceId,
-          runId,
-          nodeId: e.nodeId,
-          path: pathOf(e).join("."),
-          status: "open",
-          title: request.title,
-          instructions: request.instructions,
-          show: toJson(request.show ?? null),
-          assignees: toJson(request.assignees),
-          requiredApprovals: request.requiredApprovals,
-          requestedById: run.startedById,
-          createdAt: at,
-          dueAt: request.timeoutAt ? new Date(request.timeoutAt) : null,
-        },
-        update: {},
-      });
+  let run: { workspaceId: string; startedById: string | null } | undefined;
+  for (const e of events) {
+    switch (e.type) {
+      case "approval.requested":
+        run ??= await tx.run.findUniqueOrThrow({
+          where: { id: runId },
+          select: { workspaceId: true, startedById: true },
+        });
+        await openTask(tx, runId, run, e, at);
+        break;
+      case "approval.decided":
+        await recordDecision(tx, runId, e);
+        break;
+      case "approval.escalated": {
+        const escalations = state.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval?.escalations ?? [];
+        await tx.approvalTask.updateMany({
+          where: { ...taskKey(runId, e), status: "open" },
+          data: {
+            assignees: toJson(e.data.assignees),
+            dueAt: new Date(e.data.timeoutAt),
+            escalations: toJson(escalations),
+          },
+        });
+        break;
+      }
+      case "node.succeeded":
+      case "node.failed":
+      case "node.cancelled":
+        if (state.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval) await closeTask(tx, runId, e, state, at);
+        break;
     }
   }
-  for (const e of closing) {
-    const node = state.nodes[nodeKey(e.nodeId, pathOf(e))];
-    const status =
-      e.type === "node.succeeded"
-        ? String((node?.output as { decision?: string } | undefined)?.decision ?? "approved")
-        : e.type === "node.failed"
-          ? "failed"
-          : "cancelled";
-    await tx.approvalTask.updateMany({
-      where: { runId, nodeId: e.nodeId, path: pathOf(e).join("."), status: "open" },
-      data: { status, closedAt: at },
+}
+
+const taskKey = (runId: string, e: { nodeId: string; path?: number[] }) => ({
+  runId,
+  nodeId: e.nodeId,
+  path: pathOf(e).join("."),
+});
+
+async function openTask(
+  tx: Tx,
+  runId: string,
+  run: { workspaceId: string; startedById: string | null },
+  e: NodeEvent<"approval.requested">,
+  at: Date,
+) {
+  const request = e.data;
+  await tx.approvalTask.upsert({
+    where: { runId_nodeId_path: taskKey(runId, e) },
+    create: {
+      ...taskKey(runId, e),
+      workspaceId: run.workspaceId,
+      status: "open",
+      title: request.title,
+      instructions: request.instructions,
+      show: toJson(request.show ?? null),
+      assignees: toJson(request.assignees),
+      requiredApprovals: request.requiredApprovals,
+      allowRequesterToApprove: request.allowRequesterToApprove,
+      form: toJson(request.form),
+      requestedById: run.startedById,
+      createdAt: at,
+      dueAt: request.timeoutAt ? new Date(request.timeoutAt) : null,
+    },
+    update: {},
+  });
+}
+
+/** The conditional update: only an open task takes a decision, and each person decides once. */
+async function recordDecision(tx: Tx, runId: string, e: NodeEvent<"approval.decided">) {
+  const task = await tx.approvalTask.findUnique({
+    where: { runId_nodeId_path: taskKey(runId, e) },
+    select: { id: true, workspaceId: true },
+  });
+  const { count } = task
+    ? await tx.approvalTask.updateMany({
+        where: { id: task.id, status: "open" },
+        data: { decisionCount: { increment: 1 } },
+      })
+    : { count: 0 };
+  if (!task || count === 0)
+    throw new TaskClosed("This approval is no longer open: it was decided or closed meanwhile.");
+  const d = e.data;
+  try {
+    await tx.approvalDecision.create({
+      data: {
+        taskId: task.id,
+        workspaceId: task.workspaceId,
+        userId: d.by.id,
+        userName: d.by.name,
+        decision: d.decision,
+        comment: d.comment,
+        form: toJson(d.form),
+        at: new Date(d.at),
+        requestId: d.requestId ?? `${d.by.id}:${task.id}`,
+      },
     });
+  } catch (error) {
+    // A unique violation (P2002); checked by code because each provider has its own error class.
+    if ((error as { code?: unknown }).code === "P2002") {
+      throw new TaskClosed("You already decided on this approval.");
+    }
+    throw error;
   }
+}
+
+async function closeTask(
+  tx: Tx,
+  runId: string,
+  e: NodeEvent<"node.succeeded" | "node.failed" | "node.cancelled">,
+  state: RunState,
+  at: Date,
+) {
+  const node = state.nodes[nodeKey(e.nodeId, pathOf(e))];
+  const status =
+    e.type === "node.succeeded"
+      ? String((node?.output as { decision?: string } | undefined)?.decision ?? "approved")
+      : e.type === "node.failed"
+        ? "failed"
+        : "cancelled";
+  await tx.approvalTask.updateMany({
+    where: { ...taskKey(runId, e), status: "open" },
+    data: { status, closedAt: at },
+  });
 }

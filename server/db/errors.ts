@@ -13,3 +13,6 @@ export class StaleVersion extends Error {
 
 /** A change the data layer refuses, with the reason in words a user can act on. */
 export class Refused extends Error {}
+
+/** A decision on an approval task that is no longer open, or that this person already took. */
+export class TaskClosed extends Error {}

@@ -86,6 +86,18 @@ export function attachRealtime(
     for (const [runId, batch] of byRun) io.to(runRoom(runId)).emit("run:events", batch);
     const changed = [...new Set(events.filter((e) => e.type.startsWith("run.")).map((e) => e.runId))];
     if (changed.length > 0) io.to(workspaceRoom(workspaceId)).emit("runs:changed", { runIds: changed });
+    // Tasks open, take decisions, escalate and close with these; the inbox refetches through tRPC.
+    const tasks = events.filter(
+      (e) =>
+        e.type.startsWith("approval.") ||
+        e.type === "timer.fired" ||
+        e.type === "run.cancelled" ||
+        e.type === "run.failed",
+    );
+    if (tasks.length > 0) {
+      const opened = tasks.filter((e) => e.type === "approval.requested").map((e) => e.runId);
+      io.to(workspaceRoom(workspaceId)).emit("inbox:changed", { opened: [...new Set(opened)] });
+    }
   });
 
   return io;

@@ -36,6 +36,23 @@ export const approvalDataSchema = z.strictObject({
         .min(1_000)
         .max(365 * 86_400_000),
       action: z.enum(["reject", "approve", "route", "fail"]),
+      /**
+       * Escalation levels tried in order before `action`: when the deadline passes, the task is
+       * reassigned to the level's groups with a new deadline. `action` applies after the last.
+       */
+      escalate: z
+        .array(
+          z.strictObject({
+            groups: z.array(z.string().min(1).max(80)).min(1, "name at least one group").max(20),
+            afterMs: z
+              .number()
+              .int()
+              .min(1_000)
+              .max(365 * 86_400_000),
+          }),
+        )
+        .max(5)
+        .default([]),
     })
     .optional(),
 });

@@ -4,6 +4,7 @@ import type { FlowGraph } from "./graph";
 import {
   type Advance,
   approvalTimer,
+  escalationLevel,
   evaluatingItems,
   executeCommand,
   Planner,
@@ -29,7 +30,7 @@ export function advance(graph: FlowGraph, runId: string, state: RunState, event:
     if (event.type === "timer.fired" && event.data.purpose === "retry")
       planner.retryDue(event.nodeId, pathOf(event), event.data.attempt);
     if (event.type === "timer.fired" && event.data.purpose === "approval-timeout")
-      planner.approvalTimedOut(event.nodeId, pathOf(event));
+      planner.approvalTimedOut(event.nodeId, pathOf(event), event.data.level ?? 0);
     if (event.type === "approval.requested" && event.data.timeoutAt) {
       planner.commands.push(approvalTimer(runId, event.nodeId, pathOf(event), event.data.timeoutAt));
     }
@@ -51,7 +52,8 @@ export function resume(graph: FlowGraph, runId: string, state: RunState, now: st
     if (current.status === "retrying")
       planner.commands.push(retryTimer(runId, nodeId, path, current.attempt, current.retryAt!));
     const timeoutAt = current.approval?.request.timeoutAt;
-    if (current.status === "waiting" && timeoutAt) planner.commands.push(approvalTimer(runId, nodeId, path, timeoutAt));
+    if (current.status === "waiting" && timeoutAt)
+      planner.commands.push(approvalTimer(runId, nodeId, path, timeoutAt, escalationLevel(current)));
   }
   return planner.plan();
 }

@@ -1,3 +1,4 @@
+import { isAssignee } from "../../../lib/run/assignees";
 import type { Decision } from "../../../lib/run/events";
 import { type NodeRunState, nodeKey, type RunState } from "../../../lib/run/state";
 
@@ -6,21 +7,7 @@ export interface Decider {
   name: string;
   role: string;
   /** Names of the groups the person is in. */
-  groups?: string[];
-}
-
-/** Whether a task with these assignees is this person's to decide (no assignees: anyone who may decide). */
-export function isAssignee(
-  assignees: { users: string[]; roles: string[]; groups?: string[] },
-  person: Pick<Decider, "id" | "role" | "groups">,
-): boolean {
-  const groups = assignees.groups ?? [];
-  if (assignees.users.length === 0 && assignees.roles.length === 0 && groups.length === 0) return true;
-  return (
-    assignees.users.includes(person.id) ||
-    assignees.roles.includes(person.role) ||
-    groups.some((g) => person.groups?.includes(g))
-  );
+  groups?: readonly string[];
 }
 
 /** Why this person cannot take this decision now, or null when they can. */

@@ -44,12 +44,20 @@ export const retryTimer = (runId: string, nodeId: string, path: number[], attemp
   event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "retry", attempt } },
 });
 
-export const approvalTimer = (runId: string, nodeId: string, path: number[], dueAt: string): Command => ({
+/** The deadline of an approval at escalation `level` (0: as requested); each level has its own timer. */
+export const approvalTimer = (runId: string, nodeId: string, path: number[], dueAt: string, level = 0): Command => ({
   type: "schedule",
-  key: `${idempotencyKey(runId, nodeId, path, 1)}:approval-timeout`,
+  key: `${idempotencyKey(runId, nodeId, path, 1)}:approval-timeout${level > 0 ? `:${level}` : ""}`,
   dueAt,
-  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "approval-timeout", attempt: 1 } },
+  event: {
+    type: "timer.fired",
+    ...ref(nodeId, path),
+    data: { purpose: "approval-timeout", attempt: 1, ...(level > 0 && { level }) },
+  },
 });
+
+/** The escalation level an approval is at (0: not escalated). */
+export const escalationLevel = (n: NodeRunState) => n.approval?.escalations?.length ?? 0;
 
 /** A forEach loop whose list is still being evaluated. */
 export const evaluatingItems = (n: NodeRunState) =>
@@ -127,12 +135,29 @@ export class Planner {
     this.start(this.graph.nodes.get(nodeId)!, path, attempt + 1);
   }
 
-  /** An approval's deadline passed: take the node's timeout action if nobody finished it. */
-  approvalTimedOut(nodeId: string, path: number[]) {
+  /**
+   * An approval's deadline at `level` passed: escalate to the next level if the node has one,
+   * else take its timeout action, unless somebody finished it (or it escalated) meanwhile.
+   */
+  approvalTimedOut(nodeId: string, path: number[], level: number) {
     const current = this.instance(nodeId, path);
     const node = this.graph.nodes.get(nodeId);
     if (this.state.status !== "running" || current?.status !== "waiting" || !node) return;
-    const action = approvalDataSchema.safeParse(node.data).data?.timeout?.action ?? "reject";
+    if (escalationLevel(current) !== level) return;
+    const timeout = approvalDataSchema.safeParse(node.data).data?.timeout;
+    const next = timeout?.escalate[level];
+    if (next) {
+      const timeoutAt = new Date(Date.parse(this.now) + next.afterMs).toISOString();
+      const assignees = { users: [], roles: [], groups: next.groups };
+      this.decide({
+        type: "approval.escalated",
+        ...ref(nodeId, path),
+        data: { level: level + 1, assignees, timeoutAt },
+      });
+      this.commands.push(approvalTimer(this.runId, nodeId, path, timeoutAt, level + 1));
+      return;
+    }
+    const action = timeout?.action ?? "reject";
     if (action === "fail") {
       const error = { message: "nobody decided before the deadline", nodeId, retryable: false };
       this.decide({ type: "node.failed", ...ref(nodeId, path), data: { attempt: current.attempt, error } });

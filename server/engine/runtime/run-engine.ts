@@ -130,7 +130,7 @@ export class RunEngine {
     runId: string,
     nodeId: string,
     decider: Decider,
-    decision: Pick<Decision, "decision" | "comment" | "form">,
+    decision: Pick<Decision, "decision" | "comment" | "form"> & { requestId?: string },
     path: number[] = [],
   ) {
     const live = await this.load(runId);
@@ -145,7 +145,9 @@ export class RunEngine {
       const at = this.deps.clock.now().toISOString();
       try {
         const where = { nodeId, iteration: path.at(-1) ?? 0, ...(path.length > 0 && { path }) };
-        await this.apply(live, { type: "approval.decided", ...where, data: { ...decision, by, at } });
+        const { requestId, ...taken } = decision;
+        const data = { ...taken, by, at, ...(requestId && { requestId }) };
+        await this.apply(live, { type: "approval.decided", ...where, data });
       } catch (error) {
         failure = error; // the caller must learn that nothing was recorded
       }
@@ -220,7 +222,7 @@ export class RunEngine {
         event.type === "timer.fired" &&
         (event.data.purpose === "retry"
           ? current?.status === "retrying" && current.attempt === event.data.attempt
-          : current?.status === "waiting");
+          : current?.status === "waiting" && (event.data.level ?? 0) === (current.approval?.escalations?.length ?? 0));
       if (stillWaiting) await this.apply(live, event);
       await this.deps.timers.markFired(timer.key, this.deps.clock.now());
     });

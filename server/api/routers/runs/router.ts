@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { runStatuses } from "../../../../lib/run/events";
+import { inboxRepository } from "../../../db/inbox-repository";
 import { UserError } from "../../errors";
 import { router, workspaceProcedure } from "../../trpc";
 import { startRun, startRunInput } from "./start";
@@ -25,12 +26,22 @@ export const runsRouter = router({
         decision: z.enum(["approve", "reject"]),
         comment: z.string().max(5_000).default(""),
         form: z.record(z.string(), z.unknown()).default({}),
+        /** Enclosing loop iterations of the approval node, outermost first. */
+        path: z.array(z.number().int().nonnegative()).max(20).default([]),
       }),
     )
     .mutation(async ({ ctx, input }) => {
       await ctx.runs.get(input.runId); // not found outside the workspace
-      const decider = { id: ctx.user.id, name: ctx.user.name, role: ctx.workspace.role };
-      const status = await ctx.services.engine.decide(input.runId, input.nodeId, decider, input);
+      const groups = await inboxRepository(ctx.services.prisma, ctx.workspace.workspaceId).groupsOf(ctx.user.id);
+      const decider = { id: ctx.user.id, name: ctx.user.name, role: ctx.workspace.role, groups };
+      const { decision, comment, form } = input;
+      const status = await ctx.services.engine.decide(
+        input.runId,
+        input.nodeId,
+        decider,
+        { decision, comment, form },
+        input.path,
+      );
       return { runId: input.runId, nodeId: input.nodeId, nodeStatus: status };
     }),
 

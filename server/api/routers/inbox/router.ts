@@ -1,0 +1,46 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { inboxTabs } from "../../../../lib/run/inbox";
+import { inboxRepository } from "../../../db/inbox-repository";
+import { router, type WorkspaceContext, workspaceProcedure } from "../../trpc";
+import { decideTask, decideTaskInput } from "./decide";
+
+/** The caller as the inbox sees them, with the repository scoped to their workspace. */
+async function viewerOf(ctx: WorkspaceContext) {
+  const inbox = inboxRepository(ctx.services.prisma, ctx.workspace.workspaceId);
+  const groups = await inbox.groupsOf(ctx.user.id);
+  return { inbox, viewer: { id: ctx.user.id, role: ctx.workspace.role, groups } };
+}
+
+export const inboxRouter = router({
+  /** Open tasks waiting for the caller, and (owners) open in the whole workspace: the nav badge. */
+  counts: workspaceProcedure("view").query(async ({ ctx }) => {
+    const { inbox, viewer } = await viewerOf(ctx);
+    return inbox.counts(viewer);
+  }),
+
+  list: workspaceProcedure("view")
+    .input(
+      z.object({
+        tab: z.enum(inboxTabs),
+        page: z.number().int().min(0).max(10_000).default(0),
+        pageSize: z.number().int().min(1).max(100).default(50),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      if (input.tab === "all" && ctx.workspace.role !== "owner") {
+        throw new TRPCError({ code: "FORBIDDEN", message: "Only owners see every open task of the workspace." });
+      }
+      const { inbox, viewer } = await viewerOf(ctx);
+      return inbox.list(input.tab, viewer, input.page, input.pageSize);
+    }),
+
+  get: workspaceProcedure("view")
+    .input(z.object({ id: z.string().min(1).max(100) }))
+    .query(async ({ ctx, input }) => {
+      const { inbox, viewer } = await viewerOf(ctx);
+      return inbox.get(input.id, viewer);
+    }),
+
+  decide: workspaceProcedure("decide").input(decideTaskInput).mutation(decideTask),
+});

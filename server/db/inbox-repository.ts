@@ -1,0 +1,158 @@
+import { type AssigneeIdentity, isAssignee } from "../../lib/run/assignees";
+import type { Assignees } from "../../lib/run/events";
+import type { InboxTab, InboxTask, TaskDecision, TaskEscalation, TaskFormField } from "../../lib/run/inbox";
+import type { Prisma } from "./client";
+import { NotFound } from "./errors";
+
+/** A person looking at the inbox: who they are, their role and groups in this workspace. */
+export interface InboxViewer extends AssigneeIdentity {
+  groups: string[];
+}
+
+/** Open tasks are read whole and filtered by assignment here (assignees are JSON); more is unusual. */
+const OPEN_LIMIT = 2_000;
+
+const taskInclude = {
+  run: { select: { flowId: true, flow: { select: { name: true } } } },
+  decisions: { orderBy: { at: "asc" as const } },
+};
+
+type TaskRow = Awaited<ReturnType<Prisma["approvalTask"]["findFirstOrThrow"]>> & {
+  run: { flowId: string; flow: { name: string } };
+  decisions: {
+    userId: string;
+    userName: string;
+    decision: string;
+    comment: string;
+    form: unknown;
+    at: Date;
+  }[];
+};
+
+/** Approval tasks of one workspace, as the inbox shows them. Written only by approval-tasks.ts. */
+export function inboxRepository(prisma: Prisma, workspaceId: string) {
+  const names = async (ids: (string | null)[]) => {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (wanted.length === 0) return new Map<string, string>();
+    const users = await prisma.user.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true } });
+    return new Map(users.map((u) => [u.id, u.name]));
+  };
+
+  const toTasks = async (rows: TaskRow[], viewer: InboxViewer): Promise<InboxTask[]> => {
+    const requesters = await names(rows.map((r) => r.requestedById));
+    return rows.map((row) => toTask(row, viewer, requesters));
+  };
+
+  /** Open tasks whose assignees include the viewer and that still wait for the viewer's decision. */
+  const mine = (rows: TaskRow[], viewer: InboxViewer) =>
+    rows.filter(
+      (r) =>
+        viewer.role !== "viewer" &&
+        isAssignee(r.assignees as Assignees, viewer) &&
+        !r.decisions.some((d) => d.userId === viewer.id),
+    );
+
+  const openRows = () =>
+    prisma.approvalTask.findMany({
+      where: { workspaceId, status: "open" },
+      include: taskInclude,
+      orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
+      take: OPEN_LIMIT,
+    }) as Promise<TaskRow[]>;
+
+  return {
+    /** Names of the groups a member is in. */
+    async groupsOf(userId: string): Promise<string[]> {
+      const rows = await prisma.groupMember.findMany({
+        where: { userId, group: { workspaceId } },
+        select: { group: { select: { name: true } } },
+      });
+      return rows.map((r) => r.group.name);
+    },
+
+    async list(tab: InboxTab, viewer: InboxViewer, page = 0, pageSize = 50): Promise<InboxTask[]> {
+      if (tab === "decided") {
+        const rows = (await prisma.approvalTask.findMany({
+          where: {
+            workspaceId,
+            status: { not: "open" },
+            // Owners see the whole history; others what they decided or were asked to.
+            ...(viewer.role !== "owner" && { decisions: { some: { userId: viewer.id } } }),
+          },
+          include: taskInclude,
+          orderBy: [{ closedAt: "desc" }, { id: "desc" }],
+          skip: page * pageSize,
+          take: pageSize,
+        })) as TaskRow[];
+        return toTasks(rows, viewer);
+      }
+      const open = await openRows();
+      const rows = tab === "mine" ? mine(open, viewer) : open;
+      return toTasks(rows.slice(page * pageSize, (page + 1) * pageSize), viewer);
+    },
+
+    /** How many open tasks wait for the viewer, and (for owners) in the whole workspace. */
+    async counts(viewer: InboxViewer): Promise<{ mine: number; all: number | null }> {
+      const open = await openRows();
+      return { mine: mine(open, viewer).length, all: viewer.role === "owner" ? open.length : null };
+    },
+
+    async get(taskId: string, viewer: InboxViewer): Promise<InboxTask> {
+      const row = (await prisma.approvalTask.findFirst({
+        where: { id: taskId, workspaceId },
+        include: taskInclude,
+      })) as TaskRow | null;
+      if (!row) throw new NotFound("approval task");
+      const [task] = await toTasks([row], viewer);
+      return task!;
+    },
+
+    /** The decision a request with this idempotency key took, if it was taken. */
+    async decisionByRequest(requestId: string) {
+      const row = await prisma.approvalDecision.findUnique({
+        where: { requestId },
+        include: { task: { select: { id: true, status: true, workspaceId: true } } },
+      });
+      return row && row.workspaceId === workspaceId ? row : null;
+    },
+  };
+}
+
+function toTask(row: TaskRow, viewer: InboxViewer, requesters: Map<string, string>): InboxTask {
+  const assignees = row.assignees as Assignees;
+  const decisions: TaskDecision[] = row.decisions.map((d) => ({
+    by: { id: d.userId, name: d.userName },
+    decision: d.decision as TaskDecision["decision"],
+    comment: d.comment,
+    form: (d.form ?? {}) as Record<string, unknown>,
+    at: d.at.toISOString(),
+  }));
+  const decidedByViewer = decisions.some((d) => d.by.id === viewer.id);
+  return {
+    id: row.id,
+    runId: row.runId,
+    nodeId: row.nodeId,
+    path: row.path === "" ? [] : row.path.split(".").map(Number),
+    flowId: row.run.flowId,
+    flowName: row.run.flow.name,
+    status: row.status as InboxTask["status"],
+    title: row.title,
+    instructions: row.instructions,
+    show: row.show,
+    assignees: { users: assignees.users, roles: assignees.roles, groups: assignees.groups ?? [] },
+    requiredApprovals: row.requiredApprovals,
+    allowRequesterToApprove: row.allowRequesterToApprove,
+    form: (row.form ?? []) as unknown as TaskFormField[],
+    approvals: decisions.filter((d) => d.decision === "approve").length,
+    requestedBy: row.requestedById
+      ? { id: row.requestedById, name: requesters.get(row.requestedById) ?? "a former member" }
+      : null,
+    createdAt: row.createdAt.toISOString(),
+    dueAt: row.dueAt?.toISOString() ?? null,
+    closedAt: row.closedAt?.toISOString() ?? null,
+    escalations: (row.escalations ?? []) as unknown as TaskEscalation[],
+    decisions,
+    assignedToViewer: isAssignee(assignees, viewer),
+    canDecide: row.status === "open" && viewer.role !== "viewer" && isAssignee(assignees, viewer) && !decidedByViewer,
+  };
+}
