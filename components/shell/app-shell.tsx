@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { authClient } from "../auth-client";
+import { useInboxLive } from "../inbox/use-inbox-live";
 import { useTRPC } from "../trpc";
 import { Logo } from "./logo";
 import { UserMenu } from "./user-menu";
@@ -23,6 +24,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   // The editor needs the width: the nav shrinks to icons there.
   const compact = /^\/(flows|runs)\/[^/]+/.test(pathname);
   const router = useRouter();
+  const inbox = useInboxLive();
 
   async function signOut() {
     await authClient.signOut();
@@ -71,8 +73,22 @@ export function AppShell({ children }: { children: ReactNode }) {
                   active ? "bg-accent-50 text-accent-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"
                 }`}
               >
-                <Icon size={18} strokeWidth={1.8} />
+                <span className="relative">
+                  <Icon size={18} strokeWidth={1.8} />
+                  {href === "/inbox" && compact && !!inbox?.mine && (
+                    <span className="absolute -top-1.5 -right-1.5 h-2.5 w-2.5 rounded-full bg-accent-600 ring-2 ring-white" />
+                  )}
+                </span>
                 {!compact && label}
+                {href === "/inbox" && !compact && !!inbox?.mine && (
+                  <span
+                    className="ml-auto rounded-full bg-accent-600 px-1.5 text-xs font-semibold text-white tabular-nums"
+                    data-testid="inbox-badge"
+                  >
+                    {inbox.mine}
+                    <span className="sr-only"> waiting for you</span>
+                  </span>
+                )}
               </Link>
             );
           })}

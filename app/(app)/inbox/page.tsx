@@ -1,12 +1,12 @@
-import { Inbox } from "lucide-react";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { Suspense } from "react";
+import { InboxPage } from "@/components/inbox/inbox-page";
 
 export const metadata = { title: "Inbox" };
 
-export default function InboxPage() {
+export default function Page() {
   return (
-    <ComingSoon title="Inbox" icon={<Inbox />}>
-      Approval requests from your flows will arrive here, for you or your team to decide.
-    </ComingSoon>
+    <Suspense>
+      <InboxPage />
+    </Suspense>
   );
 }

@@ -4,7 +4,7 @@ import { TRPCClientError } from "@trpc/client";
 import { ReactFlowProvider } from "@xyflow/react";
 import { ArrowLeft, Ban, ExternalLink, RotateCcw, WifiOff } from "lucide-react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { FlowDocument } from "@/lib/flow/document";
 import { startDataSchema } from "@/lib/flow/kinds/start";
@@ -86,6 +86,15 @@ function RunWorkspace({ run }: { run: RunMeta }) {
     });
     editor.getState().select(nodeId);
   };
+
+  // Arriving from the inbox (or a shared link) at a step: `?node=<id>&path=<i.j>` selects it.
+  const params = useSearchParams();
+  const arrivedAt = params.get("node");
+  const arrivedPath = params.get("path");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on arrival, not on every render's new `pick`
+  useEffect(() => {
+    if (arrivedAt) pick(arrivedAt, (arrivedPath ?? "").split(".").filter(Boolean).map(Number));
+  }, [arrivedAt, arrivedPath]);
 
   return (
     <div className="flex h-full flex-col">

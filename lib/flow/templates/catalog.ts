@@ -294,7 +294,7 @@ export const flowTemplates: FlowTemplate[] = [
               label: "Owner sign-off",
               title: "Final sign-off: {{ input.purpose }} ({{ input.amount }} €)",
               instructions: "Approved at the first level. Give the final word.",
-              show: "{ 'request': input, 'firstApproval': prev.decisions }",
+              show: "{ 'purpose': input.purpose, 'amount': input.amount, 'approved by': prev.decidedBy.name, 'cost center': prev.form.costCenter, 'comment': prev.decisions[-1].comment }",
               assignees: { users: [], roles: ["owner"], groups: [] },
               timeout: { afterMs: 172_800_000, action: "reject" },
             },

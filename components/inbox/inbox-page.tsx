@@ -1,0 +1,175 @@
+"use client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { CheckCheck, Inbox, Keyboard } from "lucide-react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { type InboxTab, type InboxTask, inboxTabs } from "@/lib/run/inbox";
+import { useTRPC } from "../trpc";
+import { notAShortcut } from "./keys";
+import { TaskDetail } from "./task-detail";
+import { TaskList } from "./task-list";
+
+const tabWords: Record<InboxTab, string> = { mine: "Assigned to me", all: "All open", decided: "Decided" };
+
+const empty: Record<InboxTab, { title: string; body: string }> = {
+  mine: {
+    title: "Nothing waits for you",
+    body: "When a flow asks you (or a group you are in) to decide, the request appears here at once.",
+  },
+  all: { title: "No open approvals", body: "No run of this workspace waits on a decision right now." },
+  decided: {
+    title: "No decisions yet",
+    body: "Tasks you decided, and tasks that closed, are kept here with every decision.",
+  },
+};
+
+/** `/inbox`: approval tasks by tab, one selected and shown whole; live, keyboard friendly. */
+export function InboxPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const me = useQuery(trpc.me.get.queryOptions());
+  const owner = me.data?.workspace?.role === "owner";
+  const [tab, setTab] = useState<InboxTab>(() => {
+    const asked = params.get("tab");
+    return (inboxTabs as readonly string[]).includes(asked ?? "") ? (asked as InboxTab) : "mine";
+  });
+  const [selectedId, setSelectedId] = useState<string | undefined>(() => params.get("task") ?? undefined);
+  const visibleTab = tab === "all" && me.data && !owner ? "mine" : tab;
+
+  const tasks = useQuery({
+    ...trpc.inbox.list.queryOptions({ tab: visibleTab }),
+    enabled: me.data !== undefined,
+    placeholderData: (previous) => previous,
+  });
+  const counts = useQuery(trpc.inbox.counts.queryOptions());
+  const list = tasks.data ?? [];
+  const selected = list.find((t) => t.id === selectedId) ?? (selectedId ? undefined : list[0]);
+  // A task picked by link that is not in this tab (decided meanwhile, another tab) is still shown.
+  const linked = useQuery({
+    ...trpc.inbox.get.queryOptions({ id: selectedId ?? "" }),
+    enabled: !!selectedId && tasks.isSuccess && !list.some((t) => t.id === selectedId),
+  });
+  const shown = selected ?? linked.data;
+
+  const remember = (next: { tab?: InboxTab; task?: string | undefined }) => {
+    const q = new URLSearchParams();
+    const t = next.tab ?? tab;
+    if (t !== "mine") q.set("tab", t);
+    const id = "task" in next ? next.task : selectedId;
+    if (id) q.set("task", id);
+    router.replace(`${pathname}${q.size ? `?${q}` : ""}`, { scroll: false });
+  };
+  const select = (id: string | undefined) => {
+    setSelectedId(id);
+    remember({ task: id });
+  };
+  const switchTab = (next: InboxTab) => {
+    setTab(next);
+    setSelectedId(undefined);
+    remember({ tab: next, task: undefined });
+  };
+
+  // j/k move through the list.
+  const order = useRef<{ list: InboxTask[]; current?: string }>({ list: [] });
+  order.current = { list, current: shown?.id };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (notAShortcut(e) || (e.key !== "j" && e.key !== "k")) return;
+      const { list, current } = order.current;
+      if (list.length === 0) return;
+      const at = list.findIndex((t) => t.id === current);
+      const next = e.key === "j" ? Math.min(list.length - 1, at + 1) : Math.max(0, at - 1);
+      e.preventDefault();
+      setSelectedId(list[next]!.id);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const onDecided = (task: InboxTask) => {
+    // Move on to the next task of the list, as a mail client does.
+    const at = list.findIndex((t) => t.id === task.id);
+    const next = list[at + 1] ?? list[at - 1];
+    void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
+    if (visibleTab === "mine") select(next && next.id !== task.id ? next.id : undefined);
+  };
+
+  const tabs = inboxTabs.filter((t) => t !== "all" || owner);
+  const countOf = (t: InboxTab) => (t === "mine" ? counts.data?.mine : t === "all" ? counts.data?.all : undefined);
+  return (
+    <div className="flex h-full">
+      <section className="flex w-96 shrink-0 flex-col border-r border-slate-200 bg-white" aria-label="Inbox">
+        <div className="border-b border-slate-200 px-4 pt-5">
+          <div className="flex items-baseline justify-between">
+            <h1 className="text-xl font-semibold text-slate-900">Inbox</h1>
+            <span
+              className="flex items-center gap-1 text-xs text-slate-400"
+              title="j / k: move · a: approve · r: reject"
+            >
+              <Keyboard size={13} /> j k · a r
+            </span>
+          </div>
+          <div className="mt-3 flex gap-1" role="tablist">
+            {tabs.map((t) => (
+              <button
+                key={t}
+                type="button"
+                role="tab"
+                aria-selected={visibleTab === t}
+                onClick={() => switchTab(t)}
+                className={`-mb-px flex items-center gap-1.5 border-b-2 px-2.5 pb-2 text-sm font-medium ${
+                  visibleTab === t
+                    ? "border-accent-600 text-accent-700"
+                    : "border-transparent text-slate-500 hover:text-slate-800"
+                }`}
+              >
+                {tabWords[t]}
+                {countOf(t) !== undefined && countOf(t) !== null && (
+                  <span
+                    className="rounded-full bg-slate-100 px-1.5 text-xs text-slate-600 tabular-nums"
+                    data-testid={`count-${t}`}
+                  >
+                    {countOf(t)}
+                  </span>
+                )}
+              </button>
+            ))}
+          </div>
+        </div>
+        <div className="min-h-0 flex-1 overflow-auto">
+          {tasks.isPending ? (
+            <div className="flex flex-col gap-2 p-4" role="status" aria-label="Loading tasks">
+              {[0, 1, 2].map((i) => (
+                <div key={i} className="h-14 animate-pulse rounded-md bg-slate-100" />
+              ))}
+            </div>
+          ) : tasks.isError ? (
+            <p role="alert" className="m-4 rounded-md bg-red-50 p-3 text-sm text-red-700">
+              Could not load the inbox: {tasks.error.message}
+            </p>
+          ) : list.length === 0 ? (
+            <div className="flex flex-col items-center px-8 py-16 text-center" data-testid="inbox-empty">
+              <span className="mb-3 rounded-full bg-slate-100 p-3 text-slate-400">
+                {visibleTab === "decided" ? <CheckCheck size={22} /> : <Inbox size={22} />}
+              </span>
+              <p className="font-medium text-slate-800">{empty[visibleTab].title}</p>
+              <p className="mt-1 text-sm text-slate-500">{empty[visibleTab].body}</p>
+            </div>
+          ) : (
+            <TaskList tasks={list} selectedId={shown?.id} onSelect={select} />
+          )}
+        </div>
+      </section>
+      <div className="min-w-0 flex-1 overflow-auto bg-slate-50/50">
+        {shown ? (
+          <TaskDetail key={shown.id} task={shown} me={me.data?.user.id} onDecided={onDecided} />
+        ) : (
+          list.length > 0 && <p className="p-8 text-sm text-slate-500">Pick a task on the left, or press j.</p>
+        )}
+      </div>
+    </div>
+  );
+}

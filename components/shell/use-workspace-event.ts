@@ -1,0 +1,53 @@
+"use client";
+import { useEffect, useRef } from "react";
+import { io, type Socket } from "socket.io-client";
+
+/** What the server tells every socket of a workspace (server/realtime/socket-server.ts). */
+export type WorkspaceEvent = "runs:changed" | "inbox:changed";
+
+// One socket per tab for workspace news, shared by the nav badge, the runs list and the inbox.
+let shared: Socket | undefined;
+let holders = 0;
+
+function acquire(): Socket {
+  shared ??= io({ path: "/socket.io", transports: ["websocket"] });
+  holders++;
+  return shared;
+}
+
+function release() {
+  holders--;
+  if (holders === 0) {
+    shared?.disconnect();
+    shared = undefined;
+  }
+}
+
+/**
+ * Calls `onChange` when the server announces `event` for the workspace (and after a
+ * reconnect, when something may have been missed). Bursts fold into one call per `everyMs`;
+ * the data itself is refetched through tRPC, which applies the caller's permissions.
+ */
+export function useWorkspaceEvent(event: WorkspaceEvent, onChange: () => void, everyMs = 300) {
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  useEffect(() => {
+    const socket = acquire();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        latest.current();
+      }, everyMs);
+    };
+    const onReconnect = () => soon();
+    socket.on(event, soon);
+    socket.io.on("reconnect", onReconnect);
+    return () => {
+      clearTimeout(timer);
+      socket.off(event, soon);
+      socket.io.off("reconnect", onReconnect);
+      release();
+    };
+  }, [event, everyMs]);
+}

@@ -1,0 +1,130 @@
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { signUp, trpc } from "./app";
+
+interface Template {
+  nodes: { id: string; type: string; data: Record<string, unknown> }[];
+}
+
+/** An owner (Alice, in group finance) and an approver (Bob, invited), each in their own browser. */
+async function team(page: Page, browser: Browser) {
+  await signUp(page, "Alice");
+  const invite = await trpc<{ token: string }>(page, "team.createInvite", { role: "approver" });
+  const bobContext = await browser.newContext();
+  const bob = await bobContext.newPage();
+  await signUp(bob, "Bob");
+  await trpc(bob, "team.acceptInvite", { token: invite.token });
+  const me = await trpc<{ user: { id: string } }>(page, "me.get", undefined, "query");
+  const group = await trpc<{ id: string }>(page, "team.createGroup", { name: "finance" });
+  await trpc(page, "team.setGroupMembers", { id: group.id, userIds: [me.user.id] });
+  return { bob, close: () => bobContext.close() };
+}
+
+/** The multi-level approval template as a flow of Alice's; `tune` may shorten its deadlines. */
+async function templateFlow(page: Page, tune?: (doc: Template) => void) {
+  const flow = await trpc<{ id: string; version: number }>(page, "flows.create", {
+    name: "Offsite budget",
+    template: "escalating-approval",
+  });
+  if (tune) {
+    const saved = await trpc<{ document: Template }>(page, "flows.get", { id: flow.id }, "query");
+    tune(saved.document);
+    await trpc(page, "flows.save", { id: flow.id, expectedVersion: flow.version, document: saved.document });
+  }
+  return flow.id;
+}
+
+const startRun = (page: Page, flowId: string) =>
+  trpc<{ runId: string }>(page, "runs.start", { flowId, input: { amount: 4800, purpose: "Team offsite" } });
+
+test("multi-level approval: the approver approves from a live inbox, the owner rejects with a comment", async ({
+  page,
+  browser,
+}) => {
+  const { bob, close } = await team(page, browser);
+  const flowId = await templateFlow(page);
+  await bob.goto("/inbox");
+  await expect(bob.getByTestId("inbox-empty")).toContainText("Nothing waits for you");
+
+  // Alice starts the run: Bob's inbox shows the task without a reload, with a toast and a badge.
+  const { runId } = await startRun(page, flowId);
+  await expect(bob.getByRole("status").filter({ hasText: "New approval request" })).toBeVisible();
+  await expect(bob.getByTestId("inbox-badge")).toHaveText(/^1/);
+  const row = bob.getByTestId("task-row").first();
+  await expect(row).toContainText("Approve Team offsite (4800 €)?");
+  await row.click();
+  const detail = bob.getByTestId("task-detail");
+  await expect(detail.getByTestId("review-table")).toContainText("4,800");
+  await expect(detail.getByTestId("review-table")).toContainText("Team offsite");
+  await expect(detail).toContainText("Requested by");
+  await expect(detail).toContainText("Alice");
+  await expect(detail.getByTestId("approvals-count")).toHaveText("0 of 1");
+  await expect(detail.getByTestId("deadline")).toContainText("left");
+  await bob.screenshot({ path: "test-results/screens/inbox-task.png" });
+
+  // Rejecting needs a comment: "r" with none asks for it instead of deciding.
+  await bob.keyboard.press("r");
+  await expect(detail.getByRole("alert")).toHaveText("Say why you reject: a comment is required.");
+  await detail.getByLabel("Cost center").fill("CC-42");
+  await detail.getByLabel(/Comment/).fill("Within budget");
+  await detail.getByLabel(/Comment/).blur();
+  await bob.keyboard.press("a");
+  await expect(bob.getByRole("status").filter({ hasText: "Approved" })).toBeVisible();
+  await expect(bob.getByTestId("inbox-empty")).toBeVisible();
+
+  // Alice, the owner, now has the final sign-off; she started the run so she may only reject.
+  await page.goto("/inbox");
+  await page.getByTestId("task-row").filter({ hasText: "Final sign-off" }).click();
+  const aliceDetail = page.getByTestId("task-detail");
+  await expect(aliceDetail.getByRole("button", { name: /Approve/ })).toBeDisabled();
+  await expect(aliceDetail.getByTestId("review-table")).toContainText("Within budget");
+  await expect(aliceDetail.getByTestId("review-table")).toContainText("CC-42");
+  await aliceDetail.getByLabel(/Comment/).fill("Not this quarter");
+  await aliceDetail.getByRole("button", { name: /Reject/ }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Rejected" })).toBeVisible();
+
+  // The history keeps both decisions with their comments and form values.
+  await bob.getByRole("tab", { name: /Decided/ }).click();
+  await bob.getByTestId("task-row").first().click();
+  await expect(bob.getByTestId("decisions")).toContainText("Bob");
+  await expect(bob.getByTestId("decisions")).toContainText("Within budget");
+  await expect(bob.getByTestId("decisions")).toContainText("Cost center: CC-42");
+
+  // The run took the rejected end, and its view opens at the approval step from the task.
+  await page.getByRole("tab", { name: /Decided/ }).click();
+  await page.getByTestId("task-row").filter({ hasText: "Final sign-off" }).click();
+  await expect(page.getByTestId("decisions")).toContainText("Not this quarter");
+  await page.screenshot({ path: "test-results/screens/inbox-decided.png" });
+  await page.getByRole("link", { name: "View the run at this step" }).click();
+  await expect(page).toHaveURL(new RegExp(`/runs/${runId}\\?node=director`));
+  await expect(page.getByTestId("run-view-status")).toHaveAttribute("data-status", "succeeded");
+  const run = await trpc<{ output: unknown }>(page, "runs.get", { id: runId }, "query");
+  expect(run.output).toBe("rejected");
+  await close();
+});
+
+test("a deadline passes: the task escalates to the finance group, live in both inboxes", async ({ page, browser }) => {
+  const { bob, close } = await team(page, browser);
+  const flowId = await templateFlow(page, (doc) => {
+    const manager = doc.nodes.find((n) => n.id === "manager")!;
+    manager.data.timeout = { afterMs: 2_000, action: "reject", escalate: [{ groups: ["finance"], afterMs: 600_000 }] };
+  });
+  await bob.goto("/inbox");
+  await page.goto("/inbox");
+  await startRun(page, flowId);
+
+  // Bob has it first; Alice (not an approver) does not.
+  await expect(bob.getByTestId("task-row")).toHaveCount(1);
+  await expect(page.getByTestId("inbox-empty")).toBeVisible();
+
+  // Two seconds later nobody decided: it leaves Bob's inbox and lands in Alice's, as finance's.
+  await expect(bob.getByTestId("inbox-empty")).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId("task-row")).toHaveCount(1, { timeout: 10_000 });
+  await expect(page.getByTestId("task-row")).toContainText("escalated");
+  await page.getByTestId("task-row").click();
+  const detail = page.getByTestId("task-detail");
+  await expect(detail.getByTestId("assignees")).toHaveText("finance");
+  await expect(detail.getByTestId("escalations")).toContainText("escalated to finance");
+  await expect(detail.getByTestId("deadline")).toContainText("min");
+  await page.screenshot({ path: "test-results/screens/inbox-escalated.png" });
+  await close();
+});
