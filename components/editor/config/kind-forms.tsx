@@ -3,6 +3,7 @@ import { Plus, Trash2 } from "lucide-react";
 import type { ReactNode } from "react";
 import type { NodeType } from "@/lib/flow/kinds";
 import { Button } from "../../ui/button";
+import { AssigneesField, GroupChips } from "./assignees-field";
 import { CredentialField } from "./credential-field";
 import { getAt } from "./fields";
 import { type NodeForm, Section } from "./node-form";
@@ -223,8 +224,35 @@ export const kindForms: { [K in NodeType]: Form } = {
         {f.code(["show"], "Show the approver", "expression", "What they review, e.g. prev or input.document.")}
       </Section>
       <Section title="Who decides">
-        {f.number(["requiredApprovals"], "Approvals needed", "One rejection always ends it.", 1)}
+        <AssigneesField f={f} data={data} />
+        {f.number(["requiredApprovals"], "Approvals needed", "Distinct people. One rejection always ends it.", 1)}
         {f.toggle(["allowRequesterToApprove"], "The person who started the run may approve")}
+      </Section>
+      <Section title="Form">
+        <ListEditor
+          f={f}
+          data={data}
+          path={["form"]}
+          addLabel="Add form field"
+          blank={() => ({
+            name: `field_${((data.form as unknown[]) ?? []).length + 1}`,
+            label: "",
+            type: "string",
+            required: false,
+          })}
+          row={(i) => (
+            <>
+              {f.text(["form", i, "name"], "Name", "Read later as nodes.<id>.output.form.<name>.")}
+              {f.text(["form", i, "label"], "Label")}
+              {f.select(
+                ["form", i, "type"],
+                "Type",
+                ["string", "number", "boolean"].map((v) => ({ value: v, label: v })),
+              )}
+              {f.toggle(["form", i, "required"], "Required")}
+            </>
+          )}
+        />
       </Section>
       <Section title="Deadline">
         {f.toggle(["timeout"], "Decide before a deadline")}
@@ -237,6 +265,27 @@ export const kindForms: { [K in NodeType]: Form } = {
               { value: "route", label: "Follow the “timed out” output" },
               { value: "fail", label: "Fail the run" },
             ])}
+            <p className="text-xs text-slate-500">
+              Before that, escalate: each level hands the task to other groups with a new deadline.
+            </p>
+            <ListEditor
+              f={f}
+              data={data}
+              path={["timeout", "escalate"]}
+              addLabel="Add escalation level"
+              blank={() => ({ groups: [], afterMs: 86_400_000 })}
+              row={(i) => (
+                <>
+                  <GroupChips
+                    f={f}
+                    data={data}
+                    path={["timeout", "escalate", i, "groups"]}
+                    label={`Level ${i + 1}: hand to`}
+                  />
+                  {f.number(["timeout", "escalate", i, "afterMs"], "They decide within (ms)", undefined, 1000)}
+                </>
+              )}
+            />
           </>
         )}
       </Section>

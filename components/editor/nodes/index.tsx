@@ -87,16 +87,22 @@ const looks: {
 };
 
 function approvalSummary(d: Record<string, unknown>): string {
-  const assignees = d.assignees as { users?: string[]; roles?: string[] } | undefined;
-  const who = [...(assignees?.roles ?? []), ...(assignees?.users?.length ? [`${assignees.users.length} people`] : [])];
+  const assignees = d.assignees as { users?: string[]; roles?: string[]; groups?: string[] } | undefined;
+  const who = [
+    ...(assignees?.roles ?? []),
+    ...(assignees?.groups ?? []),
+    ...(assignees?.users?.length ? [`${assignees.users.length} people`] : []),
+  ];
   const needed =
     typeof d.requiredApprovals === "number" && d.requiredApprovals > 1
       ? `${d.requiredApprovals} approvals`
       : "1 approval";
-  const timeout = d.timeout as { afterMs?: number; action?: string } | undefined;
-  const deadline = timeout?.afterMs
-    ? ` · ${Math.round(timeout.afterMs / 3_600_000) || "<1"} h, then ${timeout.action}`
-    : "";
+  const timeout = d.timeout as { afterMs?: number; action?: string; escalate?: { groups?: string[] }[] } | undefined;
+  const hours = (ms: number) => `${Math.round(ms / 3_600_000) || "<1"} h`;
+  const escalations = (timeout?.escalate ?? [])
+    .map((level) => `, then ${(level.groups ?? []).join("/") || "?"}`)
+    .join("");
+  const deadline = timeout?.afterMs ? ` · ${hours(timeout.afterMs)}${escalations}, then ${timeout.action}` : "";
   return `${needed} from ${who.length ? who.join(", ") : "any approver"}${deadline}`;
 }
 
