@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { signUp, trpc } from "./app";
 
@@ -99,6 +100,20 @@ test("multi-level approval: the approver approves from a live inbox, the owner r
   await expect(page.getByTestId("run-view-status")).toHaveAttribute("data-status", "succeeded");
   const run = await trpc<{ output: unknown }>(page, "runs.get", { id: runId }, "query");
   expect(run.output).toBe("rejected");
+
+  // Exported with the run: the event log and every decision with its comment and form values.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Export" }).click(),
+  ]);
+  const exported = JSON.parse(readFileSync((await download.path())!, "utf8"));
+  expect(
+    exported.approvals.map((a: { decisions: { by: { name: string }; decision: string }[] }) => a.decisions[0]),
+  ).toMatchObject([
+    { by: { name: "Bob" }, decision: "approve", comment: "Within budget", form: { costCenter: "CC-42" } },
+    { by: { name: "Alice" }, decision: "reject", comment: "Not this quarter" },
+  ]);
+  expect(exported.events.filter((e: { type: string }) => e.type === "approval.decided")).toHaveLength(2);
   await close();
 });
 

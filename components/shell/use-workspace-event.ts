@@ -8,19 +8,23 @@ export type WorkspaceEvent = "runs:changed" | "inbox:changed";
 // One socket per tab for workspace news, shared by the nav badge, the runs list and the inbox.
 let shared: Socket | undefined;
 let holders = 0;
+let closing: ReturnType<typeof setTimeout> | undefined;
 
 function acquire(): Socket {
+  clearTimeout(closing);
   shared ??= io({ path: "/socket.io", transports: ["websocket"] });
   holders++;
   return shared;
 }
 
+/** The last holder closes the socket a moment later, so moving between pages keeps it open. */
 function release() {
   holders--;
-  if (holders === 0) {
+  if (holders > 0) return;
+  closing = setTimeout(() => {
     shared?.disconnect();
     shared = undefined;
-  }
+  }, 1_000);
 }
 
 /**

@@ -145,6 +145,44 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
       });
       return rows.map(toRunEvent);
     },
+
+    /**
+     * The run as one document: its record, every event in order (the audit trail) and its
+     * approval tasks with each decision (who, when, comment, form values).
+     */
+    async export(id: string) {
+      const run = await this.get(id);
+      const events = await prisma.runEvent.findMany({ where: { runId: id }, orderBy: { seq: "asc" } });
+      const tasks = await prisma.approvalTask.findMany({
+        where: { runId: id, workspaceId },
+        orderBy: { createdAt: "asc" },
+        include: { decisions: { orderBy: { at: "asc" } } },
+      });
+      return {
+        exportedFrom: "switchyard",
+        run: { ...run, createdAt: run.createdAt.toISOString(), finishedAt: run.finishedAt?.toISOString() ?? null },
+        events: events.map(toRunEvent),
+        approvals: tasks.map((t) => ({
+          nodeId: t.nodeId,
+          path: t.path,
+          title: t.title,
+          status: t.status,
+          requiredApprovals: t.requiredApprovals,
+          assignees: t.assignees,
+          escalations: t.escalations ?? [],
+          createdAt: t.createdAt.toISOString(),
+          dueAt: t.dueAt?.toISOString() ?? null,
+          closedAt: t.closedAt?.toISOString() ?? null,
+          decisions: t.decisions.map((d) => ({
+            by: { id: d.userId, name: d.userName },
+            decision: d.decision,
+            comment: d.comment,
+            form: d.form,
+            at: d.at.toISOString(),
+          })),
+        })),
+      };
+    },
   };
 }
 export type RunsRepository = ReturnType<typeof runsRepository>;

@@ -1,8 +1,8 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { ReactFlowProvider } from "@xyflow/react";
-import { ArrowLeft, Ban, ExternalLink, RotateCcw, WifiOff } from "lucide-react";
+import { ArrowLeft, Ban, Download, ExternalLink, RotateCcw, WifiOff } from "lucide-react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -13,6 +13,7 @@ import { EditorStoreProvider, useEditorStoreApi } from "../../editor/editor-cont
 import { RunInputDialog } from "../../editor/run-input-dialog";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
+import { downloadJson } from "../../ui/download-json";
 import { NotFoundView } from "../../ui/not-found-view";
 import { toast } from "../../ui/toaster";
 import { formatDuration, formatWhen } from "../format";
@@ -146,6 +147,7 @@ function useEditorSelection() {
 
 function RunHeader({ run }: { run: RunMeta }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const router = useRouter();
   const state = useRun((s) => s.run);
   const connection = useRun((s) => s.connection);
@@ -231,6 +233,20 @@ function RunHeader({ run }: { run: RunMeta }) {
             <RotateCcw size={14} /> Run again
           </Button>
         )}
+        <Button
+          size="sm"
+          title="Download the run, its event log and every approval decision as JSON"
+          onClick={async () => {
+            try {
+              const whole = await queryClient.fetchQuery(trpc.runs.export.queryOptions({ id: run.id }));
+              downloadJson(whole, `${run.flowName}-run-${run.id}`);
+            } catch (e) {
+              toast(`Could not export the run: ${(e as Error).message}`, "error");
+            }
+          }}
+        >
+          <Download size={14} /> Export
+        </Button>
         <Link
           href={`/flows/${run.flowId}`}
           className="inline-flex h-8 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium text-slate-600 hover:bg-slate-100"

@@ -81,6 +81,11 @@ export const runsRouter = router({
     .input(z.object({ id: z.string().min(1) }))
     .query(({ ctx, input }) => ctx.runs.get(input.id)),
 
+  /** The run, its whole event log and its approval decisions, as one JSON document. */
+  export: workspaceProcedure("view")
+    .input(z.object({ id: z.string().min(1) }))
+    .query(({ ctx, input }) => ctx.runs.export(input.id)),
+
   /** The stored events after `afterSeq`, in order: the same replay the socket gives. */
   events: workspaceProcedure("view")
     .input(z.object({ id: z.string().min(1), afterSeq: z.number().int().nonnegative().default(0) }))
