@@ -5,3 +5,20 @@ export function eventLabel(e: EngineEvent): string {
   if (!("nodeId" in e)) return e.type;
   return `${e.type}:${e.nodeId}${e.path?.length ? `#${e.path.join(".")}` : ""}`;
 }
+
+/** The part of an event people read first in a log: who decided what, where a task went; else its data. */
+export function eventSummary(e: EngineEvent): string {
+  switch (e.type) {
+    case "approval.decided": {
+      const form = Object.entries(e.data.form ?? {}).map(([k, v]) => `${k}: ${String(v)}`);
+      const said = e.data.comment ? ` “${e.data.comment}”` : "";
+      return `${e.data.by.name} ${e.data.decision === "approve" ? "approved" : "rejected"}${said}${form.length ? ` · ${form.join(", ")}` : ""}`;
+    }
+    case "approval.escalated":
+      return `escalated to ${[...e.data.assignees.groups, ...e.data.assignees.roles].join(", ") || "anyone"} until ${e.data.timeoutAt}`;
+    case "approval.requested":
+      return `“${e.data.title}” · ${e.data.requiredApprovals} approval${e.data.requiredApprovals === 1 ? "" : "s"} needed`;
+    default:
+      return JSON.stringify(e.data);
+  }
+}

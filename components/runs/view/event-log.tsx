@@ -1,6 +1,6 @@
 "use client";
 import { useMemo, useState } from "react";
-import { eventLabel } from "@/lib/run/event-label";
+import { eventLabel, eventSummary } from "@/lib/run/event-label";
 import { pathOf } from "@/lib/run/state";
 import { useRun } from "../run-context";
 import { VirtualRows } from "./virtual-rows";
@@ -48,7 +48,7 @@ export function EventLog({ onPick }: { onPick: (nodeId: string, path: number[]) 
                 <span className={`shrink-0 ${e.type.endsWith("failed") ? "text-red-600" : "text-slate-800"}`}>
                   {eventLabel(e)}
                 </span>
-                <span className="min-w-0 truncate text-slate-400">{JSON.stringify(e.data)}</span>
+                <span className="min-w-0 truncate text-slate-500">{eventSummary(e)}</span>
               </button>
             );
           }}
