@@ -155,3 +155,37 @@ it("a retry back-off that fell due while the server was down fires once at boot"
   expect((await api.runs.get.query({ id: runId })).status).toBe("succeeded");
   expect(events.filter((e) => e.type === "timer.fired")).toHaveLength(1);
 }, 60_000);
+
+it("an approval deadline that fell due while the server was down escalates once at boot, then times out once", async () => {
+  if (!server.child) await server.start();
+  const api = await server.signUp(`deadline-${Date.now()}@example.com`);
+  const timeout = { afterMs: 1_000, action: "route", escalate: [{ groups: ["finance"], afterMs: 1_000 }] };
+  const doc = flow(
+    {
+      start: ["start"],
+      review: ["approval", { title: "Sign?", timeout }],
+      signed: ["end", { output: '"signed"' }],
+      late: ["end", { output: '"nobody decided"' }],
+    },
+    ["start -> review", "review.approved -> signed", "review.timeout -> late"],
+  );
+  const created = await api.flows.create.mutate({ name: "Deadline" });
+  await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
+  const { runId } = await api.runs.start.mutate({ flowId: created.id });
+  for (let i = 0; i < 200 && (await api.runs.get.query({ id: runId })).status !== "waiting"; i++)
+    await new Promise((r) => setTimeout(r, 25));
+
+  await server.crash();
+  await new Promise((r) => setTimeout(r, 1_200)); // the first deadline passes while nothing runs
+  await server.start();
+  for (let i = 0; i < 200 && (await api.runs.get.query({ id: runId })).status !== "succeeded"; i++)
+    await new Promise((r) => setTimeout(r, 25));
+  const run = await api.runs.get.query({ id: runId });
+  const events = await api.runs.events.query({ id: runId });
+  expect(run).toMatchObject({ status: "succeeded", output: "nobody decided" });
+  expect(events.filter((e) => e.type === "approval.escalated")).toHaveLength(1);
+  expect(events.filter((e) => e.type === "timer.fired").map((e) => (e.data as { level?: number }).level ?? 0)).toEqual([
+    0, 1,
+  ]);
+  expect(events.filter((e) => e.type === "node.started" && key(e) === "review")).toHaveLength(1);
+}, 60_000);
