@@ -40,3 +40,19 @@ test("an owner invites a teammate with a link; the teammate joins, and the owner
   await expect(mate.getByText("your role: viewer")).toBeVisible();
   await other.close();
 });
+
+test("an owner lets flows reach a private model server in Settings → Network", async ({ page }) => {
+  await signUp(page, "Nadia");
+  await page.goto("/settings");
+  const list = page.getByLabel(/Private hosts, IP addresses or CIDR ranges/);
+  await list.fill("ollama.lan\nhttp://gpu-box\n10.0.0.0/8");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Entry" })).toHaveText(
+    'Entry 2: "http://gpu-box" is not a host name, an IP address or a CIDR range',
+  );
+  await list.fill("ollama.lan\ngpu-box\n10.0.0.0/8");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Network settings saved" })).toBeVisible();
+  await page.reload();
+  await expect(list).toHaveValue("ollama.lan\ngpu-box\n10.0.0.0/8");
+});

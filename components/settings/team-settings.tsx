@@ -1,10 +1,12 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Copy, Link2, Plus, Trash2, Users } from "lucide-react";
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { toast } from "../ui/toaster";
+import { Card } from "./card";
+import { NetworkSettings } from "./network-settings";
 
 type Role = "owner" | "editor" | "approver" | "viewer";
 const roles: { value: Role; label: string; can: string }[] = [
@@ -238,18 +240,8 @@ export function TeamSettings() {
           </form>
         )}
       </Card>
-    </div>
-  );
-}
 
-function Card({ title, icon, children }: { title: string; icon: ReactNode; children: ReactNode }) {
-  return (
-    <section className="rounded-xl border border-slate-200 bg-white p-5">
-      <h2 className="mb-3 flex items-center gap-2 font-semibold text-slate-900">
-        <span className="text-slate-400">{icon}</span>
-        {title}
-      </h2>
-      {children}
-    </section>
+      <NetworkSettings isOwner={isOwner} />
+    </div>
   );
 }

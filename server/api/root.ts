@@ -3,6 +3,7 @@ import { flowsRouter } from "./routers/flows/router";
 import { inboxRouter } from "./routers/inbox/router";
 import { meRouter } from "./routers/me/router";
 import { runsRouter } from "./routers/runs/router";
+import { settingsRouter } from "./routers/settings/router";
 import { teamRouter } from "./routers/team/router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -13,6 +14,7 @@ export const appRouter = router({
   credentials: credentialsRouter,
   team: teamRouter,
   inbox: inboxRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -27,6 +27,18 @@ export function workspacesRepository(prisma: Prisma) {
       });
       return row && { workspaceId: row.workspaceId, workspaceName: row.workspace.name, role: row.role };
     },
+
+    /** The private hosts, IPs or CIDR ranges the workspace's flows may reach. */
+    async outboundAllow(workspaceId: string): Promise<string[]> {
+      const row = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { outboundAllow: true } });
+      return (row?.outboundAllow as string[] | null) ?? [];
+    },
+
+    async setOutboundAllow(workspaceId: string, entries: string[]): Promise<string[]> {
+      const unique = [...new Set(entries)];
+      await prisma.workspace.update({ where: { id: workspaceId }, data: { outboundAllow: unique } });
+      return unique;
+    },
   };
 }
 export type WorkspacesRepository = ReturnType<typeof workspacesRepository>;

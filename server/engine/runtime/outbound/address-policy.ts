@@ -55,7 +55,7 @@ export function addressPolicy(allow: readonly string[] = []): AddressPolicy {
       const type = isIP(mapped) === 6 ? "ipv6" : "ipv4";
       if (allowed.check(mapped, type)) return null;
       return blocked.check(mapped, type)
-        ? `${hostname} (${mapped}) is a private or local address; allow it in OUTBOUND_ALLOW to reach it`
+        ? `${hostname} (${mapped}) is a private or local address; allow it in Settings → Network (or OUTBOUND_ALLOW) to reach it`
         : null;
     },
   };
