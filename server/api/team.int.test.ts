@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 // Team and roles through the API: invite links, what each role may do, groups.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flow } from "../engine/core/testing";
@@ -71,6 +72,10 @@ describe("what each role may do", () => {
       await t.app.services.engine.idle();
       return runId;
     };
+    const waitingTask = async () => {
+      const runId = await waiting();
+      return (await t.app.services.prisma.approvalTask.findFirstOrThrow({ where: { runId } })).id;
+    };
     const can = async (cookie: string) => {
       const x = t.trpc(cookie);
       return {
@@ -78,6 +83,9 @@ describe("what each role may do", () => {
         edit: await codeOf(x.flows.rename.mutate({ id: created.id, name: "Roles" })),
         run: await codeOf(x.runs.start.mutate({ flowId: created.id })),
         decide: await codeOf(x.runs.decide.mutate({ runId: await waiting(), nodeId: "ok", decision: "approve" })),
+        decideInInbox: await codeOf(
+          x.inbox.decide.mutate({ taskId: await waitingTask(), decision: "approve", requestId: randomUUID() }),
+        ),
         manage: await codeOf(x.team.createInvite.mutate({ role: "viewer" })),
       };
     };
@@ -86,6 +94,7 @@ describe("what each role may do", () => {
       edit: "FORBIDDEN",
       run: "FORBIDDEN",
       decide: "FORBIDDEN",
+      decideInInbox: "FORBIDDEN",
       manage: "FORBIDDEN",
     });
     expect(await can(people.approver)).toEqual({
@@ -93,9 +102,17 @@ describe("what each role may do", () => {
       edit: "FORBIDDEN",
       run: "FORBIDDEN",
       decide: "ok",
+      decideInInbox: "ok",
       manage: "FORBIDDEN",
     });
-    expect(await can(people.editor)).toEqual({ view: "ok", edit: "ok", run: "ok", decide: "ok", manage: "FORBIDDEN" });
+    expect(await can(people.editor)).toEqual({
+      view: "ok",
+      edit: "ok",
+      run: "ok",
+      decide: "ok",
+      decideInInbox: "ok",
+      manage: "FORBIDDEN",
+    });
     expect(await can(owner)).toMatchObject({ view: "ok", edit: "ok", run: "ok", manage: "ok" });
   });
 
