@@ -3,6 +3,7 @@ import type { Prisma } from "./db/client";
 import { credentialReader } from "./db/credentials-repository";
 import { prismaRunStore } from "./db/run-store";
 import { prismaTimerStore } from "./db/timer-store";
+import { workspacesRepository } from "./db/workspaces-repository";
 import { executors } from "./engine/runtime/executors";
 import { inProcessBus, systemClock } from "./engine/runtime/in-process-bus";
 import { addressPolicy } from "./engine/runtime/outbound/address-policy";
@@ -20,14 +21,18 @@ export function createEmbeddedEngine(
     onError?: (error: unknown, runId: string) => void;
     /** Opens stored credentials; without it (CLI, benches) no credential can be read. */
     cipher?: SecretCipher;
-    /** Private hosts, IPs or CIDRs flows may reach (OUTBOUND_ALLOW). */
+    /** Private hosts, IPs or CIDRs every flow may reach (OUTBOUND_ALLOW). */
     outboundAllow?: string[];
   } = {},
 ) {
   const bus = options.bus ?? inProcessBus();
-  const policy = addressPolicy(options.outboundAllow);
+  const workspaces = workspacesRepository(prisma);
   const engine = new RunEngine({
-    http: (request) => outboundRequest(request, { policy }),
+    // Read per call, so a change in Settings → Network applies to the next request.
+    http: async (request, workspaceId) => {
+      const allow = [...(options.outboundAllow ?? []), ...(await workspaces.outboundAllow(workspaceId))];
+      return outboundRequest(request, { policy: addressPolicy(allow) });
+    },
     credential: credentialReader(prisma, options.cipher ?? secretCipher(randomBytes(32))),
     store: prismaRunStore(prisma),
     timers: prismaTimerStore(prisma),

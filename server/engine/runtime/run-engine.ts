@@ -16,7 +16,15 @@ import { compileFlow, type FlowGraph } from "../core/graph";
 import { DecisionRefused } from "./errors";
 import { evaluateUntil } from "./executors/loop";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
-import type { Clock, DueTimer, EventBus, NodeExecutor, RunStore, TimerStore } from "./ports";
+import {
+  type Clock,
+  type DueTimer,
+  type EventBus,
+  type NodeExecutor,
+  type RunStore,
+  SeqConflict,
+  type TimerStore,
+} from "./ports";
 import { TimerLoop } from "./timer-loop";
 
 /** Kinds whose executor touches nothing outside the run: they run inline, committed in one batch. */
@@ -34,13 +42,15 @@ interface LiveRun {
   state: RunState;
   /** Events of one run are recorded one at a time, in order. */
   queue: Promise<void>;
+  /** Work items queued or running on `queue`. */
+  pending: number;
   /** Attempts in flight, by node instance key. */
   attempts: Map<string, { nodeId: string; controller: AbortController }>;
 }
 
 export interface RunEngineDeps {
-  /** Outbound HTTP for executors (server/engine/runtime/outbound). */
-  http: (request: OutboundRequest) => Promise<OutboundResponse>;
+  /** Outbound HTTP for executors (server/engine/runtime/outbound), under the workspace's address policy. */
+  http: (request: OutboundRequest, workspaceId: string) => Promise<OutboundResponse>;
   /** Opens a credential of a workspace by id. */
   credential: (workspaceId: string, id: string) => Promise<string>;
   store: RunStore;
@@ -133,6 +143,25 @@ export class RunEngine {
     decision: Pick<Decision, "decision" | "comment" | "form"> & { requestId?: string },
     path: number[] = [],
   ) {
+    // Another writer appended first (another process): nothing was recorded, and the waiting
+    // run's stale copy has left memory (forgetIfIdle), so the decision is checked again
+    // against the log as it now is.
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.decideOnce(runId, nodeId, decider, decision, path);
+      } catch (error) {
+        if (!(error instanceof SeqConflict) || tries >= 3) throw error;
+      }
+    }
+  }
+
+  private async decideOnce(
+    runId: string,
+    nodeId: string,
+    decider: Decider,
+    decision: Pick<Decision, "decision" | "comment" | "form"> & { requestId?: string },
+    path: number[],
+  ) {
     const live = await this.load(runId);
     let failure: unknown;
     await this.enqueue(live, async () => {
@@ -206,6 +235,7 @@ export class RunEngine {
       graph: compileFlow(run.definition),
       state,
       queue: Promise.resolve(),
+      pending: 0,
       attempts: new Map(),
     };
     this.live.set(runId, live);
@@ -274,7 +304,14 @@ export class RunEngine {
   }
 
   private enqueue(live: LiveRun, work: () => Promise<void>): Promise<void> {
-    const queued = live.queue.then(work).catch((error) => this.deps.onError?.(error, live.id));
+    live.pending++;
+    const queued = live.queue
+      .then(work)
+      .catch((error) => this.deps.onError?.(error, live.id))
+      .finally(() => {
+        live.pending--;
+        this.forgetIfIdle(live);
+      });
     live.queue = queued;
     this.track(queued);
     return queued;
@@ -287,6 +324,15 @@ export class RunEngine {
       this.deps.bus.publish(stored, live.workspaceId);
     }
     for (const command of commands) await this.carryOut(live, command);
+  }
+
+  /**
+   * A finished run, or one waiting with nothing in flight, leaves memory (the log rebuilds it),
+   * but only once no more work is queued on it: a caller arriving meanwhile would load a second
+   * copy from the log, without the queued work's events, and the two would race for the next seq.
+   */
+  private forgetIfIdle(live: LiveRun): void {
+    if (live.pending > 0 || this.live.get(live.id) !== live) return;
     const done = terminalRunStatuses.includes(live.state.status);
     if (done || (live.state.status === "waiting" && live.attempts.size === 0)) this.live.delete(live.id);
   }
@@ -443,7 +489,7 @@ export class RunEngine {
           idempotencyKey: command.idempotencyKey,
           signal,
           now: this.deps.clock.now(),
-          http: this.deps.http,
+          http: (request) => this.deps.http(request, live.workspaceId),
           progress: report.add,
           describe: report.describe,
           credential: (id) => this.deps.credential(live.workspaceId, id),
