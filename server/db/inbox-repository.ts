@@ -11,6 +11,8 @@ export interface InboxViewer extends AssigneeIdentity {
 
 /** Open tasks are read whole and filtered by assignment here (assignees are JSON); more is unusual. */
 const OPEN_LIMIT = 2_000;
+/** A member's history is looked for among the workspace's most recently closed tasks (filtered here too). */
+const CLOSED_LIMIT = 2_000;
 
 const taskInclude = {
   run: { select: { flowId: true, flow: { select: { name: true } } } },
@@ -72,19 +74,22 @@ export function inboxRepository(prisma: Prisma, workspaceId: string) {
 
     async list(tab: InboxTab, viewer: InboxViewer, page = 0, pageSize = 50): Promise<InboxTask[]> {
       if (tab === "decided") {
-        const rows = (await prisma.approvalTask.findMany({
-          where: {
-            workspaceId,
-            status: { not: "open" },
-            // Owners see the whole history; others what they decided or were asked to.
-            ...(viewer.role !== "owner" && { decisions: { some: { userId: viewer.id } } }),
-          },
-          include: taskInclude,
-          orderBy: [{ closedAt: "desc" }, { id: "desc" }],
-          skip: page * pageSize,
-          take: pageSize,
-        })) as TaskRow[];
-        return toTasks(rows, viewer);
+        const closed = (take: number, skip = 0) =>
+          prisma.approvalTask.findMany({
+            where: { workspaceId, status: { not: "open" } },
+            include: taskInclude,
+            orderBy: [{ closedAt: "desc" }, { id: "desc" }],
+            skip,
+            take,
+          }) as Promise<TaskRow[]>;
+        // Owners see the whole history; others what they decided or were asked to.
+        if (viewer.role === "owner") return toTasks(await closed(pageSize, page * pageSize), viewer);
+        const theirs = (await closed(CLOSED_LIMIT)).filter(
+          (r) =>
+            r.decisions.some((d) => d.userId === viewer.id) ||
+            (viewer.role !== "viewer" && isAssignee(r.assignees as Assignees, viewer)),
+        );
+        return toTasks(theirs.slice(page * pageSize, (page + 1) * pageSize), viewer);
       }
       const open = await openRows();
       const rows = tab === "mine" ? mine(open, viewer) : open;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TaskClosed } from "../../../db/errors";
 import { inboxRepository } from "../../../db/inbox-repository";
 import { DecisionRefused } from "../../../engine/runtime/errors";
+import { UserError } from "../../errors";
 import type { WorkspaceContext } from "../../trpc";
 
 export const decideTaskInput = z.object({
@@ -36,6 +37,10 @@ export async function decideTask({
   const requestId = `${ctx.user.id}:${input.requestId}`;
   const answered = async () => {
     const previous = await inbox.decisionByRequest(requestId);
+    // The same key on another task is not a repeat: its answer would pass for a decision never taken.
+    if (previous && previous.task.id !== input.taskId) {
+      throw new UserError("This requestId was already used to decide another task: send a new one with each decision.");
+    }
     return previous
       ? {
           taskId: previous.task.id,
