@@ -143,3 +143,22 @@ test("a deadline passes: the task escalates to the finance group, live in both i
   await page.screenshot({ path: "test-results/screens/inbox-escalated.png" });
   await close();
 });
+
+test("the inbox is keyboard friendly: j and k move through the tasks", async ({ page, browser }) => {
+  const { bob, close } = await team(page, browser);
+  const flowId = await templateFlow(page);
+  await startRun(page, flowId);
+  await trpc(page, "runs.start", { flowId, input: { amount: 120, purpose: "Books" } });
+  await bob.goto("/inbox");
+  const rows = bob.getByTestId("task-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toHaveAttribute("aria-current", "true");
+  await bob.keyboard.press("j");
+  await expect(rows.nth(1)).toHaveAttribute("aria-current", "true");
+  await expect(bob.getByTestId("task-detail").getByRole("heading", { level: 2 })).toHaveText(
+    await rows.nth(1).locator("span").first().innerText(),
+  );
+  await bob.keyboard.press("k");
+  await expect(rows.nth(0)).toHaveAttribute("aria-current", "true");
+  await close();
+});
