@@ -1,0 +1,43 @@
+import { Redis } from "ioredis";
+import { z } from "zod";
+import type { RunEvent } from "../../../lib/run/events";
+import type { EventBus } from "./ports";
+
+/** What travels on the channel; parsed on the way in, as anything from outside the process. */
+const messageSchema = z.object({
+  workspaceId: z.string().min(1),
+  events: z.array(z.object({ runId: z.string(), seq: z.number().int().positive(), type: z.string() }).passthrough()),
+});
+
+/**
+ * Scale-out's event bus: committed events go through a Redis channel, so every process (the
+ * web processes serving sockets, the workers holding attempts) hears every run's events in
+ * commit order. A process hears its own events through Redis too, never twice.
+ */
+export async function redisBus(
+  url: string,
+  channel = "switchyard:events",
+): Promise<EventBus & { close(): Promise<void> }> {
+  const publisher = new Redis(url, { maxRetriesPerRequest: null });
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null });
+  const listeners = new Set<(events: RunEvent[], workspaceId: string) => void>();
+  subscriber.on("message", (_, raw: string) => {
+    const parsed = messageSchema.safeParse(JSON.parse(raw));
+    if (!parsed.success) return console.error(`ignored a malformed message on ${channel}`);
+    const events = parsed.data.events as unknown as RunEvent[];
+    for (const listener of listeners) listener(events, parsed.data.workspaceId);
+  });
+  await subscriber.subscribe(channel);
+  return {
+    publish(events, workspaceId) {
+      void publisher.publish(channel, JSON.stringify({ workspaceId, events })).catch((error) => console.error(error));
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      await Promise.all([publisher.quit(), subscriber.quit()]);
+    },
+  };
+}
