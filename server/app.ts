@@ -12,6 +12,7 @@ import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
 import type { Clock, EventBus } from "./engine/runtime/ports";
 import { attachRealtime } from "./realtime/socket-server";
+import { createScaleOutEngine } from "./scale-out-engine";
 import { secretCipher } from "./secrets/cipher";
 import { webhookHandler } from "./triggers/webhook";
 
@@ -27,7 +28,7 @@ export interface App {
 
 /**
  * Everything but Next: database, auth, engine, tRPC, health and socket.io, wired with the
- * embedded adapters. Integration tests use this directly on a real HTTP server.
+ * embedded adapters (or scale-out's when REDIS_URL is set). Integration tests use this directly on a real HTTP server.
  */
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<App> {
   const db = await openDatabase(config.db);
@@ -41,12 +42,14 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     signInPerMinute: config.signInPerMinute,
   });
   const cipher = secretCipher(config.secretsKey);
-  const { engine, bus } = createEmbeddedEngine(db.prisma, {
+  const engineOptions = {
     cipher,
     outboundAllow: config.outboundAllow,
     clock: options.clock,
-    onError: (error, runId) => console.error(`run ${runId}:`, error),
-  });
+    onError: (error: unknown, runId: string) => console.error(`run ${runId}:`, error),
+  };
+  const scaleOut = config.scaleOut && (await createScaleOutEngine(db.prisma, config.scaleOut, engineOptions));
+  const { engine, bus } = scaleOut ?? createEmbeddedEngine(db.prisma, engineOptions);
   const services: Services = { prisma: db.prisma, auth, workspaces, engine, cipher };
 
   const authHandler = toNodeHandler(auth);
@@ -103,6 +106,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       await engine.stop();
       await engine.idle();
       await io?.close();
+      await scaleOut?.close();
       await db.close();
     },
   };

@@ -21,6 +21,8 @@ export interface AppConfig {
   secretsKey: Buffer;
   /** Private hosts, IPs or CIDRs flows may reach, e.g. a local model server (OUTBOUND_ALLOW). */
   outboundAllow: string[];
+  /** Scale-out mode when REDIS_URL is set: attempts run in worker processes (`npm run worker`). */
+  scaleOut?: { redisUrl: string; queueName: string; lockMs: number };
 }
 
 /**
@@ -51,6 +53,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .split(",")
       .map((o) => o.trim())
       .filter(Boolean),
+    ...(env.REDIS_URL && {
+      scaleOut: {
+        redisUrl: env.REDIS_URL,
+        queueName: env.STEP_QUEUE ?? "switchyard-steps",
+        lockMs: Number(env.STEP_LOCK_MS ?? 30_000),
+      },
+    }),
   };
 }
 

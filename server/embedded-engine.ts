@@ -10,6 +10,7 @@ import { addressPolicy } from "./engine/runtime/outbound/address-policy";
 import { outboundRequest } from "./engine/runtime/outbound/http-client";
 import type { Clock, EventBus } from "./engine/runtime/ports";
 import { RunEngine } from "./engine/runtime/run-engine";
+import type { StepQueue } from "./engine/runtime/step-queue";
 import { type SecretCipher, secretCipher } from "./secrets/cipher";
 
 /** The engine on Prisma with the in-process bus: embedded mode's wiring, shared by the app, tests and benches. */
@@ -23,6 +24,9 @@ export function createEmbeddedEngine(
     cipher?: SecretCipher;
     /** Private hosts, IPs or CIDRs every flow may reach (OUTBOUND_ALLOW). */
     outboundAllow?: string[];
+    /** Scale-out (scale-out-engine.ts): attempts go to workers, and other processes share the runs. */
+    steps?: StepQueue;
+    follow?: boolean;
   } = {},
 ) {
   const bus = options.bus ?? inProcessBus();
@@ -40,6 +44,8 @@ export function createEmbeddedEngine(
     clock: options.clock ?? systemClock,
     executors,
     onError: options.onError,
+    steps: options.steps,
+    follow: options.follow,
   });
   return { engine, bus };
 }

@@ -17,7 +17,7 @@ export class ServerProcess {
   constructor(
     readonly port: number,
     readonly databaseFile: string,
-    readonly options: { pages?: boolean } = {},
+    readonly options: { pages?: boolean; env?: Record<string, string> } = {},
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -36,6 +36,7 @@ export class ServerProcess {
         DATABASE_URL: `file:${this.databaseFile}`,
         AUTH_SECRET: "process-test-secret-process-test-secret-01",
         SIGN_IN_PER_MINUTE: "1000",
+        ...this.options.env,
       },
       stdio: ["ignore", "ignore", "inherit"],
     });
@@ -68,16 +69,20 @@ export class ServerProcess {
   }
 
   async signUp(email: string): Promise<ReturnType<typeof createTRPCClient<AppRouter>>> {
+    return this.client(await this.signUpCookie(email));
+  }
+
+  /** Creates an account; returns its session cookie. */
+  async signUpCookie(email: string): Promise<string> {
     const res = await fetch(`${this.url}/api/auth/sign-up/email`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: this.url },
       body: JSON.stringify({ email, password: "process-password", name: "Process Test" }),
     });
-    const cookie = res.headers
+    return res.headers
       .getSetCookie()
       .map((c) => c.split(";")[0])
       .join("; ");
-    return this.client(cookie);
   }
 
   client(cookie: string) {

@@ -1,7 +1,8 @@
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
-import { type Decision, type EngineEvent, terminalRunStatuses } from "../../../lib/run/events";
+import { type Decision, type EngineEvent, type RunEvent, terminalRunStatuses } from "../../../lib/run/events";
 import {
+  applyRunEvents,
   foldRunEvents,
   initialRunState,
   nodeKey,
@@ -25,6 +26,7 @@ import {
   SeqConflict,
   type TimerStore,
 } from "./ports";
+import type { StepQueue } from "./step-queue";
 import { TimerLoop } from "./timer-loop";
 
 /** Kinds whose executor touches nothing outside the run: they run inline, committed in one batch. */
@@ -45,7 +47,7 @@ interface LiveRun {
   /** Work items queued or running on `queue`. */
   pending: number;
   /** Attempts in flight, by node instance key. */
-  attempts: Map<string, { nodeId: string; controller: AbortController }>;
+  attempts: Map<string, { nodeId: string; attempt: number; controller: AbortController }>;
 }
 
 export interface RunEngineDeps {
@@ -59,7 +61,23 @@ export interface RunEngineDeps {
   clock: Clock;
   executors: { [K in NodeType]: NodeExecutor };
   onError?: (error: unknown, runId: string) => void;
+  /**
+   * Scale-out: attempts with outside effects are handed to worker processes through this queue
+   * instead of running here (workers call `runStep`).
+   */
+  steps?: Pick<StepQueue, "dispatch">;
+  /**
+   * Scale-out: other processes append to the same runs. This process then follows the bus (its
+   * copies catch up, attempts whose node was cancelled elsewhere are aborted) and keeps a run
+   * in memory only while an attempt of it runs here.
+   */
+  follow?: boolean;
 }
+
+/** Scale-out: how often a process looks for timers other processes armed (one of them may have died). */
+const FOLLOW_POLL_MS = 2_000;
+/** How often an outcome is decided again when other processes keep appending first. */
+const OUTCOME_TRIES = 10;
 
 /** How long streamed text gathers before it is recorded as one `node.progress` event. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -91,7 +109,25 @@ export class RunEngine {
       deps.clock,
       (timer) => this.fire(timer),
       (e) => deps.onError?.(e, "timers"),
+      deps.follow ? FOLLOW_POLL_MS : undefined,
     );
+    if (deps.follow) deps.bus.subscribe((events) => this.heard(events));
+  }
+
+  /**
+   * Scale-out worker: runs one attempt handed over by `steps.dispatch`, unless it no longer
+   * counts (the node moved on, or another worker's lease ran out and it was handed on).
+   */
+  async runStep(job: { runId: string; command: Extract<Command, { type: "execute" }> }): Promise<void> {
+    const live = await this.load(job.runId);
+    await this.catchUp(live);
+    const current = live.state.nodes[nodeKey(job.command.nodeId, job.command.path)];
+    if (current?.status !== "running" || current.attempt !== job.command.attempt) return;
+    try {
+      await this.execute(live, job.command);
+    } finally {
+      this.forgetIfIdle(live);
+    }
   }
 
   /** Starts a run whose row (status `queued`, input, snapshot) the caller has created. */
@@ -319,7 +355,15 @@ export class RunEngine {
 
   private async commit(live: LiveRun, events: EngineEvent[], state: RunState, commands: Command[]): Promise<void> {
     if (events.length > 0) {
-      const stored = await this.deps.store.append(live.id, live.state.lastSeq, events, this.deps.clock.now(), state);
+      let stored: RunEvent[];
+      try {
+        stored = await this.deps.store.append(live.id, live.state.lastSeq, events, this.deps.clock.now(), state);
+      } catch (error) {
+        // Another process appended first: nothing was recorded; this copy catches up so the
+        // caller can decide again on the log as it now is.
+        if (error instanceof SeqConflict) await this.catchUp(live);
+        throw error;
+      }
       live.state = state;
       this.deps.bus.publish(stored, live.workspaceId);
     }
@@ -334,13 +378,16 @@ export class RunEngine {
   private forgetIfIdle(live: LiveRun): void {
     if (live.pending > 0 || this.live.get(live.id) !== live) return;
     const done = terminalRunStatuses.includes(live.state.status);
-    if (done || (live.state.status === "waiting" && live.attempts.size === 0)) this.live.delete(live.id);
+    const idle = live.attempts.size === 0 && (live.state.status === "waiting" || this.deps.follow);
+    if (done || idle) this.live.delete(live.id);
   }
 
   private async carryOut(live: LiveRun, command: Command): Promise<void> {
     switch (command.type) {
       case "execute":
-        this.track(this.execute(live, command));
+        if (this.deps.steps && !this.isPure(live, command.nodeId))
+          await this.deps.steps.dispatch({ runId: live.id, command });
+        else this.track(this.execute(live, command));
         return;
       case "schedule":
         await this.timerLoop.schedule({
@@ -390,6 +437,54 @@ export class RunEngine {
     }
   }
 
+  /**
+   * Records what an attempt produced, fenced: only while its node still runs that attempt (a
+   * late worker whose lease was handed on, or an attempt cancelled elsewhere, changes nothing).
+   * When another process appended first, it decides again on the caught-up log.
+   */
+  private async recordOutcome(live: LiveRun, command: Extract<Command, { type: "execute" }>, outcome: EngineEvent) {
+    for (let tries = 1; ; tries++) {
+      let conflict = false;
+      await this.enqueue(live, async () => {
+        const current = live.state.nodes[nodeKey(command.nodeId, command.path)];
+        if (current?.status !== "running" || current.attempt !== command.attempt) return;
+        try {
+          await this.apply(live, outcome);
+        } catch (error) {
+          if (!(error instanceof SeqConflict) || tries >= OUTCOME_TRIES) throw error;
+          conflict = true;
+        }
+      });
+      if (!conflict) return;
+    }
+  }
+
+  /** Folds into this copy what other processes appended since (events heard, else read from the log). */
+  private async catchUp(live: LiveRun, heard: readonly RunEvent[] = []): Promise<void> {
+    const next = heard.filter((e) => e.seq > live.state.lastSeq);
+    const contiguous = next.length > 0 && next.every((e, i) => e.seq === live.state.lastSeq + 1 + i);
+    const missed = contiguous ? next : await this.deps.store.events(live.id, live.state.lastSeq);
+    if (missed.length > 0) live.state = applyRunEvents(live.state, missed);
+  }
+
+  /** Events committed by any process (scale-out): copies held here catch up, superseded attempts stop. */
+  private heard(events: readonly RunEvent[]): void {
+    const byRun = new Map<string, RunEvent[]>();
+    for (const e of events) byRun.set(e.runId, [...(byRun.get(e.runId) ?? []), e]);
+    for (const [runId, batch] of byRun) {
+      const live = this.live.get(runId);
+      if (!live || batch.every((e) => e.seq <= live.state.lastSeq)) continue; // ours, or not held here
+      void this.enqueue(live, async () => {
+        await this.catchUp(live, batch);
+        for (const [instance, held] of live.attempts) {
+          const node = live.state.nodes[instance];
+          if (node?.status !== "running" || node.attempt !== held.attempt)
+            held.controller.abort(new AbortReason("cancelled", "cancelled"));
+        }
+      });
+    }
+  }
+
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
     work.finally(() => this.inFlight.delete(work));
@@ -400,7 +495,7 @@ export class RunEngine {
     if (!node) return;
     const controller = new AbortController();
     const instance = nodeKey(node.id, command.path);
-    live.attempts.set(instance, { nodeId: node.id, controller });
+    live.attempts.set(instance, { nodeId: node.id, attempt: command.attempt, controller });
     const { timeoutMs } = stepSettings(node.data);
     const timeout =
       timeoutMs === undefined
@@ -410,7 +505,7 @@ export class RunEngine {
     try {
       const outcome = await this.attempt(live, live.state, command, controller.signal, progress);
       progress.flush(); // queued before the outcome, so the text is whole when the node finishes
-      if (outcome) await this.record(live, outcome);
+      if (outcome) await this.recordOutcome(live, command, outcome);
     } finally {
       progress.flush();
       clearTimeout(timeout);

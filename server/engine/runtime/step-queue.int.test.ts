@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { afterAll, expect, it } from "vitest";
 import { bullStepQueue, type StepJob } from "./step-queue";
 
@@ -9,6 +10,9 @@ const worker = bullStepQueue(url, { name });
 afterAll(async () => {
   await web.close();
   await worker.close();
+  const queue = new Queue(name, { connection: { url } });
+  await queue.obliterate({ force: true });
+  await queue.close();
 });
 
 const job = (nodeId: string, attempt = 1): StepJob => ({

@@ -15,6 +15,8 @@ export class TimerLoop {
     private readonly clock: Clock,
     private readonly deliver: (timer: DueTimer) => Promise<void>,
     private readonly onError: (error: unknown) => void = console.error,
+    /** Look again at least this often: other processes may arm timers (scale-out). */
+    private readonly pollMs?: number,
   ) {}
 
   /** Checks now, then keeps watching. */
@@ -53,7 +55,9 @@ export class TimerLoop {
           if (due.length < 100) break;
         }
         const next = await this.store.nextDueAt();
-        if (next) this.arm(next.getTime());
+        const poll = this.pollMs === undefined ? undefined : this.clock.now().getTime() + this.pollMs;
+        const at = next ? Math.min(next.getTime(), poll ?? Number.POSITIVE_INFINITY) : poll;
+        if (at !== undefined) this.arm(at);
       } catch (error) {
         this.onError(error);
         this.arm(this.clock.now().getTime() + 1_000);

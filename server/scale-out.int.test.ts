@@ -1,0 +1,129 @@
+// Scale-out with real processes: a web process on PostgreSQL hands node attempts through a
+// Redis queue to worker processes; events come back over a Redis channel.
+import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
+import pg from "pg";
+import { io, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { RunEvent } from "../lib/run/events";
+import { flow } from "./engine/core/testing";
+import { ServerProcess } from "./testing/server-process";
+import { WorkerProcess } from "./testing/worker-process";
+
+const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const database = `switchyard_scale_${process.pid}_${Date.now()}`;
+const url = new URL(PG_ADMIN);
+url.pathname = `/${database}`;
+const env = {
+  DB_PROVIDER: "postgresql",
+  DATABASE_URL: url.toString(),
+  REDIS_URL,
+  STEP_QUEUE: `switchyard-test-${randomUUID()}`,
+  STEP_LOCK_MS: "2000",
+};
+const web = new ServerProcess(4500 + Math.floor(Math.random() * 400), "", { env });
+const workers = [new WorkerProcess(env), new WorkerProcess(env)];
+let socket: Socket | undefined;
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+beforeAll(async () => {
+  await admin(`CREATE DATABASE ${database}`);
+  await web.start();
+}, 60_000);
+afterAll(async () => {
+  socket?.disconnect();
+  for (const w of workers) await w.stop();
+  await web.stop();
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  const queue = new Queue(env.STEP_QUEUE, { connection: { url: REDIS_URL } });
+  await queue.obliterate({ force: true });
+  await queue.close();
+});
+
+type Api = Awaited<ReturnType<ServerProcess["signUp"]>>;
+async function startFlow(api: Api, nodes: Parameters<typeof flow>[0], edges: string[]) {
+  const created = await api.flows.create.mutate({ name: "Scaled" });
+  await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: flow(nodes, edges) });
+  return (await api.runs.start.mutate({ flowId: created.id })).runId;
+}
+async function until(check: () => Promise<boolean>, ms = 20_000) {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("timed out waiting");
+}
+const count = (events: RunEvent[], type: string, nodeId: string) =>
+  events.filter((e) => e.type === type && "nodeId" in e && e.nodeId === nodeId).length;
+
+it("the web process hands attempts to workers: a run waits until one is up, then finishes, watched live from the web process", async () => {
+  const cookie = await web.signUpCookie(`scale-${Date.now()}@example.com`);
+  const api = web.client(cookie);
+  const runId = await startFlow(
+    api,
+    {
+      start: ["start"],
+      prep: ["agent", { response: "prepared", latencyMs: 50 }],
+      split: ["parallel"],
+      a: ["agent", { response: "a after {{ prev }}", latencyMs: 100 }],
+      b: ["agent", { response: "b after {{ prev }}", latencyMs: 100 }],
+      join: ["join"],
+      end: ["end", { output: "[nodes.a.output, nodes.b.output]" }],
+    },
+    ["start -> prep", "prep -> split", "split -> a", "split -> b", "a -> join", "b -> join", "join -> end"],
+  );
+
+  // No worker yet: the agent is handed over, not run by the web process.
+  await new Promise((r) => setTimeout(r, 1_000));
+  expect((await api.runs.get.query({ id: runId })).status).toBe("running");
+  expect(count(await api.runs.events.query({ id: runId }), "node.succeeded", "prep")).toBe(0);
+
+  // A browser watching on the web process hears what the worker records.
+  socket = io(web.url, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    reconnection: false,
+    extraHeaders: { cookie, origin: web.url },
+  });
+  const heard: RunEvent[] = [];
+  socket.on("run:events", (batch: RunEvent[]) => heard.push(...batch));
+  await new Promise<void>((resolve) => socket!.on("connect", () => resolve()));
+  await socket.timeout(5_000).emitWithAck("run:watch", { runId, afterSeq: 1_000_000 });
+
+  await workers[0]!.start();
+  await until(async () => (await api.runs.get.query({ id: runId })).status === "succeeded");
+  expect((await api.runs.get.query({ id: runId })).output).toEqual(["a after prepared", "b after prepared"]);
+  await until(async () => heard.some((e) => e.type === "run.succeeded"));
+  expect(heard.some((e) => e.type === "node.succeeded" && "nodeId" in e && e.nodeId === "a")).toBe(true);
+  const events = await api.runs.events.query({ id: runId });
+  for (const nodeId of ["prep", "a", "b"]) expect(count(events, "node.succeeded", nodeId)).toBe(1);
+}, 60_000);
+
+it("a worker killed with SIGKILL mid-attempt: its lease runs out, another worker runs the attempt, recorded once", async () => {
+  const api = await web.signUp(`lease-${Date.now()}@example.com`);
+  const runId = await startFlow(
+    api,
+    {
+      start: ["start"],
+      slow: ["agent", { response: "slow and steady wins", latencyMs: 3_000 }],
+      end: ["end", { output: "prev" }],
+    },
+    ["start -> slow", "slow -> end"],
+  );
+  // The worker streams the mock's words as it goes: it holds the attempt.
+  await until(async () => count(await api.runs.events.query({ id: runId }), "node.progress", "slow") > 0);
+  await workers[0]!.crash();
+  await workers[1]!.start();
+  await until(async () => (await api.runs.get.query({ id: runId })).status === "succeeded", 30_000);
+  const events = await api.runs.events.query({ id: runId });
+  expect((await api.runs.get.query({ id: runId })).output).toBe("slow and steady wins");
+  expect(count(events, "node.started", "slow")).toBe(1); // the same attempt, handed on
+  expect(count(events, "node.succeeded", "slow")).toBe(1);
+}, 60_000);
