@@ -127,3 +127,29 @@ it("a worker killed with SIGKILL mid-attempt: its lease runs out, another worker
   expect(count(events, "node.started", "slow")).toBe(1); // the same attempt, handed on
   expect(count(events, "node.succeeded", "slow")).toBe(1);
 }, 60_000);
+
+it("cancelling on the web process stops the attempt a worker holds: the run ends cancelled and nothing after it runs", async () => {
+  const api = await web.signUp(`cancel-${Date.now()}@example.com`);
+  if (!workers[1]!.child) await workers[1]!.start();
+  const runId = await startFlow(
+    api,
+    {
+      start: ["start"],
+      slow: ["agent", { response: "one two three four five six", latencyMs: 4_000 }],
+      after: ["agent", { response: "should not run" }],
+      end: ["end"],
+    },
+    ["start -> slow", "slow -> after", "after -> end"],
+  );
+  await until(async () => count(await api.runs.events.query({ id: runId }), "node.progress", "slow") > 0);
+  await api.runs.cancel.mutate({ id: runId });
+  await until(async () => (await api.runs.get.query({ id: runId })).status === "cancelled");
+  await new Promise((r) => setTimeout(r, 4_500)); // past the time the attempt would have finished
+  const events = await api.runs.events.query({ id: runId });
+  expect(count(events, "node.cancelled", "slow")).toBe(1);
+  expect(count(events, "node.succeeded", "slow")).toBe(0);
+  expect(count(events, "node.started", "after")).toBe(0);
+  // The worker stopped streaming once it heard of the cancel.
+  const cancelledAt = events.findIndex((e) => e.type === "run.cancelled");
+  expect(events.slice(cancelledAt).filter((e) => e.type === "node.progress")).toEqual([]);
+}, 60_000);

@@ -76,8 +76,8 @@ export interface RunEngineDeps {
 
 /** Scale-out: how often a process looks for timers other processes armed (one of them may have died). */
 const FOLLOW_POLL_MS = 2_000;
-/** How often an outcome is decided again when other processes keep appending first. */
-const OUTCOME_TRIES = 10;
+/** How often an event is recorded again when other processes keep appending first. */
+const RECORD_TRIES = 10;
 
 /** How long streamed text gathers before it is recorded as one `node.progress` event. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -165,7 +165,11 @@ export class RunEngine {
   async cancel(runId: string, reason = "cancelled by a user"): Promise<void> {
     const live = await this.load(runId);
     if (terminalRunStatuses.includes(live.state.status)) return;
-    await this.record(live, { type: "run.cancelled", data: { reason } });
+    await this.recordWhile(
+      live,
+      { type: "run.cancelled", data: { reason } },
+      () => !terminalRunStatuses.includes(live.state.status),
+    );
   }
 
   /**
@@ -410,7 +414,13 @@ export class RunEngine {
 
   /** A repeat loop finished a pass: evaluate `until` and feed the answer back. */
   private async checkUntil(live: LiveRun, command: Extract<Command, { type: "evaluate-until" }>): Promise<void> {
-    await this.record(live, await this.untilOutcome(live, live.state, command));
+    const outcome = await this.untilOutcome(live, live.state, command);
+    const loop = () => live.state.nodes[nodeKey(command.nodeId, command.path)];
+    await this.recordWhile(
+      live,
+      outcome,
+      () => loop()?.status === "running" && loop()?.loop?.checked?.index !== command.index,
+    );
   }
 
   private async untilOutcome(
@@ -440,18 +450,27 @@ export class RunEngine {
   /**
    * Records what an attempt produced, fenced: only while its node still runs that attempt (a
    * late worker whose lease was handed on, or an attempt cancelled elsewhere, changes nothing).
-   * When another process appended first, it decides again on the caught-up log.
    */
-  private async recordOutcome(live: LiveRun, command: Extract<Command, { type: "execute" }>, outcome: EngineEvent) {
+  private recordOutcome(live: LiveRun, command: Extract<Command, { type: "execute" }>, outcome: EngineEvent) {
+    return this.recordWhile(live, outcome, () => {
+      const current = live.state.nodes[nodeKey(command.nodeId, command.path)];
+      return current?.status === "running" && current.attempt === command.attempt;
+    });
+  }
+
+  /**
+   * Records `event` while `stillCounts()` holds on the run as this process knows it; when
+   * another process appended first, this copy has caught up and the question is asked again.
+   */
+  private async recordWhile(live: LiveRun, event: EngineEvent, stillCounts: () => boolean) {
     for (let tries = 1; ; tries++) {
       let conflict = false;
       await this.enqueue(live, async () => {
-        const current = live.state.nodes[nodeKey(command.nodeId, command.path)];
-        if (current?.status !== "running" || current.attempt !== command.attempt) return;
+        if (!stillCounts()) return;
         try {
-          await this.apply(live, outcome);
+          await this.apply(live, event);
         } catch (error) {
-          if (!(error instanceof SeqConflict) || tries >= OUTCOME_TRIES) throw error;
+          if (!(error instanceof SeqConflict) || tries >= RECORD_TRIES) throw error;
           conflict = true;
         }
       });
@@ -527,10 +546,9 @@ export class RunEngine {
       ...(command.path.length > 0 && { path: command.path }),
     };
     const record = (event: EngineEvent) =>
-      void this.enqueue(live, async () => {
+      void this.recordWhile(live, event, () => {
         const node = live.state.nodes[nodeKey(command.nodeId, command.path)];
-        if (node?.status !== "running" || node.attempt !== command.attempt) return;
-        await this.apply(live, event);
+        return node?.status === "running" && node.attempt === command.attempt;
       });
     const flush = () => {
       clearTimeout(timer);
