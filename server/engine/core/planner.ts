@@ -4,9 +4,10 @@ import { approvalDataSchema } from "../../../lib/flow/kinds/approval";
 import { joinDataSchema } from "../../../lib/flow/kinds/join";
 import { loopDataSchema } from "../../../lib/flow/kinds/loop";
 import { parallelDataSchema } from "../../../lib/flow/kinds/parallel";
+import { parseNodeData } from "../../../lib/flow/kinds/parsed";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import type { EngineEvent } from "../../../lib/run/events";
-import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, type RunState } from "../../../lib/run/state";
+import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, pathOf, type RunState } from "../../../lib/run/state";
 import { type ApprovalResult, approvalOutput, decisionsResult } from "./approvals";
 import { retryDelayMs } from "./backoff";
 import { type Command, idempotencyKey } from "./commands";
@@ -64,6 +65,10 @@ export function untilPending(n: NodeRunState): number | undefined {
 }
 
 const unfinished = new Set(["pending", "running", "retrying", "waiting"]);
+/** Statuses a planning pass looks at (failed: retries and run failure); the rest are done. */
+const open = new Set(["running", "retrying", "waiting", "failed"]);
+/** Keys an object orders before its other keys (array indices), whatever their insertion order. */
+const indexLike = (key: string) => /^(0|[1-9]\d{0,8})$/.test(key);
 /** Statuses after which a node instance will not change any more (with its retries exhausted). */
 const settled = (graph: FlowGraph, n: NodeRunState | undefined) =>
   n !== undefined &&
@@ -84,6 +89,11 @@ interface Scope {
 export class Planner {
   readonly events: EngineEvent[] = [];
   readonly commands: Command[] = [];
+  /**
+   * Keys of open instances, in the node map's order: most instances of a long run are done,
+   * and scanning them all several times per event made loops quadratic. Undefined: rebuild.
+   */
+  private openKeys: string[] | undefined;
 
   constructor(
     private readonly graph: FlowGraph,
@@ -94,7 +104,24 @@ export class Planner {
 
   private decide(event: EngineEvent) {
     this.events.push(event);
+    const key = "nodeId" in event ? nodeKey(event.nodeId, pathOf(event)) : undefined;
+    const added = key !== undefined && !(key in this.state.nodes);
     this.state = applyRunEvent(this.state, event, this.now);
+    const status = key === undefined ? undefined : this.state.nodes[key]?.status;
+    if (key === undefined || !this.openKeys || status === undefined || !open.has(status)) return;
+    if (this.openKeys.includes(key)) return;
+    // A new key goes last in the map's order; anything else needs the order rebuilt.
+    if (added && !indexLike(key)) this.openKeys.push(key);
+    else this.openKeys = undefined;
+  }
+
+  /** Open instances (see openKeys), as they are now. */
+  private openInstances(): NodeRunState[] {
+    const nodes = this.state.nodes;
+    this.openKeys ??= Object.keys(nodes).filter((key) => open.has(nodes[key]!.status));
+    const result: NodeRunState[] = [];
+    for (const key of this.openKeys) if (open.has(nodes[key]!.status)) result.push(nodes[key]!);
+    return result;
   }
 
   private instance(nodeId: string, path: readonly number[]) {
@@ -108,7 +135,7 @@ export class Planner {
   /** The top level, and every iteration of a running loop that has not finished yet. */
   private scopes(): Scope[] {
     const scopes: Scope[] = [{ loopId: null, path: [] }];
-    for (const n of Object.values(this.state.nodes)) {
+    for (const n of this.openInstances()) {
       if (!n.loop || n.status !== "running") continue;
       for (let i = 0; i < n.loop.started; i++)
         if (!(i in n.loop.outputs)) scopes.push({ loopId: n.nodeId, path: [...n.path, i] });
@@ -132,7 +159,7 @@ export class Planner {
     const current = this.instance(nodeId, path);
     const node = this.graph.nodes.get(nodeId);
     if (this.state.status !== "running" || current?.status !== "waiting" || !node) return;
-    const action = approvalDataSchema.safeParse(node.data).data?.timeout?.action ?? "reject";
+    const action = parseNodeData(approvalDataSchema, node.data).data?.timeout?.action ?? "reject";
     if (action === "fail") {
       const error = { message: "nobody decided before the deadline", nodeId, retryable: false };
       this.decide({ type: "node.failed", ...ref(nodeId, path), data: { attempt: current.attempt, error } });
@@ -168,7 +195,7 @@ export class Planner {
       this.commands.push(executeCommand(this.runId, node.id, path, attempt));
       return;
     }
-    const loop = loopDataSchema.safeParse(node.data).data;
+    const loop = parseNodeData(loopDataSchema, node.data).data;
     // forEach evaluates its list in the runtime (an execute); repeat starts its first pass now.
     if (loop?.mode === "repeat") this.decide({ type: "loop.iteration", ...ref(node.id, path), data: { index: 0 } });
     else this.commands.push(executeCommand(this.runId, node.id, path, attempt));
@@ -190,7 +217,7 @@ export class Planner {
     if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
 
     this.scheduleRetries();
-    for (const current of Object.values(this.state.nodes)) {
+    for (const current of this.openInstances()) {
       const result = current.status === "waiting" ? decisionsResult(current) : undefined;
       if (result) this.finishApproval(current, result);
     }
@@ -206,7 +233,7 @@ export class Planner {
         }
         if (scope.loopId !== null && this.finishIteration(scope)) changed = true;
       }
-      for (const n of Object.values(this.state.nodes)) {
+      for (const n of this.openInstances()) {
         if (n.loop && n.status === "running" && this.advanceLoop(n)) changed = true;
       }
       if (this.cancelRemaining()) changed = true;
@@ -214,7 +241,7 @@ export class Planner {
     if (this.failIfNodeFailed()) return this.plan();
 
     const topLevel = this.members({ loopId: null, path: [] }).map((n) => this.status(n.id));
-    const executing = Object.values(this.state.nodes).some(
+    const executing = this.openInstances().some(
       (n) => n.status === "running" && (!n.loop || evaluatingItems(n) || untilPending(n) !== undefined),
     );
     if (!topLevel.some((s) => unfinished.has(s))) {
@@ -232,7 +259,7 @@ export class Planner {
 
   /** A node failed for good and its errors are not handled: the run fails. Returns whether it did. */
   private failIfNodeFailed(): boolean {
-    const failed = Object.values(this.state.nodes).find(
+    const failed = this.openInstances().find(
       (n) => n.status === "failed" && stepSettings(this.graph.nodes.get(n.nodeId)?.data ?? {}).onError === "fail",
     );
     if (!failed) return false;
@@ -252,7 +279,7 @@ export class Planner {
 
   /** Failed attempts that may pass next time wait for a durable timer. */
   private scheduleRetries() {
-    for (const current of Object.values(this.state.nodes)) {
+    for (const current of this.openInstances()) {
       const node = this.graph.nodes.get(current.nodeId);
       if (current.status !== "failed" || !node || !retriesLeft(node, current)) continue;
       const key = idempotencyKey(this.runId, node.id, current.path, current.attempt);
@@ -306,7 +333,7 @@ export class Planner {
     for (const edge of this.graph.inbound.get(node.id) ?? []) {
       const split = this.graph.nodes.get(edge.source);
       if (split?.type !== "parallel") continue;
-      const max = parallelDataSchema.safeParse(split.data).data?.maxConcurrency;
+      const max = parseNodeData(parallelDataSchema, split.data).data?.maxConcurrency;
       if (max === undefined) continue;
       let inProgress = 0;
       for (const [head, members] of splitBranches(this.graph, split.id)) {
@@ -321,7 +348,7 @@ export class Planner {
   /** For a join in mode any/count: how many active paths fire it early. Otherwise undefined. */
   private activeEdgesNeeded(node: FlowNode): number | undefined {
     if (node.type !== "join") return undefined;
-    const join = joinDataSchema.safeParse(node.data);
+    const join = parseNodeData(joinDataSchema, node.data);
     if (!join.success || join.data.mode === "all") return undefined;
     return join.data.mode === "any" ? 1 : join.data.count;
   }
@@ -347,7 +374,7 @@ export class Planner {
 
   /** Moves a running loop on: starts iterations up to its concurrency, or finishes it. */
   private advanceLoop(n: NodeRunState): boolean {
-    const config = loopDataSchema.safeParse(this.graph.nodes.get(n.nodeId)?.data);
+    const config = parseNodeData(loopDataSchema, this.graph.nodes.get(n.nodeId)?.data);
     const progress = n.loop!;
     if (!config.success) return false;
     const { maxIterations, concurrency } = config.data;
@@ -389,11 +416,12 @@ export class Planner {
 
   /** A join that fired with cancelRemaining stops the paths still heading into it. */
   private cancelRemaining(): boolean {
+    if (!cancellingJoins(this.graph)) return false;
     const before = this.events.length;
     for (const n of Object.values(this.state.nodes)) {
       const node = this.graph.nodes.get(n.nodeId);
       if (node?.type !== "join" || !["running", "succeeded"].includes(n.status)) continue;
-      const join = joinDataSchema.safeParse(node.data);
+      const join = parseNodeData(joinDataSchema, node.data);
       if (!join.success || !join.data.cancelRemaining) continue;
       const remaining = exclusiveAncestors(this.graph, node.id)
         .map((id) => this.instance(id, n.path))
@@ -410,4 +438,12 @@ export class Planner {
     if (ends.length === 1) return this.instance(ends[0]!.id, [])?.output ?? null;
     return Object.fromEntries(ends.map((n) => [n.id, this.instance(n.id, [])?.output ?? null]));
   }
+}
+
+/** Whether any join of the flow cancels remaining paths (most have none: no scan then). */
+function cancellingJoins(graph: FlowGraph): boolean {
+  graph.cancelling ??= graph.document.nodes.some(
+    (n) => n.type === "join" && parseNodeData(joinDataSchema, n.data).data?.cancelRemaining === true,
+  );
+  return graph.cancelling;
 }
