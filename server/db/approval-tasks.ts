@@ -5,18 +5,13 @@ import { toJson } from "./json";
 
 type Tx = Omit<PrismaNamespace.TransactionClient, never>;
 
-/**
- * Keeps the inbox's ApprovalTask rows in step with a batch of events, inside the transaction
- * that appends them: a task opens with `approval.requested` and closes when its approval node
- * finishes (approved, rejected, timeout), fails or is cancelled.
- */
-export async function projectApprovalTasks(
-  tx: Tx,
-  runId: string,
-  events: readonly EngineEvent[],
-  state: RunState,
-  at: Date,
-): Promise<void> {
+export interface ApprovalTaskChanges {
+  opened: Extract<EngineEvent, { type: "approval.requested" }>[];
+  closing: Extract<EngineEvent, { type: "node.succeeded" | "node.failed" | "node.cancelled" }>[];
+}
+
+/** The events of a batch that open or close an approval task; usually none. */
+export function approvalTaskChanges(events: readonly EngineEvent[], state: RunState): ApprovalTaskChanges | null {
   const opened = events.filter(
     (e): e is Extract<EngineEvent, { type: "approval.requested" }> => e.type === "approval.requested",
   );
@@ -25,7 +20,21 @@ export async function projectApprovalTasks(
       (e.type === "node.succeeded" || e.type === "node.failed" || e.type === "node.cancelled") &&
       state.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval !== undefined,
   );
-  if (opened.length === 0 && closing.length === 0) return;
+  return opened.length === 0 && closing.length === 0 ? null : { opened, closing };
+}
+
+/**
+ * Keeps the inbox's ApprovalTask rows in step with a batch of events, inside the transaction
+ * that appends them: a task opens with `approval.requested` and closes when its approval node
+ * finishes (approved, rejected, timeout), fails or is cancelled.
+ */
+export async function projectApprovalTasks(
+  tx: Tx,
+  runId: string,
+  { opened, closing }: ApprovalTaskChanges,
+  state: RunState,
+  at: Date,
+): Promise<void> {
   if (opened.length > 0) {
     const run = await tx.run.findUniqueOrThrow({
       where: { id: runId },

@@ -4,7 +4,6 @@ import { UserError } from "../api/errors";
 import { startFlowRun } from "../api/routers/runs/start";
 import type { Prisma } from "../db/client";
 import { flowByWebhookToken, flowsRepository } from "../db/flows-repository";
-import { runsRepository } from "../db/runs-repository";
 import type { EventBus } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
 
@@ -82,11 +81,12 @@ export function webhookHandler(deps: WebhookDeps) {
         seen.push(...events.filter((e) => finalTypes.has(e.type)));
         notify?.();
       });
-      const repos = {
-        flows: flowsRepository(deps.prisma, flow.workspaceId),
-        runs: runsRepository(deps.prisma, flow.workspaceId),
-      };
-      const { runId } = await startFlowRun({ ...repos, engine: deps.engine }, flow.id, input, null);
+      const { runId } = await startFlowRun(
+        { workspaceId: flow.workspaceId, flows: flowsRepository(deps.prisma, flow.workspaceId), engine: deps.engine },
+        flow.id,
+        input,
+        null,
+      );
       if (flow.webhookMode !== "sync") return send(res, 202, { runId, status: "running" });
 
       const ended = () => seen.find((e) => e.runId === runId);

@@ -16,7 +16,7 @@ import { compileFlow, type FlowGraph } from "../core/graph";
 import { DecisionRefused } from "./errors";
 import { evaluateUntil } from "./executors/loop";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
-import type { Clock, DueTimer, EventBus, NodeExecutor, RunStore, TimerStore } from "./ports";
+import type { Clock, DueTimer, EventBus, NewRun, NodeExecutor, RunStore, TimerStore } from "./ports";
 import { TimerLoop } from "./timer-loop";
 
 /** Kinds whose executor touches nothing outside the run: they run inline, committed in one batch. */
@@ -36,6 +36,8 @@ interface LiveRun {
   queue: Promise<void>;
   /** Attempts in flight, by node instance key. */
   attempts: Map<string, { nodeId: string; controller: AbortController }>;
+  /** A run begun here whose row is not stored yet: its first commit inserts it. */
+  unsaved?: NewRun;
 }
 
 export interface RunEngineDeps {
@@ -82,6 +84,43 @@ export class RunEngine {
       (timer) => this.fire(timer),
       (e) => deps.onError?.(e, "timers"),
     );
+  }
+
+  /**
+   * Creates a run and starts it: the row is written in the transaction that records its first
+   * events, so a run costs one commit up to its first step with outside effects. Throws, with
+   * nothing stored, when that commit fails. Returns the run id.
+   */
+  async begin(run: NewRun): Promise<string> {
+    const id = this.deps.store.newRunId();
+    const live: LiveRun = {
+      id,
+      workspaceId: run.workspaceId,
+      input: run.input,
+      startedBy: run.startedBy,
+      graph: compileFlow(run.definition),
+      state: initialRunState(),
+      queue: Promise.resolve(),
+      attempts: new Map(),
+      unsaved: run,
+    };
+    this.live.set(id, live);
+    const startedBy = run.startedBy ?? undefined;
+    let failure: unknown;
+    await this.enqueue(live, async () => {
+      try {
+        await this.apply(live, {
+          type: "run.started",
+          data: { input: run.input ?? {}, ...(startedBy && { startedBy }) },
+        });
+      } catch (error) {
+        if (!live.unsaved) throw error; // stored: the run goes on, as with any later commit
+        this.live.delete(id);
+        failure = error;
+      }
+    });
+    if (failure) throw failure;
+    return id;
   }
 
   /** Starts a run whose row (status `queued`, input, snapshot) the caller has created. */
@@ -280,7 +319,9 @@ export class RunEngine {
 
   private async commit(live: LiveRun, events: EngineEvent[], state: RunState, commands: Command[]): Promise<void> {
     if (events.length > 0) {
-      const stored = await this.deps.store.append(live.id, live.state.lastSeq, events, this.deps.clock.now(), state);
+      const at = this.deps.clock.now();
+      const stored = await this.deps.store.append(live.id, live.state.lastSeq, events, at, state, live.unsaved);
+      live.unsaved = undefined;
       live.state = state;
       this.deps.bus.publish(stored, live.workspaceId);
     }

@@ -3,7 +3,6 @@ import { checkFlow, isRunnable } from "../../../../lib/flow/check";
 import { runInputSchema, startDataSchema } from "../../../../lib/flow/kinds/start";
 import { describeProblem } from "../../../../lib/flow/problems";
 import type { FlowsRepository } from "../../../db/flows-repository";
-import type { RunsRepository } from "../../../db/runs-repository";
 import type { RunEngine } from "../../../engine/runtime/run-engine";
 import { describeZodError, UserError } from "../../errors";
 import type { WorkspaceContext } from "../../trpc";
@@ -19,10 +18,10 @@ export const startRunInput = z.object({
  * Shared by the Run button (tRPC) and webhooks.
  */
 export async function startFlowRun(
-  deps: { flows: FlowsRepository; runs: RunsRepository; engine: RunEngine },
+  deps: { workspaceId: string; flows: FlowsRepository; engine: RunEngine },
   flowId: string,
   input: unknown,
-  startedById: string | null,
+  startedBy: { id: string; name: string } | null,
 ): Promise<{ runId: string }> {
   const flow = await deps.flows.get(flowId);
   const check = checkFlow(flow.document);
@@ -35,22 +34,22 @@ export async function startFlowRun(
   const parsedInput = runInputSchema(fields).safeParse(input);
   if (!parsedInput.success) throw new UserError(`The run input is not valid: ${describeZodError(parsedInput.error)}`);
 
-  const run = await deps.runs.create({
+  const runId = await deps.engine.begin({
+    workspaceId: deps.workspaceId,
     flowId: flow.id,
     flowVersion: flow.version,
     definition: check.document,
-    runInput: parsedInput.data,
-    startedById,
+    input: parsedInput.data,
+    startedBy,
   });
-  await deps.engine.start(run.id);
-  return { runId: run.id };
+  return { runId };
 }
 
 export function startRun({ ctx, input }: { ctx: WorkspaceContext; input: z.infer<typeof startRunInput> }) {
   return startFlowRun(
-    { flows: ctx.flows, runs: ctx.runs, engine: ctx.services.engine },
+    { workspaceId: ctx.workspace.workspaceId, flows: ctx.flows, engine: ctx.services.engine },
     input.flowId,
     input.input,
-    ctx.user.id,
+    { id: ctx.user.id, name: ctx.user.name },
   );
 }

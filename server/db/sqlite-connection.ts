@@ -1,0 +1,65 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+
+export type SqliteConnection = BetterSqlite3.Database;
+
+/**
+ * Prisma's better-sqlite3 adapter, handing over the connection it opens: the engine's append
+ * path writes through it directly (synchronous statements, each prepared once), which skips
+ * Prisma's query compiler and interactive-transaction round trips on every step.
+ */
+export function sqliteAdapter(url: string, onConnect: (connection: SqliteConnection) => void) {
+  const factory = new PrismaBetterSQLite3({ url, timeout: 5000 });
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const connection = (adapter as unknown as { client?: SqliteConnection }).client;
+    if (typeof connection?.prepare !== "function")
+      throw new Error("@prisma/adapter-better-sqlite3 no longer exposes its connection as `client`");
+    onConnect(connection);
+    return adapter;
+  };
+  return factory;
+}
+
+/** A statement for runInTransaction; `unchanged` is the error when it changes no row. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+  unchanged?: () => Error;
+}
+
+const cache = new WeakMap<SqliteConnection, Map<string, BetterSqlite3.Statement>>();
+const CACHE_LIMIT = 200;
+
+function prepare(connection: SqliteConnection, sql: string): BetterSqlite3.Statement {
+  let prepared = cache.get(connection);
+  if (!prepared) {
+    prepared = new Map();
+    cache.set(connection, prepared);
+  }
+  let statement = prepared.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    if (prepared.size >= CACHE_LIMIT) prepared.delete(prepared.keys().next().value!);
+    prepared.set(sql, statement);
+  }
+  return statement;
+}
+
+/**
+ * Runs statements as one transaction on the connection Prisma shares and returns true, or
+ * returns false when Prisma has a transaction open on it (anything run now would land inside
+ * that one; the caller goes through Prisma instead, which waits its turn). Synchronous:
+ * nothing else runs in between, and the commit is on disk when it returns.
+ */
+export function runInTransaction(connection: SqliteConnection, statements: readonly Statement[]): boolean {
+  if (connection.inTransaction) return false;
+  connection.transaction(() => {
+    for (const { sql, params, unchanged } of statements) {
+      const { changes } = prepare(connection, sql).run(...params);
+      if (changes === 0 && unchanged) throw unchanged(); // rolls the transaction back
+    }
+  })();
+  return true;
+}
