@@ -1,6 +1,5 @@
 import type { FlowDocument } from "../../lib/flow/document";
-import { type EngineEvent, type RunEvent, terminalRunStatuses } from "../../lib/run/events";
-import type { RunState } from "../../lib/run/state";
+import { type RunEvent, terminalRunStatuses } from "../../lib/run/events";
 import { type NewRun, type RunStore, SeqConflict } from "../engine/runtime/ports";
 import { approvalTaskChanges, projectApprovalTasks } from "./approval-tasks";
 import { type Prisma, providerOf, sqliteConnection } from "./client";

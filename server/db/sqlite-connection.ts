@@ -41,10 +41,19 @@ function prepare(connection: SqliteConnection, sql: string): BetterSqlite3.State
   let statement = prepared.get(sql);
   if (!statement) {
     statement = connection.prepare(sql);
+    if (statement.reader) statement.safeIntegers(false); // the adapter turns them on for the connection
     if (prepared.size >= CACHE_LIMIT) prepared.delete(prepared.keys().next().value!);
     prepared.set(sql, statement);
   }
   return statement;
+}
+
+/**
+ * One row of a query on the connection Prisma shares (a read on a hot path), or undefined.
+ * It sees what a transaction Prisma has open on it wrote, as Prisma's own reads do.
+ */
+export function queryRow<T>(connection: SqliteConnection, sql: string, params: unknown[]): T | undefined {
+  return prepare(connection, sql).get(...params) as T | undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { RunEvent } from "../../lib/run/events";
 import { UserError } from "../api/errors";
 import { startFlowRun } from "../api/routers/runs/start";
 import type { Prisma } from "../db/client";
-import { flowByWebhookToken, flowsRepository } from "../db/flows-repository";
+import { flowByWebhookToken } from "../db/flows-repository";
 import type { EventBus } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
 
@@ -81,13 +81,8 @@ export function webhookHandler(deps: WebhookDeps) {
         seen.push(...events.filter((e) => finalTypes.has(e.type)));
         notify?.();
       });
-      const { runId } = await startFlowRun(
-        { workspaceId: flow.workspaceId, flows: flowsRepository(deps.prisma, flow.workspaceId), engine: deps.engine },
-        flow.id,
-        input,
-        null,
-      );
-      if (flow.webhookMode !== "sync") return send(res, 202, { runId, status: "running" });
+      const { runId } = await startFlowRun({ workspaceId: flow.workspaceId, engine: deps.engine }, flow, input, null);
+      if (flow.webhook?.mode !== "sync") return send(res, 202, { runId, status: "running" });
 
       const ended = () => seen.find((e) => e.runId === runId);
       await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import type { FlowDocument } from "../../../lib/flow/document";
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { type Decision, type EngineEvent, terminalRunStatuses } from "../../../lib/run/events";
@@ -21,6 +22,17 @@ import { TimerLoop } from "./timer-loop";
 
 /** Kinds whose executor touches nothing outside the run: they run inline, committed in one batch. */
 const PURE_KINDS = new Set(["start", "transform", "branch", "parallel", "join", "loop", "approval", "end"]);
+/** Compiled graphs by snapshot: runs begun from one saved version share its document (start.ts). */
+const graphs = new WeakMap<object, FlowGraph>();
+function graphOf(definition: FlowDocument): FlowGraph {
+  let graph = graphs.get(definition);
+  if (!graph) {
+    graph = compileFlow(definition);
+    graphs.set(definition, graph);
+  }
+  return graph;
+}
+
 /** Past this many events in one batch, further steps are committed and run separately. */
 const INLINE_BATCH_LIMIT = 2_000;
 
@@ -98,7 +110,7 @@ export class RunEngine {
       workspaceId: run.workspaceId,
       input: run.input,
       startedBy: run.startedBy,
-      graph: compileFlow(run.definition),
+      graph: graphOf(run.definition),
       state: initialRunState(),
       queue: Promise.resolve(),
       attempts: new Map(),
