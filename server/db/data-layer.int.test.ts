@@ -214,6 +214,27 @@ describe.each(providers)("data layer on $name", (provider) => {
     expect((await store.events(id)).map((e) => e.seq)).toEqual([1]);
   });
 
+  it("commits appends made together, each on its own: a stale one fails alone", async () => {
+    const runs = runsRepository(db.prisma, workspaceA);
+    const flow = await flowsRepository(db.prisma, workspaceA).create(newFlowDocument("Grouped"), "user_a");
+    const create = () =>
+      runs.create({ flowId: flow.id, flowVersion: 1, definition: flow.document, runInput: {}, startedById: "user_a" });
+    const [a, b] = [(await create()).id, (await create()).id];
+    const store = prismaRunStore(db.prisma);
+    const started = [{ type: "run.started" as const, data: { input: {} } }];
+    const state = { status: "running" as const, nodes: {}, lastSeq: 1 };
+    await store.append(b, 0, started, new Date(), state);
+    const results = await Promise.allSettled([
+      store.append(a, 0, started, new Date(), state),
+      store.append(b, 0, started, new Date(), state), // b is already at seq 1
+    ]);
+    expect(results[0].status).toBe("fulfilled");
+    expect(results[1].status === "rejected" && results[1].reason).toBeInstanceOf(SeqConflict);
+    expect((await store.events(a)).map((e) => e.seq)).toEqual([1]);
+    expect((await store.events(b)).map((e) => e.seq)).toEqual([1]);
+    expect((await runs.get(a)).lastSeq).toBe(1);
+  });
+
   it("resumes a run that a crashed process left mid-node, without repeating finished nodes", async () => {
     const flow = await flowsRepository(db.prisma, workspaceA).create(newFlowDocument("Crash"), "user_a");
     const { id } = await runsRepository(db.prisma, workspaceA).create({

@@ -3,8 +3,9 @@ import { type RunEvent, terminalRunStatuses } from "../../lib/run/events";
 import { type NewRun, type RunStore, SeqConflict } from "../engine/runtime/ports";
 import { approvalTaskChanges, projectApprovalTasks } from "./approval-tasks";
 import { type Prisma, providerOf, sqliteConnection } from "./client";
+import { commitGrouped } from "./group-commit";
 import { cuid } from "./ids";
-import { runInTransaction, type Statement } from "./sqlite-connection";
+import type { Statement } from "./sqlite-connection";
 
 export function toRunEvent(row: {
   runId: string;
@@ -163,7 +164,7 @@ export function prismaRunStore(prisma: Prisma): RunStore {
       const tasks = approvalTaskChanges(events, state);
       const connection = sqliteConnection(prisma);
       // On SQLite, straight through the shared connection, unless approval tasks need Prisma.
-      const done = connection && !tasks && runInTransaction(connection, statements);
+      const done = connection && !tasks && (await commitGrouped(connection, statements));
       if (!done) {
         await prisma.$transaction(async (tx) => {
           for (const statement of statements) {

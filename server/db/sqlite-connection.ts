@@ -22,7 +22,7 @@ export function sqliteAdapter(url: string, onConnect: (connection: SqliteConnect
   return factory;
 }
 
-/** A statement for runInTransaction; `unchanged` is the error when it changes no row. */
+/** A statement to run in a transaction; `unchanged` is the error when it changes no row. */
 export interface Statement {
   sql: string;
   params: unknown[];
@@ -32,7 +32,8 @@ export interface Statement {
 const cache = new WeakMap<SqliteConnection, Map<string, BetterSqlite3.Statement>>();
 const CACHE_LIMIT = 200;
 
-function prepare(connection: SqliteConnection, sql: string): BetterSqlite3.Statement {
+/** The statement for `sql` on the connection, prepared once. */
+export function prepare(connection: SqliteConnection, sql: string): BetterSqlite3.Statement {
   let prepared = cache.get(connection);
   if (!prepared) {
     prepared = new Map();
@@ -54,21 +55,4 @@ function prepare(connection: SqliteConnection, sql: string): BetterSqlite3.State
  */
 export function queryRow<T>(connection: SqliteConnection, sql: string, params: unknown[]): T | undefined {
   return prepare(connection, sql).get(...params) as T | undefined;
-}
-
-/**
- * Runs statements as one transaction on the connection Prisma shares and returns true, or
- * returns false when Prisma has a transaction open on it (anything run now would land inside
- * that one; the caller goes through Prisma instead, which waits its turn). Synchronous:
- * nothing else runs in between, and the commit is on disk when it returns.
- */
-export function runInTransaction(connection: SqliteConnection, statements: readonly Statement[]): boolean {
-  if (connection.inTransaction) return false;
-  connection.transaction(() => {
-    for (const { sql, params, unchanged } of statements) {
-      const { changes } = prepare(connection, sql).run(...params);
-      if (changes === 0 && unchanged) throw unchanged(); // rolls the transaction back
-    }
-  })();
-  return true;
 }
