@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkFlow, type FlowCheck, isRunnable } from "../../../../lib/flow/check";
+import { nodeData } from "../../../../lib/flow/kinds/parsed";
 import { runInputSchema, startDataSchema } from "../../../../lib/flow/kinds/start";
 import { describeProblem } from "../../../../lib/flow/problems";
 import type { FlowRecord } from "../../../db/flows-repository";
@@ -45,7 +46,7 @@ export async function startFlowRun(
     throw new UserError(`This flow cannot run yet. ${describeProblem(first)}`, { problems: check.problems });
   }
   const start = check.document.nodes.find((n) => n.type === "start")!;
-  const fields = startDataSchema.parse(start.data).inputs;
+  const fields = nodeData(startDataSchema, start.data).inputs;
   const parsedInput = runInputSchema(fields).safeParse(input);
   if (!parsedInput.success) throw new UserError(`The run input is not valid: ${describeZodError(parsedInput.error)}`);
 
