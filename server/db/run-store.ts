@@ -17,10 +17,26 @@ export function toRunEvent(row: {
   path: string | null;
   data: unknown;
 }): RunEvent {
-  const event = { runId: row.runId, seq: row.seq, at: row.at.toISOString(), type: row.type, data: row.data };
-  if (row.nodeId === null) return event as RunEvent;
-  const path = row.path ? { path: row.path.split(".").map(Number) } : {};
-  return { ...event, nodeId: row.nodeId, iteration: row.iteration ?? 0, ...path } as RunEvent;
+  const path = row.path ? row.path.split(".").map(Number) : undefined;
+  return runEvent(row.runId, row.seq, row.at.toISOString(), row.type, row.nodeId, row.iteration, path, row.data);
+}
+
+/** A stored event as readers get it (the same shape whether just appended or read back). */
+function runEvent(
+  runId: string,
+  seq: number,
+  at: string,
+  type: string,
+  nodeId: string | null,
+  iteration: number | null,
+  path: number[] | undefined,
+  data: unknown,
+): RunEvent {
+  const event = { runId, seq, at, type, data };
+  if (nodeId === null) return event as RunEvent;
+  return (
+    path ? { ...event, nodeId, iteration: iteration ?? 0, path } : { ...event, nodeId, iteration: iteration ?? 0 }
+  ) as RunEvent;
 }
 
 /** Rows per INSERT: 8 parameters each stays well under SQLite's and PostgreSQL's limits. */
@@ -97,18 +113,29 @@ export function prismaRunStore(prisma: Prisma): RunStore {
     },
 
     async append(runId, expectedLastSeq, events, at, state, create?: NewRun) {
-      const rows = events.map((event, i) => ({
-        runId,
-        seq: expectedLastSeq + i + 1,
-        at,
-        type: event.type,
-        nodeId: "nodeId" in event ? event.nodeId : null,
-        iteration: "iteration" in event ? event.iteration : null,
-        path: "path" in event && event.path?.length ? event.path.join(".") : null,
-        data: event.data as unknown,
-      }));
+      const time = sql.time(at);
+      const iso = at.toISOString();
+      const stored: RunEvent[] = [];
+      const values: unknown[] = []; // the INSERT's parameters, 8 per event
+      for (const [i, event] of events.entries()) {
+        const seq = expectedLastSeq + i + 1;
+        const nodeId = "nodeId" in event ? event.nodeId : null;
+        const iteration = "iteration" in event ? event.iteration : null;
+        const path = "path" in event && event.path?.length ? event.path : undefined;
+        values.push(
+          runId,
+          seq,
+          time,
+          event.type,
+          nodeId,
+          iteration,
+          path?.join(".") ?? null,
+          JSON.stringify(event.data),
+        );
+        stored.push(runEvent(runId, seq, iso, event.type, nodeId, iteration, path, event.data));
+      }
       const lastSeq = expectedLastSeq + events.length;
-      const finishedAt = terminalRunStatuses.includes(state.status) ? sql.time(at) : null;
+      const finishedAt = terminalRunStatuses.includes(state.status) ? time : null;
       const statements: Statement[] = [
         create
           ? {
@@ -126,7 +153,7 @@ export function prismaRunStore(prisma: Prisma): RunStore {
                 create.startedBy?.id ?? null,
                 create.retryOfId ?? null,
                 lastSeq,
-                sql.time(at),
+                time,
                 finishedAt,
               ],
             }
@@ -145,21 +172,9 @@ export function prismaRunStore(prisma: Prisma): RunStore {
               unchanged: () => new SeqConflict(runId, expectedLastSeq),
             },
       ];
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const chunk = rows.slice(i, i + INSERT_CHUNK);
-        statements.push({
-          sql: sql.insertEvents(chunk.length),
-          params: chunk.flatMap((r) => [
-            r.runId,
-            r.seq,
-            sql.time(at),
-            r.type,
-            r.nodeId,
-            r.iteration,
-            r.path,
-            JSON.stringify(r.data),
-          ]),
-        });
+      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+        const count = Math.min(INSERT_CHUNK, events.length - i);
+        statements.push({ sql: sql.insertEvents(count), params: values.slice(i * 8, (i + count) * 8) });
       }
       const tasks = approvalTaskChanges(events, state);
       const connection = sqliteConnection(prisma);
@@ -174,7 +189,7 @@ export function prismaRunStore(prisma: Prisma): RunStore {
           if (tasks) await projectApprovalTasks(tx, runId, tasks, state, at);
         });
       }
-      return rows.map(toRunEvent);
+      return stored;
     },
   };
 }
