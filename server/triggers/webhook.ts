@@ -97,16 +97,18 @@ export function webhookHandler(deps: WebhookDeps) {
       if (flow.webhook?.mode !== "sync") return send(res, 202, { runId, status: "running" });
 
       const ended = () => seen.find((e) => e.runId === runId);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, syncTimeoutMs);
-        notify = () => {
-          if (ended()) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        notify();
-      });
+      // A run of pure steps has ended by now: answer without arming a timer.
+      if (!ended())
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, syncTimeoutMs);
+          notify = () => {
+            if (ended()) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+          notify();
+        });
       // The final event carries the outcome: no need to read the run back.
       const final = ended();
       if (!final || final.type === "run.waiting")

@@ -378,12 +378,12 @@ export class Planner {
     const progress = n.loop!;
     if (!config.success) return false;
     const { maxIterations, concurrency } = config.data;
-    const done = Object.keys(progress.outputs).length;
     const iterate = (index: number) =>
       this.decide({ type: "loop.iteration", ...ref(n.nodeId, n.path), data: { index } });
 
     if (progress.items !== undefined) {
       const total = progress.items.length;
+      const done = Object.keys(progress.outputs).length;
       if (total > maxIterations) {
         this.fail(n, `the list has ${total} items, more than maxIterations (${maxIterations})`);
         return true;

@@ -68,6 +68,18 @@ export interface RunEngineDeps {
 /** How long streamed text gathers before it is recorded as one `node.progress` event. */
 const PROGRESS_INTERVAL_MS = 100;
 
+/** The signal of inline pure steps: nothing aborts them (their executors never look at it). */
+const neverAborted = new AbortController().signal;
+
+/** Rejects when `signal` aborts: an executor that ignores its signal still stops counting. */
+function abortion(signal: AbortSignal): Promise<never> {
+  const aborted = new Promise<never>((_, reject) =>
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+  );
+  aborted.catch(() => {});
+  return aborted;
+}
+
 /** Why an attempt was aborted; only a timeout is the attempt's own failure. */
 class AbortReason extends Error {
   constructor(
@@ -302,7 +314,7 @@ export class RunEngine {
         for (const command of next.commands) {
           const inline = batch.length < INLINE_BATCH_LIMIT;
           if (inline && command.type === "execute" && this.isPure(live, command.nodeId)) {
-            const outcome = await this.attempt(live, state, command, new AbortController().signal);
+            const outcome = await this.attempt(live, state, command);
             if (outcome) queue.push(outcome);
           } else if (inline && command.type === "evaluate-until") {
             queue.push(await this.untilOutcome(live, state, command));
@@ -462,13 +474,14 @@ export class RunEngine {
 
   /**
    * Runs one attempt's executor and turns what happened into the event to record, or null
-   * when the attempt was cancelled or interrupted by a shutdown (nothing to record).
+   * when the attempt was cancelled or interrupted by a shutdown (nothing to record). Without
+   * a signal (a pure step run inline) nothing can interrupt it, so there is nothing to race.
    */
   private async attempt(
     live: LiveRun,
     state: RunState,
     command: Extract<Command, { type: "execute" }>,
-    signal: AbortSignal,
+    signal: AbortSignal = neverAborted,
     report: { add: (text: string) => void; describe: (input: unknown) => void } = { add() {}, describe() {} },
   ): Promise<EngineEvent | null> {
     const node = live.graph.nodes.get(command.nodeId)!;
@@ -478,29 +491,24 @@ export class RunEngine {
       iteration: command.iteration,
       ...(command.path.length > 0 && { path: command.path }),
     };
-    const aborted = new Promise<never>((_, reject) =>
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
-    );
-    aborted.catch(() => {});
+    const aborted = signal === neverAborted ? undefined : abortion(signal);
     try {
-      const outcome = await Promise.race([
-        this.deps.executors[type]({
-          runId: live.id,
-          graph: live.graph,
-          node,
-          path: command.path,
-          state,
-          attempt: command.attempt,
-          idempotencyKey: command.idempotencyKey,
-          signal,
-          now: this.deps.clock.now(),
-          http: this.deps.http,
-          progress: report.add,
-          describe: report.describe,
-          credential: (id) => this.deps.credential(live.workspaceId, id),
-        }),
-        aborted, // an executor that ignores its signal still stops counting
-      ]);
+      const running = this.deps.executors[type]({
+        runId: live.id,
+        graph: live.graph,
+        node,
+        path: command.path,
+        state,
+        attempt: command.attempt,
+        idempotencyKey: command.idempotencyKey,
+        signal,
+        now: this.deps.clock.now(),
+        http: this.deps.http,
+        progress: report.add,
+        describe: report.describe,
+        credential: (id) => this.deps.credential(live.workspaceId, id),
+      });
+      const outcome = await (aborted ? Promise.race([running, aborted]) : running);
       if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
       if ("loopItems" in outcome) return { type: "loop.items", ...ref, data: { items: outcome.loopItems } };
       const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];
