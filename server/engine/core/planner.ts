@@ -304,6 +304,8 @@ export class Planner {
       this.start(node, path, 1);
       return true;
     }
+    // Nothing upstream has begun: every edge is unresolved. Most pending nodes of a long flow.
+    if (inbound.length > 0 && !inbound.some((e) => this.instance(e.source, path) !== undefined)) return false;
     const edges: EdgeState[] = inbound.map((e) => edgeState(this.graph, this.state, e, path));
     const active = edges.filter((e) => e === "active").length;
     const resolved = !edges.includes("unresolved");
