@@ -80,7 +80,9 @@ export function attachRealtime(
     });
   });
 
-  // A broadcast encodes its packet even for an empty room: emit only to rooms someone here joined.
+  // A broadcast encodes its packet even for an empty room: emit only to rooms someone here
+  // joined. Each process emits what its own bus delivers to its own sockets; an adapter that
+  // fans out across processes would need this check gone.
   const watched = (room: string) => io.sockets.adapter.rooms.has(room);
   deps.bus.subscribe((events, workspaceId) => {
     const byRun = new Map<string, RunEvent[]>();
