@@ -15,7 +15,7 @@ export const startRunInput = z.object({
 
 /** Checks by flow id, for one saved version: webhooks run the same version over and over. */
 const checks = new Map<string, { saved: string; check: FlowCheck }>();
-const CHECKS_KEPT = 500;
+const CHECKS_KEPT = 100;
 
 /** checkFlow of the saved document, reused while the flow is unchanged. */
 function checkSaved(flow: FlowRecord): FlowCheck {
