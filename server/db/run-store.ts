@@ -32,11 +32,10 @@ function runEvent(
   path: number[] | undefined,
   data: unknown,
 ): RunEvent {
-  const event = { runId, seq, at, type, data };
-  if (nodeId === null) return event as RunEvent;
-  return (
-    path ? { ...event, nodeId, iteration: iteration ?? 0, path } : { ...event, nodeId, iteration: iteration ?? 0 }
-  ) as RunEvent;
+  // Literals, not spreads: this runs for every event appended or read.
+  if (nodeId === null) return { runId, seq, at, type, data } as RunEvent;
+  if (!path) return { runId, seq, at, type, data, nodeId, iteration: iteration ?? 0 } as RunEvent;
+  return { runId, seq, at, type, data, nodeId, iteration: iteration ?? 0, path } as RunEvent;
 }
 
 /** Rows per INSERT: 8 parameters each stays well under SQLite's and PostgreSQL's limits. */
