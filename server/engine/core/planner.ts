@@ -94,6 +94,8 @@ export class Planner {
    * and scanning them all several times per event made loops quadratic. Undefined: rebuild.
    */
   private openKeys: string[] | undefined;
+  /** openInstances() until the next decision. */
+  private openList: NodeRunState[] | undefined;
 
   constructor(
     private readonly graph: FlowGraph,
@@ -107,6 +109,7 @@ export class Planner {
     const key = "nodeId" in event ? nodeKey(event.nodeId, pathOf(event)) : undefined;
     const added = key !== undefined && !(key in this.state.nodes);
     this.state = applyRunEvent(this.state, event, this.now);
+    this.openList = undefined;
     const status = key === undefined ? undefined : this.state.nodes[key]?.status;
     if (key === undefined || !this.openKeys || status === undefined || !open.has(status)) return;
     if (this.openKeys.includes(key)) return;
@@ -117,10 +120,12 @@ export class Planner {
 
   /** Open instances (see openKeys), as they are now. */
   private openInstances(): NodeRunState[] {
+    if (this.openList) return this.openList;
     const nodes = this.state.nodes;
     this.openKeys ??= Object.keys(nodes).filter((key) => open.has(nodes[key]!.status));
     const result: NodeRunState[] = [];
     for (const key of this.openKeys) if (open.has(nodes[key]!.status)) result.push(nodes[key]!);
+    this.openList = result;
     return result;
   }
 
