@@ -385,8 +385,6 @@ export class Planner {
     const progress = n.loop!;
     if (!config.success) return false;
     const { maxIterations, concurrency } = config.data;
-    const iterate = (index: number) =>
-      this.decide({ type: "loop.iteration", ...ref(n.nodeId, n.path), data: { index } });
 
     if (progress.items !== undefined) {
       const total = progress.items.length;
@@ -404,7 +402,7 @@ export class Planner {
         return true;
       }
       if (progress.started < total && progress.started - done < concurrency) {
-        iterate(progress.started);
+        this.iterate(n, progress.started);
         return true;
       }
       return false;
@@ -414,11 +412,15 @@ export class Planner {
     if (last < 0 || !(last in progress.outputs) || progress.checked?.index !== last) return false;
     const stop = progress.checked.done ? "until" : progress.started >= maxIterations ? "max" : undefined;
     if (!stop) {
-      iterate(progress.started);
+      this.iterate(n, progress.started);
       return true;
     }
     this.succeed(n, { last: progress.outputs[last] ?? null, iterations: progress.started, stoppedBy: stop }, ["out"]);
     return true;
+  }
+
+  private iterate(loop: NodeRunState, index: number) {
+    this.decide({ type: "loop.iteration", ...ref(loop.nodeId, loop.path), data: { index } });
   }
 
   /** A join that fired with cancelRemaining stops the paths still heading into it. */

@@ -50,7 +50,10 @@ export function expressionContext(
   Object.defineProperty(context, "nodes", {
     enumerable: true,
     configurable: true,
-    get: () => (nodes ??= finishedOutputs(state, path)),
+    get() {
+      nodes ??= finishedOutputs(state, path);
+      return nodes;
+    },
   });
   return Object.assign(context as typeof context & { nodes: Record<string, { output: unknown }> }, {
     run: { id: runId, startedAt: state.startedAt, startedBy: state.startedBy },

@@ -492,6 +492,8 @@ export class RunEngine {
       ...(command.path.length > 0 && { path: command.path }),
     };
     const aborted = signal === neverAborted ? undefined : abortion(signal);
+    const { credential } = this.deps;
+    const workspaceId = live.workspaceId;
     try {
       const running = this.deps.executors[type]({
         runId: live.id,
@@ -506,7 +508,9 @@ export class RunEngine {
         http: this.deps.http,
         progress: report.add,
         describe: report.describe,
-        credential: (id) => this.deps.credential(live.workspaceId, id),
+        credential(id) {
+          return credential(workspaceId, id);
+        },
       });
       const outcome = await (aborted ? Promise.race([running, aborted]) : running);
       if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
