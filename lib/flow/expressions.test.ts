@@ -1,3 +1,4 @@
+import jsonata from "jsonata";
 import { describe, expect, it } from "vitest";
 import { evaluateExpression, expressionSyntaxError, renderTemplate, templateParts } from "./expressions";
 
@@ -10,6 +11,24 @@ describe("expressions", () => {
       }),
     ).toBe(3);
     expect(await evaluateExpression("f", "missing", {})).toBeNull();
+  });
+
+  it("answers literals and bare names exactly as JSONata does", async () => {
+    const context = {
+      prev: { a: [1] },
+      list: [5],
+      nested: [[1]],
+      none: null,
+      n: 3,
+      s: "x",
+      t: true,
+      nodes: { x: { output: 1 } },
+    };
+    const expressions = ["false", "true", "null", "3", "-1.5", '"x"', "prev", "list", "nested", "none", "n", "s"];
+    for (const e of [...expressions, "t", "nodes", "missing", "constructor", "toString", "`n`"]) {
+      const plain = await jsonata(e).evaluate(context);
+      expect(await evaluateExpression("f", e, context)).toEqual(plain === undefined ? null : plain);
+    }
   });
 
   it("names the field and where a syntax error is", async () => {

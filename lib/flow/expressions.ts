@@ -26,16 +26,55 @@ function reasonOf(error: unknown): string {
     : message;
 }
 
+/**
+ * A parsed expression, and how to answer it without JSONata's evaluator when that gives the
+ * same result: a literal (`false`, `3`, `"x"`) is its value; a bare field name (`prev`,
+ * `iteration`) is a lookup in the context unless the value is an array (JSONata's sequence
+ * rules). Loops and long chains evaluate such expressions at every step.
+ */
+interface Compiled {
+  expr: ReturnType<typeof jsonata>;
+  shortcut?: (context: unknown) => { value: unknown } | undefined;
+}
+
 /** Parsed expressions, reused: a flow evaluates the same few strings over and over. */
-const compiled = new Map<string, ReturnType<typeof jsonata>>();
+const compiled = new Map<string, Compiled>();
 const CACHE_LIMIT = 1_000;
 
-function compile(field: string, expression: string) {
+interface AstNode {
+  type: string;
+  value?: unknown;
+  steps?: AstNode[];
+}
+
+function shortcutOf(ast: AstNode): Compiled["shortcut"] {
+  const only = (node: object, keys: string[]) => Object.keys(node).every((k) => keys.includes(k));
+  if (
+    (ast.type === "number" || ast.type === "string" || ast.type === "value") &&
+    only(ast, ["type", "value", "position"])
+  ) {
+    const result = { value: ast.value };
+    return () => result;
+  }
+  const step =
+    ast.type === "path" && only(ast, ["type", "steps"]) && ast.steps?.length === 1 ? ast.steps[0] : undefined;
+  if (step?.type !== "name" || !only(step, ["type", "value", "position"])) return undefined;
+  const name = String(step.value);
+  // JSONata's lookup: own properties of an object only.
+  return (context) => {
+    if (typeof context !== "object" || context === null || Array.isArray(context)) return undefined;
+    const value = Object.hasOwn(context, name) ? (context as Record<string, unknown>)[name] : undefined;
+    return Array.isArray(value) || typeof value === "function" ? undefined : { value };
+  };
+}
+
+function compile(field: string, expression: string): Compiled {
   const cached = compiled.get(expression);
   if (cached) return cached;
-  let parsed: ReturnType<typeof jsonata>;
+  let parsed: Compiled;
   try {
-    parsed = jsonata(expression, { timeout: expressionLimits.timeoutMs, stack: expressionLimits.maxDepth });
+    const expr = jsonata(expression, { timeout: expressionLimits.timeoutMs, stack: expressionLimits.maxDepth });
+    parsed = { expr, shortcut: shortcutOf(expr.ast() as AstNode) };
   } catch (error) {
     throw new ExpressionError(field, `does not parse: ${reasonOf(error)}`);
   }
@@ -59,9 +98,10 @@ export function expressionSyntaxError(expression: string): string | null {
  * the host: no globals, no I/O; time and depth are bounded.
  */
 export async function evaluateExpression(field: string, expression: string, context: unknown): Promise<unknown> {
-  const expr = compile(field, expression);
+  const { expr, shortcut } = compile(field, expression);
   try {
-    const value = await expr.evaluate(context);
+    const quick = shortcut?.(context);
+    const value = quick ? quick.value : await expr.evaluate(context);
     return value === undefined ? null : normalize(value);
   } catch (error) {
     throw new ExpressionError(field, reasonOf(error));

@@ -7,6 +7,15 @@ import { toJson } from "./json";
 type Tx = Omit<PrismaNamespace.TransactionClient, never>;
 type NodeEvent<T extends EngineEvent["type"]> = Extract<EngineEvent, { type: T }>;
 
+/** Whether a batch opens, decides, escalates or closes an approval task (usually not: then the append needs no Prisma). */
+export function touchesApprovalTasks(events: readonly EngineEvent[], state: RunState): boolean {
+  return events.some((e) => {
+    if (e.type.startsWith("approval.")) return true;
+    if (e.type !== "node.succeeded" && e.type !== "node.failed" && e.type !== "node.cancelled") return false;
+    return state.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval !== undefined;
+  });
+}
+
 /**
  * Keeps the inbox's ApprovalTask rows in step with a batch of events, inside the transaction
  * that appends them: a task opens with `approval.requested`, records each decision through a

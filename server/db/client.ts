@@ -1,9 +1,9 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresClient } from "../../generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "../../generated/sqlite/client.ts";
 import type { DbConfig } from "./config";
 import { applyMigrations } from "./migrate";
+import { type SqliteConnection, sqliteAdapter } from "./sqlite-connection";
 
 /**
  * Both providers generate clients from the same models, so their APIs match; repositories are
@@ -20,6 +20,7 @@ export interface Database {
 }
 
 const providers = new WeakMap<Prisma, DbConfig["provider"]>();
+const sqliteConnections = new WeakMap<Prisma, SqliteConnection>();
 
 /** Which database a client from openDatabase talks to, for the few queries written in SQL. */
 export function providerOf(prisma: Prisma): DbConfig["provider"] {
@@ -28,11 +29,16 @@ export function providerOf(prisma: Prisma): DbConfig["provider"] {
   return provider;
 }
 
+/** On SQLite, the connection the client writes through (see sqlite-connection.ts). */
+export function sqliteConnection(prisma: Prisma): SqliteConnection | undefined {
+  return sqliteConnections.get(prisma);
+}
+
 export async function openDatabase(config: DbConfig, options: { migrate?: boolean } = {}): Promise<Database> {
   if (options.migrate !== false) await applyMigrations(config);
-  const prisma =
+  const prisma: Prisma =
     config.provider === "sqlite"
-      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: config.url, timeout: 5000 }) })
+      ? new SqliteClient({ adapter: sqliteAdapter(config.url, (c) => sqliteConnections.set(prisma, c)) })
       : (new PostgresClient({ adapter: new PrismaPg({ connectionString: config.url }) }) as unknown as Prisma);
   providers.set(prisma, config.provider);
   await prisma.$connect();

@@ -127,6 +127,75 @@ describe.each(providers)("data layer on $name", (provider) => {
     await expect(runsRepository(db.prisma, workspaceB).events(id)).rejects.toBeInstanceOf(NotFound);
   });
 
+  it("begins a run with its row and first events in one commit", async () => {
+    const flow = await flowsRepository(db.prisma, workspaceA).create(newFlowDocument("Begun"), "user_a");
+    const engine = createEmbeddedEngine(db.prisma).engine;
+    const id = await engine.begin({
+      workspaceId: workspaceA,
+      flowId: flow.id,
+      flowVersion: 1,
+      definition: flow.document,
+      input: { n: 2 },
+      startedBy: { id: "user_a", name: "user_a" },
+    });
+    await engine.idle();
+    const runs = runsRepository(db.prisma, workspaceA);
+    expect(await runs.get(id)).toMatchObject({
+      flowId: flow.id,
+      flowName: "Begun",
+      flowVersion: 1,
+      definition: flow.document,
+      input: { n: 2 },
+      status: "succeeded",
+      output: { n: 2 },
+      error: null,
+      lastSeq: 6,
+      startedById: "user_a",
+      startedBy: "user_a",
+      retryOfId: null,
+    });
+    expect((await runs.get(id)).createdAt).toBeInstanceOf(Date);
+    const events = await runs.events(id);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(events[0]!.data).toEqual({ input: { n: 2 }, startedBy: { id: "user_a", name: "user_a" } });
+    expect((await runs.list({ page: 0, pageSize: 100 })).items.map((r) => r.id)).toContain(id);
+  });
+
+  it("appends after a transaction Prisma has open, never inside it", async () => {
+    const flow = await flowsRepository(db.prisma, workspaceA).create(newFlowDocument("Queued"), "user_a");
+    const { id } = await runsRepository(db.prisma, workspaceA).create({
+      flowId: flow.id,
+      flowVersion: 1,
+      definition: flow.document,
+      runInput: {},
+      startedById: "user_a",
+    });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let opened = () => {};
+    const open = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    const doomed = db.prisma
+      .$transaction(async (tx) => {
+        await tx.user.count();
+        opened();
+        await held;
+        throw new Error("rolled back");
+      })
+      .catch(() => {});
+    await open;
+    const store = prismaRunStore(db.prisma);
+    const state = { status: "running" as const, nodes: {}, lastSeq: 1 };
+    const appended = store.append(id, 0, [{ type: "run.started", data: { input: {} } }], new Date(), state);
+    release();
+    await doomed;
+    await appended;
+    expect((await store.events(id)).map((e) => e.seq)).toEqual([1]);
+  });
+
   it("fences a writer that holds an old seq", async () => {
     const flow = await flowsRepository(db.prisma, workspaceA).create(newFlowDocument("Fenced"), "user_a");
     const { id } = await runsRepository(db.prisma, workspaceA).create({
@@ -143,6 +212,27 @@ describe.each(providers)("data layer on $name", (provider) => {
       store.append(id, 0, [{ type: "run.started", data: { input: {} } }], new Date(), state),
     ).rejects.toBeInstanceOf(SeqConflict);
     expect((await store.events(id)).map((e) => e.seq)).toEqual([1]);
+  });
+
+  it("commits appends made together, each on its own: a stale one fails alone", async () => {
+    const runs = runsRepository(db.prisma, workspaceA);
+    const flow = await flowsRepository(db.prisma, workspaceA).create(newFlowDocument("Grouped"), "user_a");
+    const create = () =>
+      runs.create({ flowId: flow.id, flowVersion: 1, definition: flow.document, runInput: {}, startedById: "user_a" });
+    const [a, b] = [(await create()).id, (await create()).id];
+    const store = prismaRunStore(db.prisma);
+    const started = [{ type: "run.started" as const, data: { input: {} } }];
+    const state = { status: "running" as const, nodes: {}, lastSeq: 1 };
+    await store.append(b, 0, started, new Date(), state);
+    const results = await Promise.allSettled([
+      store.append(a, 0, started, new Date(), state),
+      store.append(b, 0, started, new Date(), state), // b is already at seq 1
+    ]);
+    expect(results[0].status).toBe("fulfilled");
+    expect(results[1].status === "rejected" && results[1].reason).toBeInstanceOf(SeqConflict);
+    expect((await store.events(a)).map((e) => e.seq)).toEqual([1]);
+    expect((await store.events(b)).map((e) => e.seq)).toEqual([1]);
+    expect((await runs.get(a)).lastSeq).toBe(1);
   });
 
   it("resumes a run that a crashed process left mid-node, without repeating finished nodes", async () => {

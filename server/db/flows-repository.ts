@@ -1,7 +1,8 @@
 import type { FlowDocument } from "../../lib/flow/document";
-import type { Prisma } from "./client";
+import { type Prisma, sqliteConnection } from "./client";
 import { NotFound, StaleVersion } from "./errors";
 import { toJson } from "./json";
+import { queryRow } from "./sqlite-connection";
 
 export interface FlowSummary {
   id: string;
@@ -112,10 +113,39 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
 }
 export type FlowsRepository = ReturnType<typeof flowsRepository>;
 
-/** The flow a webhook token opens, with its workspace: the token itself is the credential. */
-export async function flowByWebhookToken(prisma: Prisma, token: string) {
-  return prisma.flow.findUnique({
-    where: { webhookToken: token },
-    select: { id: true, workspaceId: true, webhookMode: true },
-  });
+/**
+ * The flow a webhook token opens, with its workspace: the token itself is the credential.
+ * Every webhook call reads it, so on SQLite it is one statement on the shared connection.
+ */
+export async function flowByWebhookToken(
+  prisma: Prisma,
+  token: string,
+): Promise<(FlowRecord & { workspaceId: string }) | null> {
+  const connection = sqliteConnection(prisma);
+  const row = connection
+    ? sqliteFlowRow(queryRow(connection, webhookFlowSql, [token]))
+    : await prisma.flow.findUnique({ where: { webhookToken: token }, select: { ...full, workspaceId: true } });
+  return row ? { ...toRecord(row), workspaceId: row.workspaceId } : null;
+}
+
+const webhookFlowSql = `SELECT "id", "workspaceId", "name", "description", "version", "createdAt", "updatedAt", "definition", "webhookToken", "webhookMode" FROM "Flow" WHERE "webhookToken" = ?`;
+
+type SqliteFlowRow = Omit<FlowSummary, "createdAt" | "updatedAt"> & {
+  workspaceId: string;
+  createdAt: string;
+  updatedAt: string;
+  definition: string;
+  webhookToken: string | null;
+  webhookMode: string;
+};
+
+/** A row as SQLite gives it: JSON and times as text (as Prisma writes them). */
+function sqliteFlowRow(row: SqliteFlowRow | undefined) {
+  if (!row) return undefined;
+  return {
+    ...row,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+    definition: JSON.parse(row.definition) as unknown,
+  };
 }

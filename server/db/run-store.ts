@@ -1,9 +1,11 @@
 import type { FlowDocument } from "../../lib/flow/document";
-import { type EngineEvent, type RunEvent, terminalRunStatuses } from "../../lib/run/events";
-import type { RunState } from "../../lib/run/state";
-import { type RunStore, SeqConflict } from "../engine/runtime/ports";
-import { projectApprovalTasks } from "./approval-tasks";
-import { type Prisma, providerOf } from "./client";
+import { type RunEvent, terminalRunStatuses } from "../../lib/run/events";
+import { type NewRun, type RunStore, SeqConflict } from "../engine/runtime/ports";
+import { projectApprovalTasks, touchesApprovalTasks } from "./approval-tasks";
+import { type Prisma, providerOf, sqliteConnection } from "./client";
+import { commitGrouped } from "./group-commit";
+import { cuid } from "./ids";
+import type { Statement } from "./sqlite-connection";
 
 export function toRunEvent(row: {
   runId: string;
@@ -15,10 +17,25 @@ export function toRunEvent(row: {
   path: string | null;
   data: unknown;
 }): RunEvent {
-  const event = { runId: row.runId, seq: row.seq, at: row.at.toISOString(), type: row.type, data: row.data };
-  if (row.nodeId === null) return event as RunEvent;
-  const path = row.path ? { path: row.path.split(".").map(Number) } : {};
-  return { ...event, nodeId: row.nodeId, iteration: row.iteration ?? 0, ...path } as RunEvent;
+  const path = row.path ? row.path.split(".").map(Number) : undefined;
+  return runEvent(row.runId, row.seq, row.at.toISOString(), row.type, row.nodeId, row.iteration, path, row.data);
+}
+
+/** A stored event as readers get it (the same shape whether just appended or read back). */
+function runEvent(
+  runId: string,
+  seq: number,
+  at: string,
+  type: string,
+  nodeId: string | null,
+  iteration: number | null,
+  path: number[] | undefined,
+  data: unknown,
+): RunEvent {
+  // Literals, not spreads: this runs for every event appended or read.
+  if (nodeId === null) return { runId, seq, at, type, data } as RunEvent;
+  if (!path) return { runId, seq, at, type, data, nodeId, iteration: iteration ?? 0 } as RunEvent;
+  return { runId, seq, at, type, data, nodeId, iteration: iteration ?? 0, path } as RunEvent;
 }
 
 /** Rows per INSERT: 8 parameters each stays well under SQLite's and PostgreSQL's limits. */
@@ -26,17 +43,20 @@ const INSERT_CHUNK = 500;
 
 /**
  * The append path in SQL: it runs for every step of every run, and Prisma compiles each
- * query anew (a multi-row createMany costs milliseconds to plan), so these two statements
- * are written out once per dialect. Values go as parameters, never into the text.
+ * query anew (a multi-row createMany costs milliseconds to plan), so these statements are
+ * written out once per dialect. Values go as parameters, never into the text.
  */
 function appendSql(provider: "sqlite" | "postgresql") {
   const pg = provider === "postgresql";
   let n = 0;
   const p = (cast = "") => (pg ? `$${++n}${cast}` : "?");
+  const createRun = `INSERT INTO "Run" ("id", "workspaceId", "flowId", "flowVersion", "definition", "status", "input", "output", "error", "startedById", "retryOfId", "lastSeq", "createdAt", "finishedAt") VALUES (${p()}, ${p()}, ${p()}, ${p()}, ${p("::jsonb")}, ${p('::"RunStatus"')}, ${p("::jsonb")}, ${p("::jsonb")}, ${p("::jsonb")}, ${p()}, ${p()}, ${p()}, ${p("::timestamp(3)")}, ${p("::timestamp(3)")})`;
+  n = 0;
   const fence = `UPDATE "Run" SET "lastSeq" = ${p()}, "status" = ${p('::"RunStatus"')}, "output" = COALESCE(${p("::jsonb")}, "output"), "error" = COALESCE(${p("::jsonb")}, "error"), "finishedAt" = COALESCE(${p("::timestamp(3)")}, "finishedAt") WHERE "id" = ${p()} AND "lastSeq" = ${p()}`;
   const rowSql = () => `(${p()}, ${p()}, ${p("::timestamp(3)")}, ${p()}, ${p()}, ${p()}, ${p()}, ${p("::jsonb")})`;
   const inserts = new Map<number, string>();
   return {
+    createRun,
     fence,
     insertEvents(count: number) {
       let text = inserts.get(count);
@@ -56,7 +76,10 @@ function appendSql(provider: "sqlite" | "postgresql") {
 /** The engine's event log on Prisma. Not workspace-scoped: only the engine uses it. */
 export function prismaRunStore(prisma: Prisma): RunStore {
   const sql = appendSql(providerOf(prisma));
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
   return {
+    newRunId: cuid,
+
     async getRun(runId) {
       const row = await prisma.run.findUnique({ where: { id: runId } });
       if (!row) return null;
@@ -88,50 +111,84 @@ export function prismaRunStore(prisma: Prisma): RunStore {
       return rows.map(toRunEvent);
     },
 
-    async append(runId: string, expectedLastSeq: number, events: EngineEvent[], at: Date, state: RunState) {
-      const rows = events.map((event, i) => ({
-        runId,
-        seq: expectedLastSeq + i + 1,
-        at,
-        type: event.type,
-        nodeId: "nodeId" in event ? event.nodeId : null,
-        iteration: "iteration" in event ? event.iteration : null,
-        path: "path" in event && event.path?.length ? event.path.join(".") : null,
-        data: event.data as unknown,
-      }));
-      const finished = terminalRunStatuses.includes(state.status);
-      await prisma.$transaction(async (tx) => {
-        // The conditional update is the fence: a writer holding an old seq changes nothing.
-        const count = await tx.$executeRawUnsafe(
-          sql.fence,
-          expectedLastSeq + events.length,
-          state.status,
-          state.output === undefined ? null : JSON.stringify(state.output),
-          state.error === undefined ? null : JSON.stringify(state.error),
-          finished ? sql.time(at) : null,
+    async append(runId, expectedLastSeq, events, at, state, create?: NewRun) {
+      const time = sql.time(at);
+      const iso = at.toISOString();
+      const stored: RunEvent[] = [];
+      const values: unknown[] = []; // the INSERT's parameters, 8 per event
+      for (const [i, event] of events.entries()) {
+        const seq = expectedLastSeq + i + 1;
+        const nodeId = "nodeId" in event ? event.nodeId : null;
+        const iteration = "iteration" in event ? event.iteration : null;
+        const path = "path" in event && event.path?.length ? event.path : undefined;
+        values.push(
           runId,
-          expectedLastSeq,
+          seq,
+          time,
+          event.type,
+          nodeId,
+          iteration,
+          path?.join(".") ?? null,
+          JSON.stringify(event.data),
         );
-        if (count === 0) throw new SeqConflict(runId, expectedLastSeq);
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          const chunk = rows.slice(i, i + INSERT_CHUNK);
-          await tx.$executeRawUnsafe(
-            sql.insertEvents(chunk.length),
-            ...chunk.flatMap((r) => [
-              r.runId,
-              r.seq,
-              sql.time(at),
-              r.type,
-              r.nodeId,
-              r.iteration,
-              r.path,
-              JSON.stringify(r.data),
-            ]),
-          );
-        }
-        await projectApprovalTasks(tx, runId, events, state, at);
-      });
-      return rows.map(toRunEvent);
+        stored.push(runEvent(runId, seq, iso, event.type, nodeId, iteration, path, event.data));
+      }
+      const lastSeq = expectedLastSeq + events.length;
+      const finishedAt = terminalRunStatuses.includes(state.status) ? time : null;
+      const statements: Statement[] = [
+        create
+          ? {
+              sql: sql.createRun,
+              params: [
+                runId,
+                create.workspaceId,
+                create.flowId,
+                create.flowVersion,
+                JSON.stringify(create.definition),
+                state.status,
+                json(create.input),
+                json(state.output),
+                json(state.error),
+                create.startedBy?.id ?? null,
+                create.retryOfId ?? null,
+                lastSeq,
+                time,
+                finishedAt,
+              ],
+            }
+          : {
+              // The conditional update is the fence: a writer holding an old seq changes nothing.
+              sql: sql.fence,
+              params: [
+                lastSeq,
+                state.status,
+                json(state.output),
+                json(state.error),
+                finishedAt,
+                runId,
+                expectedLastSeq,
+              ],
+              unchanged: () => new SeqConflict(runId, expectedLastSeq),
+            },
+      ];
+      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+        const count = Math.min(INSERT_CHUNK, events.length - i);
+        statements.push({ sql: sql.insertEvents(count), params: values.slice(i * 8, (i + count) * 8) });
+      }
+      const tasks = touchesApprovalTasks(events, state);
+      const connection = sqliteConnection(prisma);
+      // On SQLite, straight through the shared connection, unless approval tasks need Prisma.
+      const done = connection && !tasks && (await commitGrouped(connection, statements));
+      if (!done) {
+        await prisma.$transaction(async (tx) => {
+          for (const statement of statements) {
+            const count = await tx.$executeRawUnsafe(statement.sql, ...statement.params);
+            if (count === 0 && statement.unchanged) throw statement.unchanged();
+          }
+          if (tasks) await projectApprovalTasks(tx, runId, events, state, at);
+        });
+      }
+      return stored;
     },
   };
 }

@@ -80,10 +80,19 @@ export function attachRealtime(
     });
   });
 
+  // A broadcast encodes its packet even for an empty room: emit only to rooms someone here
+  // joined. Each process emits what its own bus delivers to its own sockets; an adapter that
+  // fans out across processes would need this check gone.
+  const watched = (room: string) => io.sockets.adapter.rooms.has(room);
   deps.bus.subscribe((events, workspaceId) => {
     const byRun = new Map<string, RunEvent[]>();
-    for (const event of events) byRun.set(event.runId, [...(byRun.get(event.runId) ?? []), event]);
-    for (const [runId, batch] of byRun) io.to(runRoom(runId)).emit("run:events", batch);
+    for (const event of events) {
+      const batch = byRun.get(event.runId);
+      if (batch) batch.push(event);
+      else byRun.set(event.runId, [event]);
+    }
+    for (const [runId, batch] of byRun) if (watched(runRoom(runId))) io.to(runRoom(runId)).emit("run:events", batch);
+    if (!watched(workspaceRoom(workspaceId))) return;
     const changed = [...new Set(events.filter((e) => e.type.startsWith("run.")).map((e) => e.runId))];
     if (changed.length > 0) io.to(workspaceRoom(workspaceId)).emit("runs:changed", { runIds: changed });
     // Tasks open, take decisions, escalate and close with these; the inbox refetches through tRPC.

@@ -34,12 +34,20 @@ const fieldTypes = {
 } as const;
 
 /** The run input a start node accepts: its declared fields, defaults applied, extras kept. */
-export function runInputSchema(fields: StartData["inputs"]) {
+/** By fields list: building a zod object (and its first parse) costs more than checking an input. */
+const inputSchemas = new WeakMap<StartData["inputs"], z.ZodType<Record<string, unknown>>>();
+
+/** The run input a start node's fields accept. `fields` must not change afterwards (it is cached). */
+export function runInputSchema(fields: StartData["inputs"]): z.ZodType<Record<string, unknown>> {
+  const known = inputSchemas.get(fields);
+  if (known) return known;
   const shape: Record<string, z.ZodType> = {};
   for (const field of fields) {
     const base: z.ZodType = fieldTypes[field.type]();
     shape[field.name] =
       field.default !== undefined ? base.default(field.default) : field.required ? base : base.optional();
   }
-  return z.looseObject(shape);
+  const schema = z.looseObject(shape);
+  inputSchemas.set(fields, schema);
+  return schema;
 }

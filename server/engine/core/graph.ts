@@ -12,6 +12,8 @@ export interface FlowGraph {
   exclusive: Map<string, string[]>;
   /** Memo for splitBranches. */
   branches: Map<string, Map<string, string[]>>;
+  /** Memo: whether a join cancels remaining paths (planner). */
+  cancelling?: boolean;
 }
 
 export function compileFlow(document: FlowDocument): FlowGraph {

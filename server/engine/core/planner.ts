@@ -4,9 +4,10 @@ import { approvalDataSchema } from "../../../lib/flow/kinds/approval";
 import { joinDataSchema } from "../../../lib/flow/kinds/join";
 import { loopDataSchema } from "../../../lib/flow/kinds/loop";
 import { parallelDataSchema } from "../../../lib/flow/kinds/parallel";
+import { parseNodeData } from "../../../lib/flow/kinds/parsed";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import type { EngineEvent } from "../../../lib/run/events";
-import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, type RunState } from "../../../lib/run/state";
+import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, pathOf, type RunState } from "../../../lib/run/state";
 import { type ApprovalResult, approvalOutput, decisionsResult } from "./approvals";
 import { retryDelayMs } from "./backoff";
 import { type Command, idempotencyKey } from "./commands";
@@ -72,6 +73,10 @@ export function untilPending(n: NodeRunState): number | undefined {
 }
 
 const unfinished = new Set(["pending", "running", "retrying", "waiting"]);
+/** Statuses a planning pass looks at (failed: retries and run failure); the rest are done. */
+const open = new Set(["running", "retrying", "waiting", "failed"]);
+/** Keys an object orders before its other keys (array indices), whatever their insertion order. */
+const indexLike = (key: string) => /^(0|[1-9]\d{0,8})$/.test(key);
 /** Statuses after which a node instance will not change any more (with its retries exhausted). */
 const settled = (graph: FlowGraph, n: NodeRunState | undefined) =>
   n !== undefined &&
@@ -92,6 +97,13 @@ interface Scope {
 export class Planner {
   readonly events: EngineEvent[] = [];
   readonly commands: Command[] = [];
+  /**
+   * Keys of open instances, in the node map's order: most instances of a long run are done,
+   * and scanning them all several times per event made loops quadratic. Undefined: rebuild.
+   */
+  private openKeys: string[] | undefined;
+  /** openInstances() until the next decision. */
+  private openList: NodeRunState[] | undefined;
 
   constructor(
     private readonly graph: FlowGraph,
@@ -102,7 +114,27 @@ export class Planner {
 
   private decide(event: EngineEvent) {
     this.events.push(event);
+    const key = "nodeId" in event ? nodeKey(event.nodeId, pathOf(event)) : undefined;
+    const added = key !== undefined && !(key in this.state.nodes);
     this.state = applyRunEvent(this.state, event, this.now);
+    this.openList = undefined;
+    const status = key === undefined ? undefined : this.state.nodes[key]?.status;
+    if (key === undefined || !this.openKeys || status === undefined || !open.has(status)) return;
+    if (this.openKeys.includes(key)) return;
+    // A new key goes last in the map's order; anything else needs the order rebuilt.
+    if (added && !indexLike(key)) this.openKeys.push(key);
+    else this.openKeys = undefined;
+  }
+
+  /** Open instances (see openKeys), as they are now. */
+  private openInstances(): NodeRunState[] {
+    if (this.openList) return this.openList;
+    const nodes = this.state.nodes;
+    this.openKeys ??= Object.keys(nodes).filter((key) => open.has(nodes[key]!.status));
+    const result: NodeRunState[] = [];
+    for (const key of this.openKeys) if (open.has(nodes[key]!.status)) result.push(nodes[key]!);
+    this.openList = result;
+    return result;
   }
 
   private instance(nodeId: string, path: readonly number[]) {
@@ -116,7 +148,7 @@ export class Planner {
   /** The top level, and every iteration of a running loop that has not finished yet. */
   private scopes(): Scope[] {
     const scopes: Scope[] = [{ loopId: null, path: [] }];
-    for (const n of Object.values(this.state.nodes)) {
+    for (const n of this.openInstances()) {
       if (!n.loop || n.status !== "running") continue;
       for (let i = 0; i < n.loop.started; i++)
         if (!(i in n.loop.outputs)) scopes.push({ loopId: n.nodeId, path: [...n.path, i] });
@@ -144,7 +176,7 @@ export class Planner {
     const node = this.graph.nodes.get(nodeId);
     if (this.state.status !== "running" || current?.status !== "waiting" || !node) return;
     if (escalationLevel(current) !== level) return;
-    const timeout = approvalDataSchema.safeParse(node.data).data?.timeout;
+    const timeout = parseNodeData(approvalDataSchema, node.data).data?.timeout;
     const next = timeout?.escalate[level];
     if (next) {
       const timeoutAt = new Date(Date.parse(this.now) + next.afterMs).toISOString();
@@ -193,7 +225,7 @@ export class Planner {
       this.commands.push(executeCommand(this.runId, node.id, path, attempt));
       return;
     }
-    const loop = loopDataSchema.safeParse(node.data).data;
+    const loop = parseNodeData(loopDataSchema, node.data).data;
     // forEach evaluates its list in the runtime (an execute); repeat starts its first pass now.
     if (loop?.mode === "repeat") this.decide({ type: "loop.iteration", ...ref(node.id, path), data: { index: 0 } });
     else this.commands.push(executeCommand(this.runId, node.id, path, attempt));
@@ -215,7 +247,7 @@ export class Planner {
     if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
 
     this.scheduleRetries();
-    for (const current of Object.values(this.state.nodes)) {
+    for (const current of this.openInstances()) {
       const result = current.status === "waiting" ? decisionsResult(current) : undefined;
       if (result) this.finishApproval(current, result);
     }
@@ -231,7 +263,7 @@ export class Planner {
         }
         if (scope.loopId !== null && this.finishIteration(scope)) changed = true;
       }
-      for (const n of Object.values(this.state.nodes)) {
+      for (const n of this.openInstances()) {
         if (n.loop && n.status === "running" && this.advanceLoop(n)) changed = true;
       }
       if (this.cancelRemaining()) changed = true;
@@ -239,7 +271,7 @@ export class Planner {
     if (this.failIfNodeFailed()) return this.plan();
 
     const topLevel = this.members({ loopId: null, path: [] }).map((n) => this.status(n.id));
-    const executing = Object.values(this.state.nodes).some(
+    const executing = this.openInstances().some(
       (n) => n.status === "running" && (!n.loop || evaluatingItems(n) || untilPending(n) !== undefined),
     );
     if (!topLevel.some((s) => unfinished.has(s))) {
@@ -257,7 +289,7 @@ export class Planner {
 
   /** A node failed for good and its errors are not handled: the run fails. Returns whether it did. */
   private failIfNodeFailed(): boolean {
-    const failed = Object.values(this.state.nodes).find(
+    const failed = this.openInstances().find(
       (n) => n.status === "failed" && stepSettings(this.graph.nodes.get(n.nodeId)?.data ?? {}).onError === "fail",
     );
     if (!failed) return false;
@@ -277,7 +309,7 @@ export class Planner {
 
   /** Failed attempts that may pass next time wait for a durable timer. */
   private scheduleRetries() {
-    for (const current of Object.values(this.state.nodes)) {
+    for (const current of this.openInstances()) {
       const node = this.graph.nodes.get(current.nodeId);
       if (current.status !== "failed" || !node || !retriesLeft(node, current)) continue;
       const key = idempotencyKey(this.runId, node.id, current.path, current.attempt);
@@ -302,6 +334,8 @@ export class Planner {
       this.start(node, path, 1);
       return true;
     }
+    // Nothing upstream has begun: every edge is unresolved. Most pending nodes of a long flow.
+    if (inbound.length > 0 && !inbound.some((e) => this.instance(e.source, path) !== undefined)) return false;
     const edges: EdgeState[] = inbound.map((e) => edgeState(this.graph, this.state, e, path));
     const active = edges.filter((e) => e === "active").length;
     const resolved = !edges.includes("unresolved");
@@ -331,7 +365,7 @@ export class Planner {
     for (const edge of this.graph.inbound.get(node.id) ?? []) {
       const split = this.graph.nodes.get(edge.source);
       if (split?.type !== "parallel") continue;
-      const max = parallelDataSchema.safeParse(split.data).data?.maxConcurrency;
+      const max = parseNodeData(parallelDataSchema, split.data).data?.maxConcurrency;
       if (max === undefined) continue;
       let inProgress = 0;
       for (const [head, members] of splitBranches(this.graph, split.id)) {
@@ -346,7 +380,7 @@ export class Planner {
   /** For a join in mode any/count: how many active paths fire it early. Otherwise undefined. */
   private activeEdgesNeeded(node: FlowNode): number | undefined {
     if (node.type !== "join") return undefined;
-    const join = joinDataSchema.safeParse(node.data);
+    const join = parseNodeData(joinDataSchema, node.data);
     if (!join.success || join.data.mode === "all") return undefined;
     return join.data.mode === "any" ? 1 : join.data.count;
   }
@@ -372,16 +406,14 @@ export class Planner {
 
   /** Moves a running loop on: starts iterations up to its concurrency, or finishes it. */
   private advanceLoop(n: NodeRunState): boolean {
-    const config = loopDataSchema.safeParse(this.graph.nodes.get(n.nodeId)?.data);
+    const config = parseNodeData(loopDataSchema, this.graph.nodes.get(n.nodeId)?.data);
     const progress = n.loop!;
     if (!config.success) return false;
     const { maxIterations, concurrency } = config.data;
-    const done = Object.keys(progress.outputs).length;
-    const iterate = (index: number) =>
-      this.decide({ type: "loop.iteration", ...ref(n.nodeId, n.path), data: { index } });
 
     if (progress.items !== undefined) {
       const total = progress.items.length;
+      const done = Object.keys(progress.outputs).length;
       if (total > maxIterations) {
         this.fail(n, `the list has ${total} items, more than maxIterations (${maxIterations})`);
         return true;
@@ -395,7 +427,7 @@ export class Planner {
         return true;
       }
       if (progress.started < total && progress.started - done < concurrency) {
-        iterate(progress.started);
+        this.iterate(n, progress.started);
         return true;
       }
       return false;
@@ -405,20 +437,25 @@ export class Planner {
     if (last < 0 || !(last in progress.outputs) || progress.checked?.index !== last) return false;
     const stop = progress.checked.done ? "until" : progress.started >= maxIterations ? "max" : undefined;
     if (!stop) {
-      iterate(progress.started);
+      this.iterate(n, progress.started);
       return true;
     }
     this.succeed(n, { last: progress.outputs[last] ?? null, iterations: progress.started, stoppedBy: stop }, ["out"]);
     return true;
   }
 
+  private iterate(loop: NodeRunState, index: number) {
+    this.decide({ type: "loop.iteration", ...ref(loop.nodeId, loop.path), data: { index } });
+  }
+
   /** A join that fired with cancelRemaining stops the paths still heading into it. */
   private cancelRemaining(): boolean {
+    if (!cancellingJoins(this.graph)) return false;
     const before = this.events.length;
     for (const n of Object.values(this.state.nodes)) {
       const node = this.graph.nodes.get(n.nodeId);
       if (node?.type !== "join" || !["running", "succeeded"].includes(n.status)) continue;
-      const join = joinDataSchema.safeParse(node.data);
+      const join = parseNodeData(joinDataSchema, node.data);
       if (!join.success || !join.data.cancelRemaining) continue;
       const remaining = exclusiveAncestors(this.graph, node.id)
         .map((id) => this.instance(id, n.path))
@@ -435,4 +472,12 @@ export class Planner {
     if (ends.length === 1) return this.instance(ends[0]!.id, [])?.output ?? null;
     return Object.fromEntries(ends.map((n) => [n.id, this.instance(n.id, [])?.output ?? null]));
   }
+}
+
+/** Whether any join of the flow cancels remaining paths (most have none: no scan then). */
+function cancellingJoins(graph: FlowGraph): boolean {
+  graph.cancelling ??= graph.document.nodes.some(
+    (n) => n.type === "join" && parseNodeData(joinDataSchema, n.data).data?.cancelRemaining === true,
+  );
+  return graph.cancelling;
 }

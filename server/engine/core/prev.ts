@@ -44,13 +44,21 @@ export function expressionContext(
   runId: string,
   path: readonly number[] = [],
 ) {
-  return {
-    input: state.input ?? {},
-    prev: previousOutput(graph, state, nodeId, path),
-    nodes: finishedOutputs(state, path),
+  const context = { input: state.input ?? {}, prev: previousOutput(graph, state, nodeId, path) };
+  // `nodes` is a pass over every node instance, and most expressions never read it.
+  let nodes: Record<string, { output: unknown }> | undefined;
+  Object.defineProperty(context, "nodes", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      nodes ??= finishedOutputs(state, path);
+      return nodes;
+    },
+  });
+  return Object.assign(context as typeof context & { nodes: Record<string, { output: unknown }> }, {
     run: { id: runId, startedAt: state.startedAt, startedBy: state.startedBy },
     ...loopVariables(graph, state, nodeId, path),
-  };
+  });
 }
 
 /** `item` and `index` (forEach) or `iteration` (repeat) of the innermost enclosing loop. */

@@ -21,7 +21,21 @@ export interface StoredRun {
   lastSeq: number;
 }
 
+/** A run not stored yet: its row is written with its first events. */
+export interface NewRun {
+  workspaceId: string;
+  flowId: string;
+  flowVersion: number;
+  definition: FlowDocument;
+  input: unknown;
+  startedBy: { id: string; name: string } | null;
+  /** The failed run this one retries. */
+  retryOfId?: string;
+}
+
 export interface RunStore {
+  /** An id for a run to create with `append(…, create)`. */
+  newRunId(): string;
   getRun(runId: string): Promise<StoredRun | null>;
   /** Runs a previous process left unfinished (queued, running or waiting). */
   unfinishedRunIds(): Promise<string[]>;
@@ -29,8 +43,16 @@ export interface RunStore {
   /**
    * Appends events numbered from `expectedLastSeq + 1` in one transaction and mirrors the run
    * state on the run row. Throws SeqConflict when another writer appended first (fencing).
+   * With `create`, the run's first append: its row is inserted in the same transaction.
    */
-  append(runId: string, expectedLastSeq: number, events: EngineEvent[], at: Date, state: RunState): Promise<RunEvent[]>;
+  append(
+    runId: string,
+    expectedLastSeq: number,
+    events: EngineEvent[],
+    at: Date,
+    state: RunState,
+    create?: NewRun,
+  ): Promise<RunEvent[]>;
 }
 
 export class SeqConflict extends Error {

@@ -1,3 +1,4 @@
+import type { FlowDocument } from "../../../lib/flow/document";
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { type Decision, type EngineEvent, type RunEvent, terminalRunStatuses } from "../../../lib/run/events";
@@ -21,6 +22,7 @@ import {
   type Clock,
   type DueTimer,
   type EventBus,
+  type NewRun,
   type NodeExecutor,
   type RunStore,
   SeqConflict,
@@ -31,6 +33,17 @@ import { TimerLoop } from "./timer-loop";
 
 /** Kinds whose executor touches nothing outside the run: they run inline, committed in one batch. */
 const PURE_KINDS = new Set(["start", "transform", "branch", "parallel", "join", "loop", "approval", "end"]);
+/** Compiled graphs by snapshot: runs begun from one saved version share its document (start.ts). */
+const graphs = new WeakMap<object, FlowGraph>();
+function graphOf(definition: FlowDocument): FlowGraph {
+  let graph = graphs.get(definition);
+  if (!graph) {
+    graph = compileFlow(definition);
+    graphs.set(definition, graph);
+  }
+  return graph;
+}
+
 /** Past this many events in one batch, further steps are committed and run separately. */
 const INLINE_BATCH_LIMIT = 2_000;
 
@@ -48,6 +61,8 @@ interface LiveRun {
   pending: number;
   /** Attempts in flight, by node instance key. */
   attempts: Map<string, { nodeId: string; attempt: number; controller: AbortController }>;
+  /** A run begun here whose row is not stored yet: its first commit inserts it. */
+  unsaved?: NewRun;
 }
 
 export interface RunEngineDeps {
@@ -81,6 +96,18 @@ const RECORD_TRIES = 10;
 
 /** How long streamed text gathers before it is recorded as one `node.progress` event. */
 const PROGRESS_INTERVAL_MS = 100;
+
+/** The signal of inline pure steps: nothing aborts them (their executors never look at it). */
+const neverAborted = new AbortController().signal;
+
+/** Rejects when `signal` aborts: an executor that ignores its signal still stops counting. */
+function abortion(signal: AbortSignal): Promise<never> {
+  const aborted = new Promise<never>((_, reject) =>
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+  );
+  aborted.catch(() => {});
+  return aborted;
+}
 
 /** Why an attempt was aborted; only a timeout is the attempt's own failure. */
 class AbortReason extends Error {
@@ -128,6 +155,44 @@ export class RunEngine {
     } finally {
       this.forgetIfIdle(live);
     }
+  }
+
+  /**
+   * Creates a run and starts it: the row is written in the transaction that records its first
+   * events, so a run costs one commit up to its first step with outside effects. Throws, with
+   * nothing stored, when that commit fails. Returns the run id.
+   */
+  async begin(run: NewRun): Promise<string> {
+    const id = this.deps.store.newRunId();
+    const live: LiveRun = {
+      id,
+      workspaceId: run.workspaceId,
+      input: run.input,
+      startedBy: run.startedBy,
+      graph: graphOf(run.definition),
+      state: initialRunState(),
+      queue: Promise.resolve(),
+      pending: 0,
+      attempts: new Map(),
+      unsaved: run,
+    };
+    this.live.set(id, live);
+    const startedBy = run.startedBy ?? undefined;
+    let failure: unknown;
+    await this.enqueue(live, async () => {
+      try {
+        await this.apply(live, {
+          type: "run.started",
+          data: { input: run.input ?? {}, ...(startedBy && { startedBy }) },
+        });
+      } catch (error) {
+        if (!live.unsaved) throw error; // stored: the run goes on, as with any later commit
+        this.live.delete(id);
+        failure = error;
+      }
+    });
+    if (failure) throw failure;
+    return id;
   }
 
   /** Starts a run whose row (status `queued`, input, snapshot) the caller has created. */
@@ -323,7 +388,7 @@ export class RunEngine {
         for (const command of next.commands) {
           const inline = batch.length < INLINE_BATCH_LIMIT;
           if (inline && command.type === "execute" && this.isPure(live, command.nodeId)) {
-            const outcome = await this.attempt(live, state, command, new AbortController().signal);
+            const outcome = await this.attempt(live, state, command);
             if (outcome) queue.push(outcome);
           } else if (inline && command.type === "evaluate-until") {
             queue.push(await this.untilOutcome(live, state, command));
@@ -361,13 +426,15 @@ export class RunEngine {
     if (events.length > 0) {
       let stored: RunEvent[];
       try {
-        stored = await this.deps.store.append(live.id, live.state.lastSeq, events, this.deps.clock.now(), state);
+        const at = this.deps.clock.now();
+        stored = await this.deps.store.append(live.id, live.state.lastSeq, events, at, state, live.unsaved);
       } catch (error) {
         // Another process appended first: nothing was recorded; this copy catches up so the
         // caller can decide again on the log as it now is.
         if (error instanceof SeqConflict) await this.catchUp(live);
         throw error;
       }
+      live.unsaved = undefined;
       live.state = state;
       this.deps.bus.publish(stored, live.workspaceId);
     }
@@ -570,13 +637,14 @@ export class RunEngine {
 
   /**
    * Runs one attempt's executor and turns what happened into the event to record, or null
-   * when the attempt was cancelled or interrupted by a shutdown (nothing to record).
+   * when the attempt was cancelled or interrupted by a shutdown (nothing to record). Without
+   * a signal (a pure step run inline) nothing can interrupt it, so there is nothing to race.
    */
   private async attempt(
     live: LiveRun,
     state: RunState,
     command: Extract<Command, { type: "execute" }>,
-    signal: AbortSignal,
+    signal: AbortSignal = neverAborted,
     report: { add: (text: string) => void; describe: (input: unknown) => void } = { add() {}, describe() {} },
   ): Promise<EngineEvent | null> {
     const node = live.graph.nodes.get(command.nodeId)!;
@@ -586,29 +654,30 @@ export class RunEngine {
       iteration: command.iteration,
       ...(command.path.length > 0 && { path: command.path }),
     };
-    const aborted = new Promise<never>((_, reject) =>
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
-    );
-    aborted.catch(() => {});
+    const aborted = signal === neverAborted ? undefined : abortion(signal);
+    const { credential, http } = this.deps;
+    const workspaceId = live.workspaceId;
     try {
-      const outcome = await Promise.race([
-        this.deps.executors[type]({
-          runId: live.id,
-          graph: live.graph,
-          node,
-          path: command.path,
-          state,
-          attempt: command.attempt,
-          idempotencyKey: command.idempotencyKey,
-          signal,
-          now: this.deps.clock.now(),
-          http: (request) => this.deps.http(request, live.workspaceId),
-          progress: report.add,
-          describe: report.describe,
-          credential: (id) => this.deps.credential(live.workspaceId, id),
-        }),
-        aborted, // an executor that ignores its signal still stops counting
-      ]);
+      const running = this.deps.executors[type]({
+        runId: live.id,
+        graph: live.graph,
+        node,
+        path: command.path,
+        state,
+        attempt: command.attempt,
+        idempotencyKey: command.idempotencyKey,
+        signal,
+        now: this.deps.clock.now(),
+        http(request) {
+          return http(request, workspaceId);
+        },
+        progress: report.add,
+        describe: report.describe,
+        credential(id) {
+          return credential(workspaceId, id);
+        },
+      });
+      const outcome = await (aborted ? Promise.race([running, aborted]) : running);
       if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
       if ("loopItems" in outcome) return { type: "loop.items", ...ref, data: { items: outcome.loopItems } };
       const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { checkFlow, isRunnable } from "../../../../lib/flow/check";
+import { checkFlow, type FlowCheck, isRunnable } from "../../../../lib/flow/check";
+import { nodeData } from "../../../../lib/flow/kinds/parsed";
 import { runInputSchema, startDataSchema } from "../../../../lib/flow/kinds/start";
 import { describeProblem } from "../../../../lib/flow/problems";
-import type { FlowsRepository } from "../../../db/flows-repository";
-import type { RunsRepository } from "../../../db/runs-repository";
+import type { FlowRecord } from "../../../db/flows-repository";
 import type { RunEngine } from "../../../engine/runtime/run-engine";
 import { describeZodError, UserError } from "../../errors";
 import type { WorkspaceContext } from "../../trpc";
@@ -13,44 +13,59 @@ export const startRunInput = z.object({
   input: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** Checks by flow id, for one saved version: webhooks run the same version over and over. */
+const checks = new Map<string, { saved: string; check: FlowCheck }>();
+const CHECKS_KEPT = 100;
+
+/** checkFlow of the saved document, reused while the flow is unchanged. */
+function checkSaved(flow: FlowRecord): FlowCheck {
+  const saved = `${flow.version}@${flow.updatedAt.getTime()}`;
+  const known = checks.get(flow.id);
+  if (known?.saved === saved) return known.check;
+  const check = checkFlow(flow.document);
+  checks.delete(flow.id);
+  if (checks.size >= CHECKS_KEPT) checks.delete(checks.keys().next().value!);
+  checks.set(flow.id, { saved, check });
+  return check;
+}
+
 /**
  * Starts a run of the flow as saved: refuses a flow with errors or an input that does not
  * match the start node's fields before anything is created, then snapshots the document.
  * Shared by the Run button (tRPC) and webhooks.
  */
 export async function startFlowRun(
-  deps: { flows: FlowsRepository; runs: RunsRepository; engine: RunEngine },
-  flowId: string,
+  deps: { workspaceId: string; engine: RunEngine },
+  flow: FlowRecord,
   input: unknown,
-  startedById: string | null,
+  startedBy: { id: string; name: string } | null,
 ): Promise<{ runId: string }> {
-  const flow = await deps.flows.get(flowId);
-  const check = checkFlow(flow.document);
+  const check = checkSaved(flow);
   if (!isRunnable(check)) {
     const first = check.problems.find((p) => p.severity === "error")!;
     throw new UserError(`This flow cannot run yet. ${describeProblem(first)}`, { problems: check.problems });
   }
   const start = check.document.nodes.find((n) => n.type === "start")!;
-  const fields = startDataSchema.parse(start.data).inputs;
+  const fields = nodeData(startDataSchema, start.data).inputs;
   const parsedInput = runInputSchema(fields).safeParse(input);
   if (!parsedInput.success) throw new UserError(`The run input is not valid: ${describeZodError(parsedInput.error)}`);
 
-  const run = await deps.runs.create({
+  const runId = await deps.engine.begin({
+    workspaceId: deps.workspaceId,
     flowId: flow.id,
     flowVersion: flow.version,
     definition: check.document,
-    runInput: parsedInput.data,
-    startedById,
+    input: parsedInput.data,
+    startedBy,
   });
-  await deps.engine.start(run.id);
-  return { runId: run.id };
+  return { runId };
 }
 
-export function startRun({ ctx, input }: { ctx: WorkspaceContext; input: z.infer<typeof startRunInput> }) {
+export async function startRun({ ctx, input }: { ctx: WorkspaceContext; input: z.infer<typeof startRunInput> }) {
   return startFlowRun(
-    { flows: ctx.flows, runs: ctx.runs, engine: ctx.services.engine },
-    input.flowId,
+    { workspaceId: ctx.workspace.workspaceId, engine: ctx.services.engine },
+    await ctx.flows.get(input.flowId),
     input.input,
-    ctx.user.id,
+    { id: ctx.user.id, name: ctx.user.name },
   );
 }

@@ -1,11 +1,12 @@
 import { evaluateExpression } from "../../../../lib/flow/expressions";
 import { branchDataSchema } from "../../../../lib/flow/kinds/branch";
+import { nodeData } from "../../../../lib/flow/kinds/parsed";
 import { expressionContext } from "../../core/prev";
 import type { NodeExecutor } from "../ports";
 
 /** Takes the first (or every) case whose condition is true, else `else`; passes `prev` on. */
 export const executeBranch: NodeExecutor = async ({ runId, graph, node, path, state }) => {
-  const { cases, mode } = branchDataSchema.parse(node.data);
+  const { cases, mode } = nodeData(branchDataSchema, node.data);
   const context = expressionContext(graph, state, node.id, runId, path);
   const taken: string[] = [];
   for (const c of cases) {

@@ -1,5 +1,6 @@
 import { evaluateExpression } from "../../../../lib/flow/expressions";
 import { loopDataSchema } from "../../../../lib/flow/kinds/loop";
+import { nodeData } from "../../../../lib/flow/kinds/parsed";
 import { nodeKey, type RunState } from "../../../../lib/run/state";
 import type { FlowGraph } from "../../core/graph";
 import { expressionContext } from "../../core/prev";
@@ -8,7 +9,7 @@ import type { NodeExecutor } from "../ports";
 
 /** forEach: evaluates the list the body runs over. (A repeat loop never executes itself.) */
 export const executeLoop: NodeExecutor = async ({ runId, graph, node, path, state }) => {
-  const { items } = loopDataSchema.parse(node.data);
+  const { items } = nodeData(loopDataSchema, node.data);
   const value = await evaluateExpression("items", items, expressionContext(graph, state, node.id, runId, path));
   if (!Array.isArray(value)) {
     const got = value === null ? "nothing" : typeof value === "object" ? "an object" : `a ${typeof value}`;
@@ -26,8 +27,11 @@ export async function evaluateUntil(
   path: number[],
   index: number,
 ): Promise<boolean> {
-  const { until } = loopDataSchema.parse(graph.nodes.get(loopId)?.data);
+  const { until } = nodeData(loopDataSchema, graph.nodes.get(loopId)?.data);
   const output = state.nodes[nodeKey(loopId, path)]?.loop?.outputs[index] ?? null;
-  const context = { ...expressionContext(graph, state, loopId, runId, path), prev: output, iteration: index };
+  const context = Object.assign(expressionContext(graph, state, loopId, runId, path), {
+    prev: output,
+    iteration: index,
+  });
   return (await evaluateExpression("until", until, context)) === true;
 }
