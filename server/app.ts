@@ -12,7 +12,6 @@ import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
 import type { Clock, EventBus } from "./engine/runtime/ports";
 import { attachRealtime } from "./realtime/socket-server";
-import { createScaleOutEngine } from "./scale-out-engine";
 import { secretCipher } from "./secrets/cipher";
 import { webhookHandler } from "./triggers/webhook";
 
@@ -48,7 +47,10 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     clock: options.clock,
     onError: (error: unknown, runId: string) => console.error(`run ${runId}:`, error),
   };
-  const scaleOut = config.scaleOut && (await createScaleOutEngine(db.prisma, config.scaleOut, engineOptions));
+  // Loaded only in scale-out: embedded mode never pays for the Redis and BullMQ clients.
+  const scaleOut =
+    config.scaleOut &&
+    (await (await import("./scale-out-engine")).createScaleOutEngine(db.prisma, config.scaleOut, engineOptions));
   const { engine, bus } = scaleOut ?? createEmbeddedEngine(db.prisma, engineOptions);
   const services: Services = { prisma: db.prisma, auth, workspaces, engine, cipher };
 
