@@ -22,7 +22,7 @@ export interface AppConfig {
   /** Private hosts, IPs or CIDRs flows may reach, e.g. a local model server (OUTBOUND_ALLOW). */
   outboundAllow: string[];
   /** Scale-out mode when REDIS_URL is set: attempts run in worker processes (`npm run worker`). */
-  scaleOut?: { redisUrl: string; queueName: string; lockMs: number };
+  scaleOut?: { redisUrl: string; queueName: string; lockMs: number; redispatchMs: number };
 }
 
 /**
@@ -58,6 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
         redisUrl: env.REDIS_URL,
         queueName: env.STEP_QUEUE ?? "switchyard-steps",
         lockMs: Number(env.STEP_LOCK_MS ?? 30_000),
+        redispatchMs: Number(env.STEP_REDISPATCH_MS ?? 30_000),
       },
     }),
   };

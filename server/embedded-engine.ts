@@ -27,6 +27,7 @@ export function createEmbeddedEngine(
     /** Scale-out (scale-out-engine.ts): attempts go to workers, and other processes share the runs. */
     steps?: StepQueue;
     follow?: boolean;
+    redispatchMs?: number;
   } = {},
 ) {
   const bus = options.bus ?? inProcessBus();
@@ -46,6 +47,7 @@ export function createEmbeddedEngine(
     onError: options.onError,
     steps: options.steps,
     follow: options.follow,
+    redispatchMs: options.redispatchMs,
   });
   return { engine, bus };
 }

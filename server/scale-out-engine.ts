@@ -9,6 +9,8 @@ export interface ScaleOutOptions {
   queueName: string;
   /** How long a worker's hold on an attempt lasts without renewal (its lease). */
   lockMs: number;
+  /** How often the web process hands running attempts on again (a lost hand-over). */
+  redispatchMs: number;
 }
 
 /**
@@ -23,7 +25,13 @@ export async function createScaleOutEngine(
 ) {
   const bus = await redisBus(scaleOut.redisUrl, `${scaleOut.queueName}:events`);
   const steps = bullStepQueue(scaleOut.redisUrl, { name: scaleOut.queueName, lockMs: scaleOut.lockMs });
-  const { engine } = createEmbeddedEngine(prisma, { ...options, bus, steps, follow: true });
+  const { engine } = createEmbeddedEngine(prisma, {
+    ...options,
+    bus,
+    steps,
+    follow: true,
+    redispatchMs: scaleOut.redispatchMs,
+  });
   return {
     engine,
     bus,

@@ -21,6 +21,7 @@ const env = {
   REDIS_URL,
   STEP_QUEUE: `switchyard-test-${randomUUID()}`,
   STEP_LOCK_MS: "2000",
+  STEP_REDISPATCH_MS: "1000",
 };
 const web = new ServerProcess(4500 + Math.floor(Math.random() * 400), "", { env });
 const workers = [new WorkerProcess(env), new WorkerProcess(env)];
@@ -152,4 +153,22 @@ it("cancelling on the web process stops the attempt a worker holds: the run ends
   // The worker stopped streaming once it heard of the cancel.
   const cancelledAt = events.findIndex((e) => e.type === "run.cancelled");
   expect(events.slice(cancelledAt).filter((e) => e.type === "node.progress")).toEqual([]);
+}, 60_000);
+
+it("an attempt whose hand-over was lost (its job gone from the queue) is handed on again and runs", async () => {
+  const api = await web.signUp(`lost-${Date.now()}@example.com`);
+  for (const w of workers) await w.stop(); // nobody takes the job while it is lost
+  const runId = await startFlow(
+    api,
+    { start: ["start"], step: ["agent", { response: "done at last" }], end: ["end", { output: "prev" }] },
+    ["start -> step", "step -> end"],
+  );
+  await until(async () => count(await api.runs.events.query({ id: runId }), "node.started", "step") === 1);
+  const queue = new Queue(env.STEP_QUEUE, { connection: { url: REDIS_URL } });
+  await queue.obliterate({ force: true }); // as if Redis lost it, or the process died before handing it over
+  await queue.close();
+  await workers[0]!.start();
+  await until(async () => (await api.runs.get.query({ id: runId })).status === "succeeded");
+  expect((await api.runs.get.query({ id: runId })).output).toBe("done at last");
+  expect(count(await api.runs.events.query({ id: runId }), "node.succeeded", "step")).toBe(1);
 }, 60_000);

@@ -25,8 +25,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
-    await scaleOut.steps.close(); // waits for attempts in hand
+    // Timers first, then the attempts in hand finish (their next steps are handed on), then the rest.
     await scaleOut.engine.stop();
+    await scaleOut.steps.close();
     await scaleOut.engine.idle();
     await scaleOut.bus.close();
     await db.close();

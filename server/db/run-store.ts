@@ -178,8 +178,8 @@ export function prismaRunStore(prisma: Prisma): RunStore {
       const tasks = touchesApprovalTasks(events, state);
       const connection = sqliteConnection(prisma);
       // On SQLite, straight through the shared connection, unless approval tasks need Prisma.
-      const done = connection && !tasks && (await commitGrouped(connection, statements));
-      if (!done) {
+      if (connection && !tasks) await commitGrouped(connection, statements);
+      else {
         await prisma.$transaction(async (tx) => {
           for (const statement of statements) {
             const count = await tx.$executeRawUnsafe(statement.sql, ...statement.params);

@@ -29,7 +29,12 @@ export const ref = (nodeId: string, path: number[]) => ({
   ...(path.length > 0 && { path }),
 });
 
-export const executeCommand = (runId: string, nodeId: string, path: number[], attempt: number): Command => ({
+export const executeCommand = (
+  runId: string,
+  nodeId: string,
+  path: number[],
+  attempt: number,
+): Extract<Command, { type: "execute" }> => ({
   type: "execute",
   nodeId,
   path,

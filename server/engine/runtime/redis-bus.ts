@@ -22,7 +22,13 @@ export async function redisBus(
   const subscriber = new Redis(url, { maxRetriesPerRequest: null });
   const listeners = new Set<(events: RunEvent[], workspaceId: string) => void>();
   subscriber.on("message", (_, raw: string) => {
-    const parsed = messageSchema.safeParse(JSON.parse(raw));
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+    const parsed = messageSchema.safeParse(json);
     if (!parsed.success) return console.error(`ignored a malformed message on ${channel}`);
     const events = parsed.data.events as unknown as RunEvent[];
     for (const listener of listeners) listener(events, parsed.data.workspaceId);

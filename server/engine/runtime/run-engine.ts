@@ -15,6 +15,7 @@ import { advance, resume, retryFrom } from "../core/advance";
 import { type Decider, decisionProblem } from "../core/approvals";
 import type { Command } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
+import { executeCommand } from "../core/planner";
 import { DecisionRefused } from "./errors";
 import { evaluateUntil } from "./executors/loop";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
@@ -81,6 +82,8 @@ export interface RunEngineDeps {
    * instead of running here (workers call `runStep`).
    */
   steps?: Pick<StepQueue, "dispatch">;
+  /** How often `recover()`'s process hands running attempts on again (default 30 s). */
+  redispatchMs?: number;
   /**
    * Scale-out: other processes append to the same runs. This process then follows the bus (its
    * copies catch up, attempts whose node was cancelled elsewhere are aborted) and keeps a run
@@ -91,6 +94,8 @@ export interface RunEngineDeps {
 
 /** Scale-out: how often a process looks for timers other processes armed (one of them may have died). */
 const FOLLOW_POLL_MS = 2_000;
+/** Scale-out: how often attempts shown as running are handed on again (lost hand-overs). */
+const REDISPATCH_MS = 30_000;
 /** How often an event is recorded again when other processes keep appending first. */
 const RECORD_TRIES = 10;
 
@@ -129,6 +134,7 @@ export class RunEngine {
   private readonly live = new Map<string, LiveRun>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timerLoop: TimerLoop;
+  private redispatchTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly deps: RunEngineDeps) {
     this.timerLoop = new TimerLoop(
@@ -147,11 +153,16 @@ export class RunEngine {
    */
   async runStep(job: { runId: string; command: Extract<Command, { type: "execute" }> }): Promise<void> {
     const live = await this.load(job.runId);
-    await this.catchUp(live);
-    const current = live.state.nodes[nodeKey(job.command.nodeId, job.command.path)];
-    if (current?.status !== "running" || current.attempt !== job.command.attempt) return;
     try {
-      await this.execute(live, job.command);
+      // Caught up, checked and held in the run's queue: an event heard meanwhile (a cancel) is
+      // folded in after this, and then finds the attempt to abort.
+      const controller = await this.inQueue(live, async () => {
+        await this.catchUp(live);
+        const current = live.state.nodes[nodeKey(job.command.nodeId, job.command.path)];
+        const counts = current?.status === "running" && current.attempt === job.command.attempt;
+        return counts ? this.hold(live, job.command) : undefined;
+      });
+      if (controller) await this.execute(live, job.command, controller);
     } finally {
       this.forgetIfIdle(live);
     }
@@ -229,7 +240,7 @@ export class RunEngine {
   /** Cancels a run: attempts in flight are aborted, the run ends `cancelled`. */
   async cancel(runId: string, reason = "cancelled by a user"): Promise<void> {
     const live = await this.load(runId);
-    if (terminalRunStatuses.includes(live.state.status)) return;
+    if (terminalRunStatuses.includes(live.state.status)) return this.forgetIfIdle(live);
     await this.recordWhile(
       live,
       { type: "run.cancelled", data: { reason } },
@@ -255,7 +266,7 @@ export class RunEngine {
       try {
         return await this.decideOnce(runId, nodeId, decider, decision, path);
       } catch (error) {
-        if (!(error instanceof SeqConflict) || tries >= 3) throw error;
+        if (!(error instanceof SeqConflict) || tries >= RECORD_TRIES) throw error;
       }
     }
   }
@@ -305,7 +316,38 @@ export class RunEngine {
       });
     }
     await this.timerLoop.start();
+    if (this.deps.steps) {
+      this.redispatchTimer = setInterval(
+        () => void this.redispatch().catch((e) => this.deps.onError?.(e, "redispatch")),
+        this.deps.redispatchMs ?? REDISPATCH_MS,
+      );
+      this.redispatchTimer.unref?.();
+    }
     return ids.length;
+  }
+
+  /**
+   * Scale-out: hands on again every attempt a running run shows as running. One that a worker
+   * holds or that waits in the queue is not added twice (its job id); one whose hand-over was
+   * lost (a crash right after the commit, Redis down, a failed job) runs now.
+   */
+  private async redispatch(): Promise<void> {
+    const steps = this.deps.steps!;
+    for (const id of await this.deps.store.unfinishedRunIds()) {
+      if ((await this.deps.store.getRun(id))?.status !== "running") continue;
+      const live = await this.load(id);
+      try {
+        await this.inQueue(live, async () => {
+          await this.catchUp(live);
+          for (const n of Object.values(live.state.nodes)) {
+            if (n.status !== "running" || n.loop || this.isPure(live, n.nodeId)) continue;
+            await steps.dispatch({ runId: id, command: executeCommand(id, n.nodeId, n.path, n.attempt) });
+          }
+        });
+      } finally {
+        this.forgetIfIdle(live);
+      }
+    }
   }
 
   /** Resolves when no run has work in flight (tests, graceful shutdown). Timers may still be armed. */
@@ -315,6 +357,7 @@ export class RunEngine {
 
   /** Aborts every attempt in flight (their runs resume at the next boot) and stops firing timers. */
   async stop(): Promise<void> {
+    clearInterval(this.redispatchTimer);
     await this.timerLoop.stop();
     for (const live of this.live.values()) {
       for (const { controller } of live.attempts.values()) {
@@ -358,7 +401,12 @@ export class RunEngine {
         (event.data.purpose === "retry"
           ? current?.status === "retrying" && current.attempt === event.data.attempt
           : current?.status === "waiting" && (event.data.level ?? 0) === (current.approval?.escalations?.length ?? 0));
-      if (stillWaiting) await this.apply(live, event);
+      try {
+        if (stillWaiting) await this.apply(live, event);
+      } catch (error) {
+        if (error instanceof SeqConflict) return; // another process moved the run on: looked at again next time
+        throw error;
+      }
       await this.deps.timers.markFired(timer.key, this.deps.clock.now());
     });
   }
@@ -456,9 +504,10 @@ export class RunEngine {
   private async carryOut(live: LiveRun, command: Command): Promise<void> {
     switch (command.type) {
       case "execute":
-        if (this.deps.steps && !this.isPure(live, command.nodeId))
-          await this.deps.steps.dispatch({ runId: live.id, command });
-        else this.track(this.execute(live, command));
+        if (this.deps.steps && !this.isPure(live, command.nodeId)) {
+          // A hand-over that fails (Redis down) is repaired by the periodic re-dispatch.
+          await this.deps.steps.dispatch({ runId: live.id, command }).catch((e) => this.deps.onError?.(e, live.id));
+        } else this.track(this.execute(live, command).catch((e) => this.deps.onError?.(e, live.id)));
         return;
       case "schedule":
         await this.timerLoop.schedule({
@@ -531,32 +580,55 @@ export class RunEngine {
    */
   private async recordWhile(live: LiveRun, event: EngineEvent, stillCounts: () => boolean) {
     for (let tries = 1; ; tries++) {
-      let conflict = false;
-      await this.enqueue(live, async () => {
-        if (!stillCounts()) return;
+      const recorded = await this.inQueue(live, async () => {
+        if (!stillCounts()) return true;
         try {
           await this.apply(live, event);
+          return true;
         } catch (error) {
           if (!(error instanceof SeqConflict) || tries >= RECORD_TRIES) throw error;
-          conflict = true;
+          return false;
         }
       });
-      if (!conflict) return;
+      if (recorded) return;
     }
+  }
+
+  /** Runs `work` in the run's queue and hands its result or error to the caller (enqueue reports errors instead). */
+  private async inQueue<T>(live: LiveRun, work: () => Promise<T>): Promise<T> {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    await this.enqueue(live, async () => {
+      try {
+        outcome = { ok: true, value: await work() };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+    });
+    if (!outcome?.ok) throw outcome?.error;
+    return outcome.value;
   }
 
   /** Folds into this copy what other processes appended since (events heard, else read from the log). */
   private async catchUp(live: LiveRun, heard: readonly RunEvent[] = []): Promise<void> {
-    const next = heard.filter((e) => e.seq > live.state.lastSeq);
-    const contiguous = next.length > 0 && next.every((e, i) => e.seq === live.state.lastSeq + 1 + i);
-    const missed = contiguous ? next : await this.deps.store.events(live.id, live.state.lastSeq);
-    if (missed.length > 0) live.state = applyRunEvents(live.state, missed);
+    const follows = (events: readonly RunEvent[]) => {
+      const next = events.filter((e) => e.seq > live.state.lastSeq);
+      return next.length > 0 && next.every((e, i) => e.seq === live.state.lastSeq + 1 + i) ? next : undefined;
+    };
+    let next = follows(heard);
+    const known = heard.length > 0 && heard.every((e) => e.seq <= live.state.lastSeq);
+    if (!next && !known) next = follows(await this.deps.store.events(live.id, live.state.lastSeq));
+    // Only what directly follows this copy is folded in: a catch-up that raced another applies nothing twice.
+    if (next) live.state = applyRunEvents(live.state, next);
   }
 
   /** Events committed by any process (scale-out): copies held here catch up, superseded attempts stop. */
   private heard(events: readonly RunEvent[]): void {
     const byRun = new Map<string, RunEvent[]>();
-    for (const e of events) byRun.set(e.runId, [...(byRun.get(e.runId) ?? []), e]);
+    for (const e of events) {
+      const batch = byRun.get(e.runId);
+      if (batch) batch.push(e);
+      else byRun.set(e.runId, [e]);
+    }
     for (const [runId, batch] of byRun) {
       const live = this.live.get(runId);
       if (!live || batch.every((e) => e.seq <= live.state.lastSeq)) continue; // ours, or not held here
@@ -576,12 +648,28 @@ export class RunEngine {
     work.finally(() => this.inFlight.delete(work));
   }
 
-  private async execute(live: LiveRun, command: Extract<Command, { type: "execute" }>): Promise<void> {
-    const node = live.graph.nodes.get(command.nodeId);
-    if (!node) return;
+  /** Registers an attempt in flight here, so a cancel (heard or decided here) can abort it. */
+  private hold(live: LiveRun, command: Extract<Command, { type: "execute" }>): AbortController {
     const controller = new AbortController();
-    const instance = nodeKey(node.id, command.path);
-    live.attempts.set(instance, { nodeId: node.id, attempt: command.attempt, controller });
+    live.attempts.set(nodeKey(command.nodeId, command.path), {
+      nodeId: command.nodeId,
+      attempt: command.attempt,
+      controller,
+    });
+    return controller;
+  }
+
+  private async execute(
+    live: LiveRun,
+    command: Extract<Command, { type: "execute" }>,
+    controller = this.hold(live, command),
+  ): Promise<void> {
+    const node = live.graph.nodes.get(command.nodeId);
+    const instance = nodeKey(command.nodeId, command.path);
+    if (!node) {
+      live.attempts.delete(instance);
+      return;
+    }
     const { timeoutMs } = stepSettings(node.data);
     const timeout =
       timeoutMs === undefined

@@ -19,6 +19,8 @@ export interface StepQueue {
   close(): Promise<void>;
 }
 
+const DISPATCH_TIMEOUT_MS = 5_000;
+
 /** A job comes back from Redis: parsed like any input from outside the process. */
 const stepJobSchema = z.object({
   runId: z.string().min(1),
@@ -45,13 +47,24 @@ export function bullStepQueue(url: string, options: { name?: string; lockMs?: nu
   let worker: Worker | undefined;
   return {
     async dispatch(job) {
-      await queue.add("execute", job, {
+      const added = queue.add("execute", job, {
         // BullMQ ids may not contain ":".
         jobId: job.command.idempotencyKey.replaceAll(":", "|"),
         removeOnComplete: true,
-        removeOnFail: 1_000,
+        // A failed job is removed too: one kept under its id would block the re-dispatch that repairs it.
+        removeOnFail: true,
         attempts: 1, // a node's retries are the engine's (durable timers), not the queue's
       });
+      // Redis down: give up rather than hold the run's queue; the periodic re-dispatch repairs it.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("the step queue did not answer within 5 s")), DISPATCH_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([added, late]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     work(handler, concurrency) {
       const lockDuration = options.lockMs ?? 30_000;
