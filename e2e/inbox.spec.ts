@@ -162,3 +162,20 @@ test("the inbox is keyboard friendly: j and k move through the tasks", async ({ 
   await expect(rows.nth(0)).toHaveAttribute("aria-current", "true");
   await close();
 });
+
+test("a long inbox pages through its tasks, fifty at a time", async ({ page }) => {
+  await signUp(page, "Paula");
+  const flowId = await templateFlow(page);
+  for (let i = 0; i < 51; i++)
+    await trpc(page, "runs.start", { flowId, input: { amount: i + 1, purpose: `Item ${i + 1}` } });
+  await page.goto("/inbox?tab=all");
+  const rows = page.getByTestId("task-row");
+  await expect(rows).toHaveCount(50);
+  await expect(page.getByTestId("count-all")).toHaveText("51");
+  const pages = page.getByRole("navigation", { name: "Pages" });
+  await pages.getByRole("button", { name: "Next" }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(pages).toContainText("51–51");
+  await pages.getByRole("button", { name: "Previous" }).click();
+  await expect(rows).toHaveCount(50);
+});

@@ -1,13 +1,16 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { CheckCheck, Inbox, Keyboard } from "lucide-react";
+import { CheckCheck, ChevronLeft, ChevronRight, Inbox, Keyboard } from "lucide-react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { type InboxTab, type InboxTask, inboxTabs } from "@/lib/run/inbox";
 import { useTRPC } from "../trpc";
+import { Button } from "../ui/button";
 import { notAShortcut } from "./keys";
 import { TaskDetail } from "./task-detail";
 import { TaskList } from "./task-list";
+
+const PAGE_SIZE = 50;
 
 const tabWords: Record<InboxTab, string> = { mine: "Assigned to me", all: "All open", decided: "Decided" };
 
@@ -39,12 +42,18 @@ export function InboxPage() {
   const [selectedId, setSelectedId] = useState<string | undefined>(() => params.get("task") ?? undefined);
   const visibleTab = tab === "all" && me.data && !owner ? "mine" : tab;
 
+  const [page, setPage] = useState(0);
   const tasks = useQuery({
-    ...trpc.inbox.list.queryOptions({ tab: visibleTab }),
+    ...trpc.inbox.list.queryOptions({ tab: visibleTab, page, pageSize: PAGE_SIZE }),
     enabled: me.data !== undefined,
     placeholderData: (previous) => previous,
   });
   const counts = useQuery(trpc.inbox.counts.queryOptions());
+  // The last task of a later page was decided: show the page before rather than an empty one.
+  const emptiedPage = tasks.isSuccess && tasks.data.length === 0 && page > 0;
+  useEffect(() => {
+    if (emptiedPage) setPage((p) => p - 1);
+  }, [emptiedPage]);
   const list = tasks.data ?? [];
   const selected = list.find((t) => t.id === selectedId) ?? (selectedId ? undefined : list[0]);
   // A task picked by link that is not in this tab (decided meanwhile, another tab) is still shown.
@@ -68,6 +77,7 @@ export function InboxPage() {
   };
   const switchTab = (next: InboxTab) => {
     setTab(next);
+    setPage(0);
     setSelectedId(undefined);
     remember({ tab: next, task: undefined });
   };
@@ -159,7 +169,22 @@ export function InboxPage() {
               <p className="mt-1 text-sm text-slate-500">{empty[visibleTab].body}</p>
             </div>
           ) : (
-            <TaskList tasks={list} selectedId={shown?.id} onSelect={select} />
+            <>
+              <TaskList tasks={list} selectedId={shown?.id} onSelect={select} />
+              {(page > 0 || list.length === PAGE_SIZE) && (
+                <nav className="flex items-center justify-between px-4 py-3 text-sm" aria-label="Pages">
+                  <Button size="sm" disabled={page === 0} onClick={() => setPage(page - 1)}>
+                    <ChevronLeft size={14} /> Previous
+                  </Button>
+                  <span className="text-slate-500">
+                    {page * PAGE_SIZE + 1}–{page * PAGE_SIZE + list.length}
+                  </span>
+                  <Button size="sm" disabled={list.length < PAGE_SIZE} onClick={() => setPage(page + 1)}>
+                    Next <ChevronRight size={14} />
+                  </Button>
+                </nav>
+              )}
+            </>
           )}
         </div>
       </section>
