@@ -179,3 +179,15 @@ test("a long inbox pages through its tasks, fifty at a time", async ({ page }) =
   await pages.getByRole("button", { name: "Previous" }).click();
   await expect(rows).toHaveCount(50);
 });
+
+test("a run waiting on an approval links to its task in the inbox", async ({ page }) => {
+  await signUp(page, "Rita");
+  const flowId = await templateFlow(page);
+  const { runId } = await startRun(page, flowId);
+  await page.goto(`/runs/${runId}`);
+  await page.getByTestId("approval-manager").getByRole("link", { name: "Open in inbox" }).click();
+  await expect(page).toHaveURL(/\/inbox\?run=/);
+  await expect(page.getByTestId("task-detail").getByRole("heading", { level: 2 })).toHaveText(
+    "Approve Team offsite (4800 €)?",
+  );
+});

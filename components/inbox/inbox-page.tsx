@@ -40,6 +40,20 @@ export function InboxPage() {
     return (inboxTabs as readonly string[]).includes(asked ?? "") ? (asked as InboxTab) : "mine";
   });
   const [selectedId, setSelectedId] = useState<string | undefined>(() => params.get("task") ?? undefined);
+  // Arriving from a run's approval step (`?run=&node=&path=`): open its task.
+  const fromRun = params.get("run");
+  const fromNode = params.get("node");
+  const found = useQuery({
+    ...trpc.inbox.find.queryOptions({
+      runId: fromRun ?? "",
+      nodeId: fromNode ?? "",
+      path: (params.get("path") ?? "").split(".").filter(Boolean).map(Number),
+    }),
+    enabled: !!fromRun && !!fromNode && !params.get("task"),
+  });
+  useEffect(() => {
+    if (found.data?.taskId) setSelectedId(found.data.taskId);
+  }, [found.data?.taskId]);
   const visibleTab = tab === "all" && me.data && !owner ? "mine" : tab;
 
   const [page, setPage] = useState(0);

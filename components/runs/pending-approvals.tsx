@@ -1,6 +1,7 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { Check, X } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
@@ -40,22 +41,44 @@ export function PendingApprovals() {
               onChange={(e) => setComments((c) => ({ ...c, [nodeId]: e.target.value }))}
               className="mt-3 h-8 w-full rounded-md border border-slate-300 px-2 text-xs outline-none focus:border-accent-500"
             />
-            <div className="mt-2 flex gap-2">
+            <div className="mt-2 flex items-center gap-2">
               <Button
                 size="sm"
                 variant="primary"
                 disabled={decide.isPending}
-                onClick={() => decide.mutate({ runId, nodeId, decision: "approve", comment: comments[nodeId] ?? "" })}
+                onClick={() =>
+                  decide.mutate({
+                    runId,
+                    nodeId: node.nodeId,
+                    path: node.path,
+                    decision: "approve",
+                    comment: comments[nodeId] ?? "",
+                  })
+                }
               >
                 <Check size={14} /> Approve
               </Button>
               <Button
                 size="sm"
                 disabled={decide.isPending}
-                onClick={() => decide.mutate({ runId, nodeId, decision: "reject", comment: comments[nodeId] ?? "" })}
+                onClick={() =>
+                  decide.mutate({
+                    runId,
+                    nodeId: node.nodeId,
+                    path: node.path,
+                    decision: "reject",
+                    comment: comments[nodeId] ?? "",
+                  })
+                }
               >
                 <X size={14} /> Reject
               </Button>
+              <Link
+                href={`/inbox?run=${runId}&node=${encodeURIComponent(node.nodeId)}${node.path.length ? `&path=${node.path.join(".")}` : ""}`}
+                className="ml-auto text-xs text-accent-700 hover:underline"
+              >
+                Open in inbox
+              </Link>
             </div>
           </div>
         );

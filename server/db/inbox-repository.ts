@@ -112,6 +112,15 @@ export function inboxRepository(prisma: Prisma, workspaceId: string) {
       return task!;
     },
 
+    /** The task of an approval node instance of a run of this workspace, if it asked for one. */
+    async idOf(runId: string, nodeId: string, path: readonly number[]): Promise<string | null> {
+      const row = await prisma.approvalTask.findFirst({
+        where: { workspaceId, runId, nodeId, path: path.join(".") },
+        select: { id: true },
+      });
+      return row?.id ?? null;
+    },
+
     /** The decision a request with this idempotency key took, if it was taken. */
     async decisionByRequest(requestId: string) {
       const row = await prisma.approvalDecision.findUnique({

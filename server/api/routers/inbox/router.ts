@@ -42,5 +42,19 @@ export const inboxRouter = router({
       return inbox.get(input.id, viewer);
     }),
 
+  /** The task an approval step of a run opened (the run view links to it). */
+  find: workspaceProcedure("view")
+    .input(
+      z.object({
+        runId: z.string().min(1).max(100),
+        nodeId: z.string().min(1).max(100),
+        path: z.array(z.number().int().nonnegative()).max(20).default([]),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const { inbox } = await viewerOf(ctx);
+      return { taskId: await inbox.idOf(input.runId, input.nodeId, input.path) };
+    }),
+
   decide: workspaceProcedure("decide").input(decideTaskInput).mutation(decideTask),
 });
