@@ -14,7 +14,7 @@ export function prismaTimerStore(prisma: Prisma): TimerStore {
     },
     async due(now, limit) {
       const rows = await prisma.timer.findMany({
-        where: { firedAt: null, dueAt: { lte: now } },
+        where: { firedAt: null, dueAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
         orderBy: { dueAt: "asc" },
         take: limit,
       });
@@ -27,6 +27,16 @@ export function prismaTimerStore(prisma: Prisma): TimerStore {
         select: { dueAt: true },
       });
       return row?.dueAt ?? null;
+    },
+    async claim(key, now, until) {
+      const { count } = await prisma.timer.updateMany({
+        where: { key, firedAt: null, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+        data: { claimedUntil: until },
+      });
+      return count === 1;
+    },
+    async release(key) {
+      await prisma.timer.updateMany({ where: { key, firedAt: null }, data: { claimedUntil: null } });
     },
     async markFired(key, at) {
       const { count } = await prisma.timer.updateMany({ where: { key, firedAt: null }, data: { firedAt: at } });

@@ -78,6 +78,10 @@ export interface TimerStore {
   nextDueAt(): Promise<Date | null>;
   /** Marks a timer fired; false if it was already (another process got it). */
   markFired(key: string, at: Date): Promise<boolean>;
+  /** Takes an unfired timer for delivery until `until`; false if another process holds it. */
+  claim(key: string, now: Date, until: Date): Promise<boolean>;
+  /** Gives a claimed timer back (its delivery did not happen: it is looked at again). */
+  release(key: string): Promise<void>;
 }
 
 /** Committed events, in order, with the workspace their run belongs to (for room fan-out). */

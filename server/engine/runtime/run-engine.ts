@@ -390,10 +390,11 @@ export class RunEngine {
     return live;
   }
 
-  private async fire(timer: DueTimer): Promise<void> {
+  /** Delivers a due timer; false when another process moved the run on first (looked at again later). */
+  private async fire(timer: DueTimer): Promise<boolean> {
     const live = await this.load(timer.runId);
     const event = timer.event;
-    await this.enqueue(live, async () => {
+    return this.inQueue(live, async () => {
       // A timer that no longer matters (the run moved on) is marked fired without an event.
       const current = "nodeId" in event ? live.state.nodes[nodeKey(event.nodeId, pathOf(event))] : undefined;
       const stillWaiting =
@@ -404,10 +405,11 @@ export class RunEngine {
       try {
         if (stillWaiting) await this.apply(live, event);
       } catch (error) {
-        if (error instanceof SeqConflict) return; // another process moved the run on: looked at again next time
+        if (error instanceof SeqConflict) return false; // another process moved the run on
         throw error;
       }
       await this.deps.timers.markFired(timer.key, this.deps.clock.now());
+      return true;
     });
   }
 

@@ -1,5 +1,8 @@
 import type { Clock, DueTimer, TimerStore } from "./ports";
 
+/** How long a process holds a due timer it is delivering before others may take it (it died). */
+const CLAIM_MS = 30_000;
+
 /**
  * Fires durable timers: sleeps until the earliest due time, delivers every due timer, and
  * sleeps again. Timers that fell due while the process was down fire at start.
@@ -13,7 +16,8 @@ export class TimerLoop {
   constructor(
     private readonly store: TimerStore,
     private readonly clock: Clock,
-    private readonly deliver: (timer: DueTimer) => Promise<void>,
+    /** Resolves false when the timer could not be delivered now (it is given back and tried again). */
+    private readonly deliver: (timer: DueTimer) => Promise<boolean>,
     private readonly onError: (error: unknown) => void = console.error,
     /** Look again at least this often: other processes may arm timers (scale-out). */
     private readonly pollMs?: number,
@@ -51,7 +55,17 @@ export class TimerLoop {
       try {
         for (;;) {
           const due = await this.store.due(this.clock.now(), 100);
-          for (const timer of due) await this.deliver(timer);
+          for (const timer of due) {
+            // Claimed first: with several processes (scale-out) one delivers it, the others skip it.
+            const now = this.clock.now();
+            if (!(await this.store.claim(timer.key, now, new Date(now.getTime() + CLAIM_MS)))) continue;
+            let delivered = false;
+            try {
+              delivered = await this.deliver(timer);
+            } finally {
+              if (!delivered) await this.store.release(timer.key);
+            }
+          }
           if (due.length < 100) break;
         }
         const next = await this.store.nextDueAt();
