@@ -62,13 +62,21 @@ test("multi-level approval: the approver approves from a live inbox, the owner r
   await expect(detail.getByTestId("deadline")).toContainText("left");
   await bob.screenshot({ path: "test-results/screens/inbox-task.png" });
 
-  // Rejecting needs a comment: "r" with none asks for it instead of deciding.
+  // Rejecting needs a comment: "r" with none goes to the comment box; the button says why.
   await bob.keyboard.press("r");
+  await expect(detail.getByLabel(/Comment/)).toBeFocused();
+  await detail.getByLabel(/Comment/).blur();
+  await detail.getByRole("button", { name: /Reject/ }).click();
   await expect(detail.getByRole("alert")).toHaveText("Say why you reject: a comment is required.");
+  // Enter in a field never decides; "a" picks Approve and Enter confirms.
   await detail.getByLabel("Cost center").fill("CC-42");
+  await detail.getByLabel("Cost center").press("Enter");
+  await expect(detail.getByTestId("approvals-count")).toHaveText("0 of 1");
   await detail.getByLabel(/Comment/).fill("Within budget");
   await detail.getByLabel(/Comment/).blur();
   await bob.keyboard.press("a");
+  await expect(detail.getByRole("button", { name: /Approve/ })).toBeFocused();
+  await bob.keyboard.press("Enter");
   await expect(bob.getByRole("status").filter({ hasText: "Approved" })).toBeVisible();
   await expect(bob.getByTestId("inbox-empty")).toBeVisible();
 
@@ -190,4 +198,38 @@ test("a run waiting on an approval links to its task in the inbox", async ({ pag
   await expect(page.getByTestId("task-detail").getByRole("heading", { level: 2 })).toHaveText(
     "Approve Team offsite (4800 €)?",
   );
+});
+
+test("a decision taken elsewhere while you write keeps what you wrote and says who decided", async ({
+  page,
+  browser,
+}) => {
+  const { bob, close } = await team(page, browser);
+  const flowId = await templateFlow(page, (doc) => {
+    const manager = doc.nodes.find((n) => n.id === "manager")!;
+    manager.data.assignees = { users: [], roles: [], groups: [] }; // anyone who may decide
+  });
+  await startRun(page, flowId);
+  await bob.goto("/inbox");
+  await bob.getByTestId("task-row").first().click();
+  const detail = bob.getByTestId("task-detail");
+  await detail.getByLabel(/Comment/).fill("Looks fine, but check the venue deposit");
+
+  // Alice rejects it from her inbox meanwhile.
+  await page.goto("/inbox?tab=all");
+  await page.getByTestId("task-row").first().click();
+  await page
+    .getByTestId("task-detail")
+    .getByLabel(/Comment/)
+    .fill("Over budget");
+  await page
+    .getByTestId("task-detail")
+    .getByRole("button", { name: /Reject/ })
+    .click();
+  await expect(page.getByRole("status").filter({ hasText: "Rejected" })).toBeVisible();
+
+  const kept = bob.getByTestId("draft-not-sent");
+  await expect(kept).toContainText("Your decision was not sent. Alice rejected it");
+  await expect(kept).toContainText("Looks fine, but check the venue deposit");
+  await close();
 });

@@ -48,7 +48,7 @@ test("an owner lets flows reach a private model server in Settings → Network",
   await list.fill("ollama.lan\nhttp://gpu-box\n10.0.0.0/8");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Entry" })).toHaveText(
-    'Entry 2: "http://gpu-box" is not a host name, an IP address or a CIDR range',
+    'Entry 2: "http://gpu-box" is not a host name, an IP address or a CIDR range (leave out http:// and the port)',
   );
   await list.fill("ollama.lan\ngpu-box\n10.0.0.0/8");
   await page.getByRole("button", { name: "Save", exact: true }).click();

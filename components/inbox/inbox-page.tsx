@@ -34,12 +34,18 @@ export function InboxPage() {
   const router = useRouter();
   const pathname = usePathname();
   const me = useQuery(trpc.me.get.queryOptions());
-  const owner = me.data?.workspace?.role === "owner";
+  const role = me.data?.workspace?.role;
+  const owner = role === "owner";
   const [tab, setTab] = useState<InboxTab>(() => {
     const asked = params.get("tab");
     return (inboxTabs as readonly string[]).includes(asked ?? "") ? (asked as InboxTab) : "mine";
   });
   const [selectedId, setSelectedId] = useState<string | undefined>(() => params.get("task") ?? undefined);
+  // A link to a task while the inbox is open (a toast's "Open") picks it.
+  const taskParam = params.get("task");
+  useEffect(() => {
+    if (taskParam) setSelectedId(taskParam);
+  }, [taskParam]);
   // Arriving from a run's approval step (`?run=&node=&path=`): open its task.
   const fromRun = params.get("run");
   const fromNode = params.get("node");
@@ -75,7 +81,11 @@ export function InboxPage() {
     ...trpc.inbox.get.queryOptions({ id: selectedId ?? "" }),
     enabled: !!selectedId && tasks.isSuccess && !list.some((t) => t.id === selectedId),
   });
-  const shown = selected ?? linked.data;
+  // While the picked task is looked up (it just left this tab) the view keeps it: nothing typed is lost.
+  const lastShown = useRef<InboxTask | undefined>(undefined);
+  const shown =
+    selected ?? linked.data ?? (selectedId && lastShown.current?.id === selectedId ? lastShown.current : undefined);
+  lastShown.current = shown;
 
   const remember = (next: { tab?: InboxTab; task?: string | undefined }) => {
     const q = new URLSearchParams();
@@ -96,7 +106,9 @@ export function InboxPage() {
     remember({ tab: next, task: undefined });
   };
 
-  // j/k move through the list.
+  // j/k move through the list (and the URL follows, so a reload keeps the place).
+  const selectRef = useRef(select);
+  selectRef.current = select;
   const order = useRef<{ list: InboxTask[]; current?: string }>({ list: [] });
   order.current = { list, current: shown?.id };
   useEffect(() => {
@@ -107,7 +119,9 @@ export function InboxPage() {
       const at = list.findIndex((t) => t.id === current);
       const next = e.key === "j" ? Math.min(list.length - 1, at + 1) : Math.max(0, at - 1);
       e.preventDefault();
-      setSelectedId(list[next]!.id);
+      const id = list[next]!.id;
+      selectRef.current(id);
+      document.querySelector(`[data-task-id="${id}"]`)?.scrollIntoView({ block: "nearest" });
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -125,7 +139,7 @@ export function InboxPage() {
   const countOf = (t: InboxTab) => (t === "mine" ? counts.data?.mine : t === "all" ? counts.data?.all : undefined);
   return (
     <div className="flex h-full">
-      <section className="flex w-96 shrink-0 flex-col border-r border-slate-200 bg-white" aria-label="Inbox">
+      <section className="flex w-72 shrink-0 flex-col border-r border-slate-200 bg-white xl:w-96" aria-label="Inbox">
         <div className="border-b border-slate-200 px-4 pt-5">
           <div className="flex items-baseline justify-between">
             <h1 className="text-xl font-semibold text-slate-900">Inbox</h1>
@@ -180,7 +194,16 @@ export function InboxPage() {
                 {visibleTab === "decided" ? <CheckCheck size={22} /> : <Inbox size={22} />}
               </span>
               <p className="font-medium text-slate-800">{empty[visibleTab].title}</p>
-              <p className="mt-1 text-sm text-slate-500">{empty[visibleTab].body}</p>
+              <p className="mt-1 text-sm text-slate-500">
+                {role === "viewer" && visibleTab === "mine"
+                  ? "Your role (viewer) can see runs but not decide approvals; an owner can change it in Settings."
+                  : empty[visibleTab].body}
+              </p>
+              {visibleTab === "mine" && owner && !!counts.data?.all && (
+                <Button size="sm" className="mt-4" onClick={() => switchTab("all")}>
+                  {counts.data.all} open in the workspace → All open
+                </Button>
+              )}
             </div>
           ) : (
             <>

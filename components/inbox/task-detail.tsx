@@ -1,10 +1,13 @@
 "use client";
-import { ArrowUpRight, CircleCheck, CircleX, TrendingUp } from "lucide-react";
+import { ArrowUpRight, CircleCheck, CircleX, Copy, TrendingUp } from "lucide-react";
 import Link from "next/link";
+import { useState } from "react";
 import { describeAssignees, type InboxTask } from "@/lib/run/inbox";
 import { formatWhen } from "../runs/format";
+import { Button } from "../ui/button";
+import { toast } from "../ui/toaster";
 import { Deadline } from "./deadline";
-import { DecisionForm } from "./decision-form";
+import { DecisionForm, type Draft } from "./decision-form";
 import { ReviewData } from "./review-data";
 import { TaskStatusChip } from "./task-status-chip";
 
@@ -18,9 +21,15 @@ export function TaskDetail({
   me: string | undefined;
   onDecided: (task: InboxTask, decision: "approve" | "reject") => void;
 }) {
+  // Kept here, not in the form: a decision taken elsewhere closes the form, never what was typed.
+  const [draft, setDraft] = useState<Draft>(emptyDraft);
   const runLink = `/runs/${task.runId}?node=${encodeURIComponent(task.nodeId)}${task.path.length ? `&path=${task.path.join(".")}` : ""}`;
   return (
-    <article className="mx-auto flex max-w-3xl flex-col gap-5 p-6" aria-label={task.title} data-testid="task-detail">
+    <article
+      className="@container mx-auto flex max-w-3xl flex-col gap-5 p-6"
+      aria-label={task.title}
+      data-testid="task-detail"
+    >
       <header className="flex flex-col gap-2">
         <div className="flex items-start gap-3">
           <h2 className="min-w-0 flex-1 text-xl font-semibold text-slate-900">{task.title}</h2>
@@ -39,7 +48,7 @@ export function TaskDetail({
         </p>
       </header>
 
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-xl bg-slate-50 p-4 text-sm sm:grid-cols-4">
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-xl bg-slate-50 p-4 text-sm @xl:grid-cols-4">
         <Fact term="Requested by">{task.requestedBy?.name ?? "a webhook"}</Fact>
         <Fact term="Requested">{formatWhen(new Date(task.createdAt))}</Fact>
         {task.status === "open" ? (
@@ -63,7 +72,7 @@ export function TaskDetail({
           </span>
         </Fact>
         <Fact term="Assigned to" wide>
-          <span data-testid="assignees">{describeAssignees(task.assignees)}</span>
+          <span data-testid="assignees">{describeAssignees(task.assignees, (id) => task.people[id] ?? id)}</span>
         </Fact>
       </dl>
 
@@ -125,7 +134,19 @@ export function TaskDetail({
       )}
 
       {task.canDecide ? (
-        <DecisionForm key={task.id} task={task} me={me} onDecided={onDecided} />
+        <DecisionForm
+          key={task.id}
+          task={task}
+          me={me}
+          draft={draft}
+          onDraft={setDraft}
+          onDecided={(decided, decision) => {
+            setDraft(emptyDraft);
+            onDecided(decided, decision);
+          }}
+        />
+      ) : hasContent(draft) && !task.decisions.some((d) => d.by.id === me) ? (
+        <DraftNotSent task={task} draft={draft} />
       ) : (
         task.status === "open" && (
           <p className="rounded-lg bg-slate-50 px-4 py-3 text-sm text-slate-600" data-testid="cannot-decide">
@@ -139,9 +160,53 @@ export function TaskDetail({
   );
 }
 
+const emptyDraft: Draft = { comment: "", values: {} };
+const hasContent = (d: Draft) =>
+  d.comment.trim() !== "" || Object.values(d.values).some((v) => v !== "" && v !== false);
+
+/** The task closed while the person was writing: say who decided, and keep what they wrote. */
+function DraftNotSent({ task, draft }: { task: InboxTask; draft: Draft }) {
+  const last = task.decisions.at(-1);
+  const why =
+    task.status === "open"
+      ? "It is no longer yours to decide."
+      : last
+        ? `${last.by.name} ${last.decision === "approve" ? "approved" : "rejected"} it at ${formatWhen(new Date(last.at))}.`
+        : `It closed (${task.status}).`;
+  const text = [
+    draft.comment,
+    ...Object.entries(draft.values).map(([k, v]) => `${task.form.find((f) => f.name === k)?.label ?? k}: ${String(v)}`),
+  ]
+    .filter((line) => line.trim() !== "")
+    .join("\n");
+  return (
+    <div
+      className="rounded-xl bg-amber-50 p-4 text-sm ring-1 ring-amber-200"
+      role="status"
+      data-testid="draft-not-sent"
+    >
+      <p className="font-medium text-amber-900">Your decision was not sent. {why}</p>
+      <p className="mt-1 text-amber-800">What you wrote is kept here:</p>
+      <pre className="mt-2 max-h-40 overflow-auto rounded-md bg-white p-2.5 font-sans whitespace-pre-wrap text-slate-800 ring-1 ring-amber-200">
+        {text}
+      </pre>
+      <Button
+        size="sm"
+        className="mt-2"
+        onClick={() => {
+          void navigator.clipboard?.writeText(text);
+          toast("Copied what you wrote");
+        }}
+      >
+        <Copy size={14} /> Copy
+      </Button>
+    </div>
+  );
+}
+
 function Fact({ term, children, wide = false }: { term: string; children: React.ReactNode; wide?: boolean }) {
   return (
-    <div className={wide ? "col-span-2 sm:col-span-4" : ""}>
+    <div className={wide ? "col-span-2 @xl:col-span-4" : ""}>
       <dt className="text-xs font-medium text-slate-500">{term}</dt>
       <dd className="mt-0.5 text-slate-900">{children}</dd>
     </div>

@@ -22,7 +22,8 @@ export function useInboxLive() {
     const ids = mine.data.map((t) => t.id);
     if (seen.current) {
       const fresh = mine.data.filter((t) => !seen.current!.has(t.id));
-      for (const task of fresh.slice(0, 3)) toast(`New approval request: ${task.title}`);
+      for (const task of fresh.slice(0, 3))
+        toast(`New approval request: ${task.title}`, "info", { label: "Open", href: `/inbox?task=${task.id}` });
       if (fresh.length > 3) toast(`…and ${fresh.length - 3} more approval requests`);
     }
     seen.current = new Set([...(seen.current ?? []), ...ids]);

@@ -50,14 +50,26 @@ export function NetworkSettings({ isOwner }: { isOwner: boolean }) {
       <textarea
         id="outbound-allow"
         value={text}
-        onChange={(e) => setText(e.target.value)}
-        disabled={!isOwner}
+        onChange={(e) => {
+          setText(e.target.value);
+          setProblem(null);
+        }}
+        disabled={!isOwner || saved.data === undefined}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? "outbound-allow-problem" : "outbound-allow-hint"}
         rows={4}
         placeholder={isOwner ? "ollama.lan\n192.168.1.20\n10.0.0.0/8" : "Nothing allowed"}
         className="mt-1 w-full rounded-md border border-slate-300 px-2.5 py-2 font-mono text-sm outline-none focus:border-accent-500 focus:ring-2 focus:ring-accent-100 disabled:bg-slate-50"
       />
+      <p id="outbound-allow-hint" className="mt-1 text-xs text-slate-500">
+        A host name, an IP address or a range; leave out http:// and the port.
+      </p>
       {problem && (
-        <p role="alert" className="mt-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+        <p
+          id="outbound-allow-problem"
+          role="alert"
+          className="mt-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700"
+        >
           {problem}
         </p>
       )}

@@ -68,7 +68,13 @@ export function AppShell({ children }: { children: ReactNode }) {
                 href={href}
                 aria-current={active ? "page" : undefined}
                 title={compact ? label : undefined}
-                aria-label={compact ? label : undefined}
+                aria-label={
+                  compact
+                    ? href === "/inbox" && inbox?.mine
+                      ? `${label}, ${inbox.mine} waiting for you`
+                      : label
+                    : undefined
+                }
                 className={`flex items-center gap-2.5 rounded-md px-2.5 py-2 text-sm font-medium transition-colors ${
                   active ? "bg-accent-50 text-accent-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"
                 }`}

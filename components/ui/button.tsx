@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from "react";
+import type { ButtonHTMLAttributes, Ref } from "react";
 
 const variants = {
   primary: "bg-accent-600 text-white hover:bg-accent-700 shadow-sm disabled:bg-accent-600/50",
@@ -10,6 +10,7 @@ const variants = {
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: keyof typeof variants;
   size?: "sm" | "md";
+  ref?: Ref<HTMLButtonElement>;
 }
 
 export function Button({ variant = "secondary", size = "md", className = "", type = "button", ...props }: ButtonProps) {

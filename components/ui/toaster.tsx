@@ -1,22 +1,25 @@
 "use client";
+import Link from "next/link";
 import { create } from "zustand";
 
 interface Toast {
   id: number;
   tone: "info" | "error" | "success";
   message: string;
+  /** A place to go from the toast (e.g. the new task). */
+  action?: { label: string; href: string };
 }
 
 const useToasts = create<{ toasts: Toast[] }>(() => ({ toasts: [] }));
 let nextId = 1;
 
 /** Shows a short message in the corner; errors stay longer. */
-export function toast(message: string, tone: Toast["tone"] = "info") {
+export function toast(message: string, tone: Toast["tone"] = "info", action?: Toast["action"]) {
   const id = nextId++;
-  useToasts.setState((s) => ({ toasts: [...s.toasts, { id, tone, message }] }));
+  useToasts.setState((s) => ({ toasts: [...s.toasts, { id, tone, message, action }] }));
   setTimeout(
     () => useToasts.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
-    tone === "error" ? 8000 : 3500,
+    tone === "error" || action ? 8000 : 3500,
   );
 }
 
@@ -37,6 +40,15 @@ export function Toaster() {
           className={`rounded-lg px-4 py-3 text-sm shadow-lg ${tones[t.tone]}`}
         >
           {t.message}
+          {t.action && (
+            <Link
+              href={t.action.href}
+              className="pointer-events-auto ml-2 font-semibold underline underline-offset-2"
+              onClick={() => useToasts.setState((s) => ({ toasts: s.toasts.filter((x) => x.id !== t.id) }))}
+            >
+              {t.action.label}
+            </Link>
+          )}
         </div>
       ))}
     </div>

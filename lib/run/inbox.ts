@@ -43,6 +43,8 @@ export interface InboxTask {
   /** What the approval node chose to show. */
   show: unknown;
   assignees: Assignees;
+  /** Names of the people among the assignees, by id. */
+  people: Record<string, string>;
   requiredApprovals: number;
   allowRequesterToApprove: boolean;
   form: TaskFormField[];

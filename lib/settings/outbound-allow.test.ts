@@ -16,7 +16,7 @@ describe("outboundAllowSchema", () => {
     const result = outboundAllowSchema.safeParse(["10.0.0.0/8", "http://x.lan", "10.0.0.0/33"]);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((i) => i.message)).toEqual([
-      '"http://x.lan" is not a host name, an IP address or a CIDR range',
+      '"http://x.lan" is not a host name, an IP address or a CIDR range (leave out http:// and the port)',
       '"10.0.0.0/33" is not a host name, an IP address or a CIDR range',
     ]);
   });

@@ -23,8 +23,12 @@ export const outboundAllowSchema = z
       .trim()
       .toLowerCase()
       .superRefine((entry, ctx) => {
-        if (!isEntry(entry))
-          ctx.addIssue({ code: "custom", message: `"${entry}" is not a host name, an IP address or a CIDR range` });
+        if (isEntry(entry)) return;
+        const hint = /^[a-z]+:\/\//.test(entry) || /:\d+$/.test(entry) ? " (leave out http:// and the port)" : "";
+        ctx.addIssue({
+          code: "custom",
+          message: `"${entry}" is not a host name, an IP address or a CIDR range${hint}`,
+        });
       }),
   )
   .max(50, "at most 50 entries");

@@ -207,7 +207,7 @@ describe("tabs and counts", () => {
     // Form fields are checked.
     expect(await errorOf(decide(as.approverA, taskId, "approve"))).toEqual({
       code: "BAD_REQUEST",
-      message: "form.budget: Budget is required",
+      message: "Budget is required to approve",
     });
     expect(await codeOf(decide(as.approverA, taskId, "approve", { form: { budget: "lots" } }))).toBe("BAD_REQUEST");
 
@@ -472,7 +472,7 @@ describe("decisions that arrive too early", () => {
     );
     expect(early).toEqual({
       code: "CONFLICT",
-      message: "This approval is not waiting for a decision (it is not reached yet).",
+      message: "This approval is not waiting for a decision yet: the run has not reached it.",
     });
     const unknown = await errorOf(decide(as.approverA, "no-such-task", "approve"));
     expect(unknown).toEqual({

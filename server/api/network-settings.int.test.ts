@@ -77,7 +77,7 @@ describe("Settings → Network: private addresses flows may reach", () => {
     );
     const bad = t.trpc(owner).settings.setOutboundAllow.mutate({ entries: ["10.0.0.0/8", "http://model.lan"] });
     await expect(bad).rejects.toThrow(
-      'entries[1]: "http://model.lan" is not a host name, an IP address or a CIDR range',
+      'entries[1]: "http://model.lan" is not a host name, an IP address or a CIDR range (leave out http:// and the port)',
     );
     expect(await t.trpc(owner).settings.outboundAllow.query()).toEqual(["127.0.0.1"]); // nothing lost
   });

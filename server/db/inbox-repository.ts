@@ -41,7 +41,9 @@ export function inboxRepository(prisma: Prisma, workspaceId: string) {
   };
 
   const toTasks = async (rows: TaskRow[], viewer: InboxViewer): Promise<InboxTask[]> => {
-    const requesters = await names(rows.map((r) => r.requestedById));
+    const requesters = await names(
+      rows.flatMap((r) => [r.requestedById, ...((r.assignees as Assignees | null)?.users ?? [])]),
+    );
     return rows.map((row) => toTask(row, viewer, requesters));
   };
 
@@ -112,6 +114,16 @@ export function inboxRepository(prisma: Prisma, workspaceId: string) {
       return task!;
     },
 
+    /** The open tasks of one run (the run view shows them), as the viewer sees them. */
+    async openOfRun(runId: string, viewer: InboxViewer): Promise<InboxTask[]> {
+      const rows = (await prisma.approvalTask.findMany({
+        where: { workspaceId, runId, status: "open" },
+        include: taskInclude,
+        orderBy: { createdAt: "asc" },
+      })) as TaskRow[];
+      return toTasks(rows, viewer);
+    },
+
     /** The task of an approval node instance of a run of this workspace, if it asked for one. */
     async idOf(runId: string, nodeId: string, path: readonly number[]): Promise<string | null> {
       const row = await prisma.approvalTask.findFirst({
@@ -154,6 +166,7 @@ function toTask(row: TaskRow, viewer: InboxViewer, requesters: Map<string, strin
     instructions: row.instructions,
     show: row.show,
     assignees: { users: assignees.users, roles: assignees.roles, groups: assignees.groups ?? [] },
+    people: Object.fromEntries(assignees.users.map((id) => [id, requesters.get(id) ?? "a former member"])),
     requiredApprovals: row.requiredApprovals,
     allowRequesterToApprove: row.allowRequesterToApprove,
     form: (row.form ?? []) as unknown as TaskFormField[],

@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { Check } from "lucide-react";
 import { useTRPC } from "../../trpc";
 import { Field, getAt, type Path } from "./fields";
 import type { NodeForm } from "./node-form";
@@ -17,7 +18,7 @@ const toggled = (list: string[], value: string, on: boolean) =>
 function Chip(props: { label: string; checked: boolean; onChange: (on: boolean) => void; missing?: boolean }) {
   return (
     <label
-      className={`flex cursor-pointer items-center gap-1.5 rounded-full border px-2.5 py-1 text-xs ${
+      className={`flex cursor-pointer items-center gap-1 rounded-full border px-2.5 py-1 text-xs outline-offset-2 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-accent-600 ${
         props.checked ? "border-accent-500 bg-accent-50 text-accent-700" : "border-slate-300 text-slate-600"
       } ${props.missing ? "border-dashed" : ""}`}
       title={props.missing ? "No such group in Settings: nobody is in it" : undefined}
@@ -28,6 +29,7 @@ function Chip(props: { label: string; checked: boolean; onChange: (on: boolean) 
         checked={props.checked}
         onChange={(e) => props.onChange(e.target.checked)}
       />
+      {props.checked && <Check size={12} aria-hidden="true" />}
       {props.label}
     </label>
   );
@@ -89,14 +91,17 @@ export function AssigneesField({ f, data }: { f: NodeForm; data: Record<string, 
       <Field label="People">
         {(id) => (
           <fieldset id={id} className="flex flex-wrap gap-1.5" aria-label="People">
-            {(members.data ?? []).map((m) => (
-              <Chip
-                key={m.userId}
-                label={m.name}
-                checked={chosenUsers.includes(m.userId)}
-                onChange={(on) => f.set(["assignees", "users"], toggled(chosenUsers, m.userId, on))}
-              />
-            ))}
+            {/* Viewers never decide: assigning one would leave the task with nobody to take it. */}
+            {(members.data ?? [])
+              .filter((m) => m.role !== "viewer")
+              .map((m) => (
+                <Chip
+                  key={m.userId}
+                  label={m.name}
+                  checked={chosenUsers.includes(m.userId)}
+                  onChange={(on) => f.set(["assignees", "users"], toggled(chosenUsers, m.userId, on))}
+                />
+              ))}
           </fieldset>
         )}
       </Field>

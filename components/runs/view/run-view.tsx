@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { ReactFlowProvider } from "@xyflow/react";
-import { ArrowLeft, Ban, Download, ExternalLink, RotateCcw, WifiOff } from "lucide-react";
+import { ArrowLeft, Ban, Download, ExternalLink, Loader2, RotateCcw, WifiOff } from "lucide-react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -148,6 +148,7 @@ function useEditorSelection() {
 function RunHeader({ run }: { run: RunMeta }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const [exporting, setExporting] = useState(false);
   const router = useRouter();
   const state = useRun((s) => s.run);
   const connection = useRun((s) => s.connection);
@@ -236,16 +237,20 @@ function RunHeader({ run }: { run: RunMeta }) {
         <Button
           size="sm"
           title="Download the run, its event log and every approval decision as JSON"
+          disabled={exporting}
           onClick={async () => {
+            setExporting(true);
             try {
               const whole = await queryClient.fetchQuery(trpc.runs.export.queryOptions({ id: run.id }));
               downloadJson(whole, `${run.flowName}-run-${run.id}`);
             } catch (e) {
               toast(`Could not export the run: ${(e as Error).message}`, "error");
+            } finally {
+              setExporting(false);
             }
           }}
         >
-          <Download size={14} /> Export
+          {exporting ? <Loader2 size={14} className="animate-spin" /> : <Download size={14} />} Export
         </Button>
         <Link
           href={`/flows/${run.flowId}`}

@@ -137,17 +137,32 @@ describe("who may decide", () => {
       decisionProblem(waiting(), "review", [], { id: "req", name: "R", role: "approver" }, approve)?.message,
     ).toMatch(/someone else/);
   });
+  it("tells a late decider who decided first, and one too early that the run has not got there", () => {
+    const decided = waiting([{ decision: "reject", by: { id: "carl", name: "Carl" } }]);
+    decided.nodes.review = { ...decided.nodes.review!, status: "succeeded" };
+    const ann = { id: "ann", name: "Ann", role: "approver" };
+    expect(decisionProblem(decided, "review", [], ann, approve)).toEqual({
+      kind: "conflict",
+      message: "Carl rejected this at x: your decision was not recorded.",
+    });
+    expect(decisionProblem(waiting(), "later", [], ann, approve)?.message).toBe(
+      "This approval is not waiting for a decision yet: the run has not reached it.",
+    );
+  });
+
   it("requires a comment to reject and valid form values", () => {
     const who = { id: "ann", name: "Ann", role: "approver" };
     expect(decisionProblem(waiting(), "review", [], who, { decision: "reject", comment: " ", form: {} })?.kind).toBe(
       "invalid",
     );
     expect(decisionProblem(waiting(), "review", [], who, { ...approve, form: {} })?.message).toBe(
-      "form.budget: Budget is required",
+      "Budget is required to approve",
     );
     expect(decisionProblem(waiting(), "review", [], who, { ...approve, form: { budget: "5" } })?.message).toBe(
-      "form.budget: expected a number",
+      "Budget must be a number",
     );
+    // Rejecting needs no form values: the person may not know them.
+    expect(decisionProblem(waiting(), "review", [], who, { decision: "reject", comment: "no", form: {} })).toBeNull();
   });
   it("refuses a decision when nothing waits", () => {
     expect(

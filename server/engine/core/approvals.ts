@@ -17,14 +17,9 @@ export function decisionProblem(
   path: readonly number[],
   decider: Decider,
   decision: Pick<Decision, "decision" | "comment" | "form">,
-): { kind: "conflict" | "forbidden" | "invalid"; message: string } | null {
+): { kind: "conflict" | "forbidden" | "invalid"; message: string; field?: string } | null {
   const node = state.nodes[nodeKey(nodeId, path)];
-  if (!node?.approval || node.status !== "waiting") {
-    return {
-      kind: "conflict",
-      message: `This approval is not waiting for a decision (it is ${node?.status ?? "not reached yet"}).`,
-    };
-  }
+  if (!node?.approval || node.status !== "waiting") return { kind: "conflict", message: notWaiting(node) };
   const { request, decisions } = node.approval;
   if (!isAssignee(request.assignees, decider)) {
     return { kind: "forbidden", message: "You are not among the people this approval is assigned to." };
@@ -41,13 +36,27 @@ export function decisionProblem(
   for (const field of request.form) {
     const value = decision.form[field.name];
     if (value === undefined || value === "") {
-      if (field.required) return { kind: "invalid", message: `form.${field.name}: ${field.label} is required` };
+      // Required to approve: someone rejecting may not know, say, the cost center.
+      if (field.required && decision.decision === "approve")
+        return { kind: "invalid", message: `${field.label} is required to approve`, field: field.name };
       continue;
     }
     if (typeof value !== field.type)
-      return { kind: "invalid", message: `form.${field.name}: expected a ${field.type}` };
+      return { kind: "invalid", message: `${field.label} must be a ${field.type}`, field: field.name };
   }
   return null;
+}
+
+/** Why a decision arrives too late or too early, naming who decided when someone did. */
+function notWaiting(node: NodeRunState | undefined): string {
+  if (!node) return "This approval is not waiting for a decision yet: the run has not reached it.";
+  const last = node.approval?.decisions.at(-1);
+  if (node.status === "succeeded" && last) {
+    const verb = last.decision === "approve" ? "approved" : "rejected";
+    return `${last.by.name} ${verb} this at ${last.at}: your decision was not recorded.`;
+  }
+  const what = node.status === "succeeded" ? "closed at its deadline" : node.status;
+  return `This approval is no longer waiting for a decision (it is ${what}): your decision was not recorded.`;
 }
 
 export type ApprovalResult = "approved" | "rejected" | "timeout";

@@ -42,6 +42,14 @@ export const inboxRouter = router({
       return inbox.get(input.id, viewer);
     }),
 
+  /** The open tasks of a run, as the caller sees them (the run view's approval cards). */
+  ofRun: workspaceProcedure("view")
+    .input(z.object({ runId: z.string().min(1).max(100) }))
+    .query(async ({ ctx, input }) => {
+      const { inbox, viewer } = await viewerOf(ctx);
+      return inbox.openOfRun(input.runId, viewer);
+    }),
+
   /** The task an approval step of a run opened (the run view links to it). */
   find: workspaceProcedure("view")
     .input(
