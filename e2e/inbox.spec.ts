@@ -168,6 +168,11 @@ test("the inbox is keyboard friendly: j and k move through the tasks", async ({ 
   );
   await bob.keyboard.press("k");
   await expect(rows.nth(0)).toHaveAttribute("aria-current", "true");
+  // Arrow keys move between the tabs.
+  await bob.getByRole("tab", { name: /Assigned to me/ }).focus();
+  await bob.keyboard.press("ArrowRight");
+  await expect(bob.getByRole("tab", { name: /Decided/ })).toHaveAttribute("aria-selected", "true");
+  await expect(bob.getByRole("tabpanel")).toContainText("No decisions yet");
   await close();
 });
 

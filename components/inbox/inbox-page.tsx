@@ -150,13 +150,28 @@ export function InboxPage() {
               <Keyboard size={13} /> j k · a r
             </span>
           </div>
-          <div className="mt-3 flex gap-1" role="tablist">
+          <div
+            className="mt-3 flex gap-1"
+            role="tablist"
+            aria-label="Inbox tabs"
+            onKeyDown={(e) => {
+              // Arrow keys move between tabs, as in any tab list.
+              if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+              const at = tabs.indexOf(visibleTab);
+              const next = tabs[(at + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length]!;
+              switchTab(next);
+              document.getElementById(`inbox-tab-${next}`)?.focus();
+            }}
+          >
             {tabs.map((t) => (
               <button
                 key={t}
                 type="button"
                 role="tab"
+                id={`inbox-tab-${t}`}
                 aria-selected={visibleTab === t}
+                aria-controls="inbox-tasks"
+                tabIndex={visibleTab === t ? 0 : -1}
                 onClick={() => switchTab(t)}
                 className={`-mb-px flex items-center gap-1.5 border-b-2 px-2.5 pb-2 text-sm font-medium ${
                   visibleTab === t
@@ -177,7 +192,12 @@ export function InboxPage() {
             ))}
           </div>
         </div>
-        <div className="min-h-0 flex-1 overflow-auto">
+        <div
+          className="min-h-0 flex-1 overflow-auto"
+          id="inbox-tasks"
+          role="tabpanel"
+          aria-labelledby={`inbox-tab-${visibleTab}`}
+        >
           {tasks.isPending ? (
             <div className="flex flex-col gap-2 p-4" role="status" aria-label="Loading tasks">
               {[0, 1, 2].map((i) => (
