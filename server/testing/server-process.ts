@@ -4,6 +4,7 @@ import { createTRPCClient, httpLink } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "../api/root";
 import { projectRoot } from "../db/config";
+import { endChild } from "./end-child";
 
 /**
  * The real server as a separate process (API only, no pages), on a given SQLite file: for
@@ -51,20 +52,12 @@ export class ServerProcess {
 
   /** kill -9: no shutdown hook runs, attempts in flight are simply gone. */
   async crash(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGKILL");
-    await exited;
+    await endChild(this.child, "SIGKILL");
     this.child = undefined;
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
+    await endChild(this.child, "SIGTERM");
     this.child = undefined;
   }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { projectRoot } from "../db/config";
+import { endChild } from "./end-child";
 
 /** A scale-out worker (`npm run worker`) as a separate process, for tests that kill it. */
 export class WorkerProcess {
@@ -29,20 +30,12 @@ export class WorkerProcess {
 
   /** kill -9: the attempts it held are simply gone; their leases run out. */
   async crash(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGKILL");
-    await exited;
+    await endChild(this.child, "SIGKILL");
     this.child = undefined;
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
+    await endChild(this.child, "SIGTERM");
     this.child = undefined;
   }
 }
