@@ -1,5 +1,4 @@
 import type { FlowDocument } from "../../../lib/flow/document";
-import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { type Decision, type EngineEvent, type RunEvent, terminalRunStatuses } from "../../../lib/run/events";
 import {
@@ -16,19 +15,11 @@ import { type Decider, decisionProblem } from "../core/approvals";
 import type { Command } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
 import { executeCommand } from "../core/planner";
+import { AbortReason, type AttemptDeps, runAttempt } from "./attempt";
 import { DecisionRefused } from "./errors";
 import { evaluateUntil } from "./executors/loop";
-import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
-import {
-  type Clock,
-  type DueTimer,
-  type EventBus,
-  type NewRun,
-  type NodeExecutor,
-  type RunStore,
-  SeqConflict,
-  type TimerStore,
-} from "./ports";
+import { type DueTimer, type EventBus, type NewRun, type RunStore, SeqConflict, type TimerStore } from "./ports";
+import { progressGatherer } from "./progress-gatherer";
 import type { StepQueue } from "./step-queue";
 import { TimerLoop } from "./timer-loop";
 
@@ -66,16 +57,10 @@ interface LiveRun {
   unsaved?: NewRun;
 }
 
-export interface RunEngineDeps {
-  /** Outbound HTTP for executors (server/engine/runtime/outbound), under the workspace's address policy. */
-  http: (request: OutboundRequest, workspaceId: string) => Promise<OutboundResponse>;
-  /** Opens a credential of a workspace by id. */
-  credential: (workspaceId: string, id: string) => Promise<string>;
+export interface RunEngineDeps extends AttemptDeps {
   store: RunStore;
   timers: TimerStore;
   bus: EventBus;
-  clock: Clock;
-  executors: { [K in NodeType]: NodeExecutor };
   onError?: (error: unknown, runId: string) => void;
   /**
    * Scale-out: attempts with outside effects are handed to worker processes through this queue
@@ -98,31 +83,6 @@ const FOLLOW_POLL_MS = 2_000;
 const REDISPATCH_MS = 30_000;
 /** How often an event is recorded again when other processes keep appending first. */
 const RECORD_TRIES = 10;
-
-/** How long streamed text gathers before it is recorded as one `node.progress` event. */
-const PROGRESS_INTERVAL_MS = 100;
-
-/** The signal of inline pure steps: nothing aborts them (their executors never look at it). */
-const neverAborted = new AbortController().signal;
-
-/** Rejects when `signal` aborts: an executor that ignores its signal still stops counting. */
-function abortion(signal: AbortSignal): Promise<never> {
-  const aborted = new Promise<never>((_, reject) =>
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
-  );
-  aborted.catch(() => {});
-  return aborted;
-}
-
-/** Why an attempt was aborted; only a timeout is the attempt's own failure. */
-class AbortReason extends Error {
-  constructor(
-    readonly kind: "timeout" | "cancelled" | "shutdown",
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The runtime shell around the pure core: records each event with the core's decisions in one
@@ -438,7 +398,7 @@ export class RunEngine {
         for (const command of next.commands) {
           const inline = batch.length < INLINE_BATCH_LIMIT;
           if (inline && command.type === "execute" && this.isPure(live, command.nodeId)) {
-            const outcome = await this.attempt(live, state, command);
+            const outcome = await runAttempt(this.deps, this.attemptOf(live, state, command));
             if (outcome) queue.push(outcome);
           } else if (inline && command.type === "evaluate-until") {
             queue.push(await this.untilOutcome(live, state, command));
@@ -650,6 +610,10 @@ export class RunEngine {
     work.finally(() => this.inFlight.delete(work));
   }
 
+  private attemptOf(live: LiveRun, state: RunState, command: Extract<Command, { type: "execute" }>) {
+    return { runId: live.id, workspaceId: live.workspaceId, graph: live.graph, state, command };
+  }
+
   /** Registers an attempt in flight here, so a cancel (heard or decided here) can abort it. */
   private hold(live: LiveRun, command: Extract<Command, { type: "execute" }>): AbortController {
     const controller = new AbortController();
@@ -677,121 +641,26 @@ export class RunEngine {
       timeoutMs === undefined
         ? undefined
         : setTimeout(() => controller.abort(new AbortReason("timeout", `timed out after ${timeoutMs} ms`)), timeoutMs);
-    const progress = this.progressRecorder(live, command);
+    // Text that arrives after the attempt ended (cancelled, timed out) is dropped.
+    const progress = progressGatherer(command, (event) => {
+      void this.recordWhile(live, event, () => {
+        const current = live.state.nodes[instance];
+        return current?.status === "running" && current.attempt === command.attempt;
+      });
+    });
     try {
-      const outcome = await this.attempt(live, live.state, command, controller.signal, progress);
+      const outcome = await runAttempt(
+        this.deps,
+        this.attemptOf(live, live.state, command),
+        controller.signal,
+        progress,
+      );
       progress.flush(); // queued before the outcome, so the text is whole when the node finishes
       if (outcome) await this.recordOutcome(live, command, outcome);
     } finally {
       progress.flush();
       clearTimeout(timeout);
       if (live.attempts.get(instance)?.controller === controller) live.attempts.delete(instance);
-    }
-  }
-
-  /**
-   * Gathers an attempt's streamed text and records it every PROGRESS_INTERVAL_MS, so a model
-   * answering token by token costs a few events a second, not one per token. Text that
-   * arrives after the attempt ended (cancelled, timed out) is dropped.
-   */
-  private progressRecorder(live: LiveRun, command: Extract<Command, { type: "execute" }>) {
-    let pending = "";
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const where = {
-      nodeId: command.nodeId,
-      iteration: command.iteration,
-      ...(command.path.length > 0 && { path: command.path }),
-    };
-    const record = (event: EngineEvent) =>
-      void this.recordWhile(live, event, () => {
-        const node = live.state.nodes[nodeKey(command.nodeId, command.path)];
-        return node?.status === "running" && node.attempt === command.attempt;
-      });
-    const flush = () => {
-      clearTimeout(timer);
-      timer = undefined;
-      if (pending === "") return;
-      record({ type: "node.progress", ...where, data: { attempt: command.attempt, text: pending } });
-      pending = "";
-    };
-    const add = (text: string) => {
-      pending += text;
-      timer ??= setTimeout(flush, PROGRESS_INTERVAL_MS);
-    };
-    const describe = (input: unknown) => {
-      flush();
-      record({ type: "node.input", ...where, data: { attempt: command.attempt, input } });
-    };
-    return { add, describe, flush };
-  }
-
-  /**
-   * Runs one attempt's executor and turns what happened into the event to record, or null
-   * when the attempt was cancelled or interrupted by a shutdown (nothing to record). Without
-   * a signal (a pure step run inline) nothing can interrupt it, so there is nothing to race.
-   */
-  private async attempt(
-    live: LiveRun,
-    state: RunState,
-    command: Extract<Command, { type: "execute" }>,
-    signal: AbortSignal = neverAborted,
-    report: { add: (text: string) => void; describe: (input: unknown) => void } = { add() {}, describe() {} },
-  ): Promise<EngineEvent | null> {
-    const node = live.graph.nodes.get(command.nodeId)!;
-    const type = node.type as NodeType;
-    const ref = {
-      nodeId: command.nodeId,
-      iteration: command.iteration,
-      ...(command.path.length > 0 && { path: command.path }),
-    };
-    const aborted = signal === neverAborted ? undefined : abortion(signal);
-    const { credential, http } = this.deps;
-    const workspaceId = live.workspaceId;
-    try {
-      const running = this.deps.executors[type]({
-        runId: live.id,
-        graph: live.graph,
-        node,
-        path: command.path,
-        state,
-        attempt: command.attempt,
-        idempotencyKey: command.idempotencyKey,
-        signal,
-        now: this.deps.clock.now(),
-        http(request) {
-          return http(request, workspaceId);
-        },
-        progress: report.add,
-        describe: report.describe,
-        credential(id) {
-          return credential(workspaceId, id);
-        },
-      });
-      const outcome = await (aborted ? Promise.race([running, aborted]) : running);
-      if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
-      if ("loopItems" in outcome) return { type: "loop.items", ...ref, data: { items: outcome.loopItems } };
-      const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];
-      return {
-        type: "node.succeeded",
-        ...ref,
-        data: {
-          attempt: command.attempt,
-          output: outcome.output ?? null,
-          handles,
-          ...(outcome.usage && { usage: outcome.usage }),
-        },
-      };
-    } catch (error) {
-      const reason = signal.reason;
-      if (reason instanceof AbortReason && reason.kind !== "timeout") return null; // cancelled, or resumes after restart
-      const retryable = reason instanceof AbortReason || (error as { retryable?: unknown }).retryable === true;
-      const message =
-        reason instanceof AbortReason ? reason.message : error instanceof Error ? error.message : String(error);
-      return {
-        type: "node.failed",
-        ...ref,
-        data: { attempt: command.attempt, error: { message, nodeId: command.nodeId, retryable } },
-      };
     }
   }
 }

@@ -1,0 +1,116 @@
+import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
+import type { EngineEvent } from "../../../lib/run/events";
+import type { RunState } from "../../../lib/run/state";
+import type { Command } from "../core/commands";
+import type { FlowGraph } from "../core/graph";
+import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
+import type { Clock, NodeExecutor } from "./ports";
+
+/** What running an attempt needs from the engine's wiring. */
+export interface AttemptDeps {
+  executors: { [K in NodeType]: NodeExecutor };
+  clock: Clock;
+  /** Outbound HTTP for executors (server/engine/runtime/outbound), under the workspace's address policy. */
+  http: (request: OutboundRequest, workspaceId: string) => Promise<OutboundResponse>;
+  /** Opens a credential of a workspace by id. */
+  credential: (workspaceId: string, id: string) => Promise<string>;
+}
+
+/** The attempt of one node instance in one run, as of `state`. */
+export interface AttemptOf {
+  runId: string;
+  workspaceId: string;
+  graph: FlowGraph;
+  state: RunState;
+  command: Extract<Command, { type: "execute" }>;
+}
+
+/** Why an attempt was aborted; only a timeout is the attempt's own failure. */
+export class AbortReason extends Error {
+  constructor(
+    readonly kind: "timeout" | "cancelled" | "shutdown",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The signal of inline pure steps: nothing aborts them (their executors never look at it). */
+const neverAborted = new AbortController().signal;
+
+/** Rejects when `signal` aborts: an executor that ignores its signal still stops counting. */
+function abortion(signal: AbortSignal): Promise<never> {
+  const aborted = new Promise<never>((_, reject) =>
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+  );
+  aborted.catch(() => {});
+  return aborted;
+}
+
+/**
+ * Runs one attempt's executor and turns what happened into the event to record, or null
+ * when the attempt was cancelled or interrupted by a shutdown (nothing to record). Without
+ * a signal (a pure step run inline) nothing can interrupt it, so there is nothing to race.
+ */
+export async function runAttempt(
+  deps: AttemptDeps,
+  { runId, workspaceId, graph, state, command }: AttemptOf,
+  signal: AbortSignal = neverAborted,
+  report: { add: (text: string) => void; describe: (input: unknown) => void } = { add() {}, describe() {} },
+): Promise<EngineEvent | null> {
+  const node = graph.nodes.get(command.nodeId)!;
+  const type = node.type as NodeType;
+  const ref = {
+    nodeId: command.nodeId,
+    iteration: command.iteration,
+    ...(command.path.length > 0 && { path: command.path }),
+  };
+  const aborted = signal === neverAborted ? undefined : abortion(signal);
+  const { credential, http } = deps;
+  try {
+    const running = deps.executors[type]({
+      runId,
+      graph,
+      node,
+      path: command.path,
+      state,
+      attempt: command.attempt,
+      idempotencyKey: command.idempotencyKey,
+      signal,
+      now: deps.clock.now(),
+      http(request) {
+        return http(request, workspaceId);
+      },
+      progress: report.add,
+      describe: report.describe,
+      credential(id) {
+        return credential(workspaceId, id);
+      },
+    });
+    const outcome = await (aborted ? Promise.race([running, aborted]) : running);
+    if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
+    if ("loopItems" in outcome) return { type: "loop.items", ...ref, data: { items: outcome.loopItems } };
+    const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];
+    return {
+      type: "node.succeeded",
+      ...ref,
+      data: {
+        attempt: command.attempt,
+        output: outcome.output ?? null,
+        handles,
+        ...(outcome.usage && { usage: outcome.usage }),
+      },
+    };
+  } catch (error) {
+    const reason = signal.reason;
+    if (reason instanceof AbortReason && reason.kind !== "timeout") return null; // cancelled, or resumes after restart
+    const retryable = reason instanceof AbortReason || (error as { retryable?: unknown }).retryable === true;
+    const message =
+      reason instanceof AbortReason ? reason.message : error instanceof Error ? error.message : String(error);
+    return {
+      type: "node.failed",
+      ...ref,
+      data: { attempt: command.attempt, error: { message, nodeId: command.nodeId, retryable } },
+    };
+  }
+}
