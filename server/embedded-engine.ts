@@ -10,6 +10,7 @@ import { addressPolicy } from "./engine/runtime/outbound/address-policy";
 import { outboundRequest } from "./engine/runtime/outbound/http-client";
 import type { Clock, EventBus } from "./engine/runtime/ports";
 import { RunEngine } from "./engine/runtime/run-engine";
+import { type ExpressionSandbox, sharedSandbox } from "./engine/runtime/sandbox/expression-sandbox";
 import type { StepQueue } from "./engine/runtime/step-queue";
 import { type SecretCipher, secretCipher } from "./secrets/cipher";
 
@@ -24,6 +25,8 @@ export function createEmbeddedEngine(
     cipher?: SecretCipher;
     /** Private hosts, IPs or CIDRs every flow may reach (OUTBOUND_ALLOW). */
     outboundAllow?: string[];
+    /** Full JSONata evaluation; the process's shared sandbox unless given. */
+    expressions?: ExpressionSandbox;
     /** Scale-out (scale-out-engine.ts): attempts go to workers, and other processes share the runs. */
     steps?: StepQueue;
     follow?: boolean;
@@ -44,6 +47,7 @@ export function createEmbeddedEngine(
     bus,
     clock: options.clock ?? systemClock,
     executors,
+    expressions: options.expressions ?? sharedSandbox(),
     onError: options.onError,
     steps: options.steps,
     follow: options.follow,

@@ -1,80 +1,44 @@
 import jsonata from "jsonata";
+import { QUICK_UNSURE, quickEvaluator } from "./expression-quick";
 
-/** Raised when a user expression does not parse or fails; names the field and the reason. */
+/** Raised when a user expression does not parse or fails; names the node (when known), the field and the reason. */
 export class ExpressionError extends Error {
   constructor(
     readonly field: string,
     readonly reason: string,
+    readonly nodeId?: string,
+    /** Nothing about the expression: evaluating it again may pass. */
+    readonly retryable = false,
   ) {
-    super(`${field}: ${reason}`);
+    super(nodeId ? `node "${nodeId}", ${field}: ${reason}` : `${field}: ${reason}`);
   }
 }
 
-/** Bounds on one evaluation: wall time and nesting depth (JSONata's own guardrails). */
-export const expressionLimits = { timeoutMs: 1_000, maxDepth: 250 };
-
-const jsonataMessages: Record<string, string> = {
-  D1011: "the expression nests too deeply",
-  D1012: `the expression ran longer than ${expressionLimits.timeoutMs} ms`,
-};
+/** JSONata's nesting limit, for parsing here and evaluating in the sandbox. */
+export const expressionLimits = { maxDepth: 250 };
 
 function reasonOf(error: unknown): string {
-  const e = error as { code?: string; message?: string; position?: number };
-  const message = (e.code && jsonataMessages[e.code]) ?? e.message ?? String(error);
-  return e.position !== undefined && !(e.code && jsonataMessages[e.code])
-    ? `${message} (at character ${e.position})`
-    : message;
+  const e = error as { message?: string; position?: number };
+  const message = e.message ?? String(error);
+  return e.position !== undefined ? `${message} (at character ${e.position})` : message;
 }
 
-/**
- * A parsed expression, and how to answer it without JSONata's evaluator when that gives the
- * same result: a literal (`false`, `3`, `"x"`) is its value; a bare field name (`prev`,
- * `iteration`) is a lookup in the context unless the value is an array (JSONata's sequence
- * rules). Loops and long chains evaluate such expressions at every step.
- */
+/** A parsed expression and, for the common shapes, its quick evaluator (expression-quick.ts). */
 interface Compiled {
-  expr: ReturnType<typeof jsonata>;
-  shortcut?: (context: unknown) => { value: unknown } | undefined;
+  quick?: (context: unknown) => unknown;
 }
 
 /** Parsed expressions, reused: a flow evaluates the same few strings over and over. */
 const compiled = new Map<string, Compiled>();
 const CACHE_LIMIT = 1_000;
 
-interface AstNode {
-  type: string;
-  value?: unknown;
-  steps?: AstNode[];
-}
-
-function shortcutOf(ast: AstNode): Compiled["shortcut"] {
-  const only = (node: object, keys: string[]) => Object.keys(node).every((k) => keys.includes(k));
-  if (
-    (ast.type === "number" || ast.type === "string" || ast.type === "value") &&
-    only(ast, ["type", "value", "position"])
-  ) {
-    const result = { value: ast.value };
-    return () => result;
-  }
-  const step =
-    ast.type === "path" && only(ast, ["type", "steps"]) && ast.steps?.length === 1 ? ast.steps[0] : undefined;
-  if (step?.type !== "name" || !only(step, ["type", "value", "position"])) return undefined;
-  const name = String(step.value);
-  // JSONata's lookup: own properties of an object only.
-  return (context) => {
-    if (typeof context !== "object" || context === null || Array.isArray(context)) return undefined;
-    const value = Object.hasOwn(context, name) ? (context as Record<string, unknown>)[name] : undefined;
-    return Array.isArray(value) || typeof value === "function" ? undefined : { value };
-  };
-}
-
 function compile(field: string, expression: string): Compiled {
   const cached = compiled.get(expression);
   if (cached) return cached;
   let parsed: Compiled;
   try {
-    const expr = jsonata(expression, { timeout: expressionLimits.timeoutMs, stack: expressionLimits.maxDepth });
-    parsed = { expr, shortcut: shortcutOf(expr.ast() as AstNode) };
+    const expr = jsonata(expression, { stack: expressionLimits.maxDepth });
+    parsed = { quick: quickEvaluator(expr.ast()) };
   } catch (error) {
     throw new ExpressionError(field, `does not parse: ${reasonOf(error)}`);
   }
@@ -93,24 +57,28 @@ export function expressionSyntaxError(expression: string): string | null {
   }
 }
 
-/**
- * Evaluates one JSONata expression (never JavaScript) against a context. JSONata cannot reach
- * the host: no globals, no I/O; time and depth are bounded.
- */
-export async function evaluateExpression(field: string, expression: string, context: unknown): Promise<unknown> {
-  const { expr, shortcut } = compile(field, expression);
-  try {
-    const quick = shortcut?.(context);
-    const value = quick ? quick.value : await expr.evaluate(context);
-    return value === undefined ? null : normalize(value);
-  } catch (error) {
-    throw new ExpressionError(field, reasonOf(error));
-  }
-}
+/** Evaluates full JSONata somewhere it cannot hurt (the server's sandbox); rejects with a reason. */
+export type FullEvaluator = (expression: string, context: unknown) => Promise<unknown>;
 
-/** JSONata marks sequences with extra properties; outputs must be plain JSON. */
-function normalize(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value));
+/**
+ * Evaluates one JSONata expression (never JavaScript) against a context: the common shapes
+ * right here, in time bounded by the expression's size, everything else through `full`.
+ * Throws ExpressionError naming the field.
+ */
+export async function evaluateExpression(
+  field: string,
+  expression: string,
+  context: unknown,
+  full: FullEvaluator,
+): Promise<unknown> {
+  const { quick } = compile(field, expression);
+  const value = quick ? quick(context) : QUICK_UNSURE;
+  if (value !== QUICK_UNSURE) return value === undefined ? null : value;
+  try {
+    return await full(expression, context);
+  } catch (error) {
+    throw new ExpressionError(field, reasonOf(error), undefined, (error as { retryable?: unknown }).retryable === true);
+  }
 }
 
 export type TemplatePart = { text: string } | { expression: string };
@@ -142,16 +110,29 @@ export function templateSyntaxError(template: string): string | null {
   return null;
 }
 
+/** Longest text a template may render to (an HTTP body, a prompt). */
+const MAX_RENDERED = 5 * 1024 * 1024;
+
 /** Renders a template field: each {{ expression }} becomes its value (objects as JSON). */
-export async function renderTemplate(field: string, template: string, context: unknown): Promise<string> {
+export async function renderTemplate(
+  field: string,
+  template: string,
+  context: unknown,
+  full: FullEvaluator,
+): Promise<string> {
   let out = "";
   for (const part of templateParts(template)) {
     if ("text" in part) {
       out += part.text;
       continue;
     }
-    const value = await evaluateExpression(field, part.expression, context);
+    const value = await evaluateExpression(field, part.expression, context, full);
     out += typeof value === "string" ? value : JSON.stringify(value);
+    if (out.length > MAX_RENDERED)
+      throw new ExpressionError(
+        field,
+        `renders longer than ${MAX_RENDERED / 1024 / 1024} MB, the limit for a template`,
+      );
   }
   return out;
 }

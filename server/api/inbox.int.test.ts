@@ -14,6 +14,7 @@ import { flow } from "../engine/core/testing";
 import { executors } from "../engine/runtime/executors";
 import { systemClock } from "../engine/runtime/in-process-bus";
 import { RunEngine } from "../engine/runtime/run-engine";
+import { sharedSandbox } from "../engine/runtime/sandbox/expression-sandbox";
 import { startTestServer, type TestServer } from "../testing/test-server";
 
 let t: TestServer;
@@ -648,6 +649,7 @@ describe("a slow database", () => {
       bus: t.app.bus,
       clock: systemClock,
       executors,
+      expressions: sharedSandbox(),
     });
     t.app.services.engine = slow;
     try {

@@ -5,6 +5,8 @@ import type { Command } from "../core/commands";
 import type { FlowGraph } from "../core/graph";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
 import type { Clock, NodeExecutor } from "./ports";
+import type { ExpressionSandbox } from "./sandbox/expression-sandbox";
+import { nodeExpressions } from "./sandbox/node-expressions";
 
 /** What running an attempt needs from the engine's wiring. */
 export interface AttemptDeps {
@@ -14,6 +16,8 @@ export interface AttemptDeps {
   http: (request: OutboundRequest, workspaceId: string) => Promise<OutboundResponse>;
   /** Opens a credential of a workspace by id. */
   credential: (workspaceId: string, id: string) => Promise<string>;
+  /** Where expressions the quick evaluator does not cover are evaluated (sandbox/expression-sandbox.ts). */
+  expressions: Pick<ExpressionSandbox, "evaluate">;
 }
 
 /** The attempt of one node instance in one run, as of `state`. */
@@ -86,6 +90,7 @@ export async function runAttempt(
       credential(id) {
         return credential(workspaceId, id);
       },
+      expressions: nodeExpressions(command.nodeId, deps.expressions),
     });
     const outcome = await (aborted ? Promise.race([running, aborted]) : running);
     if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };

@@ -3,6 +3,7 @@ import type { ApprovalRequest, EngineEvent, RunEvent, RunStatus } from "../../..
 import type { RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "../core/graph";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
+import type { NodeExpressions } from "./sandbox/node-expressions";
 
 /** Small interfaces the runtime depends on; concrete adapters are wired in server/main.ts. */
 
@@ -109,6 +110,8 @@ export interface ExecutionContext {
   progress: (text: string) => void;
   /** Opens a credential of the run's workspace; the value must never be logged or output. */
   credential: (id: string) => Promise<string>;
+  /** This node's expressions and templates, evaluated within the sandbox's bounds. */
+  expressions: NodeExpressions;
 }
 
 export type NodeOutcome =

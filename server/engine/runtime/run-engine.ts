@@ -20,6 +20,7 @@ import { DecisionRefused } from "./errors";
 import { evaluateUntil } from "./executors/loop";
 import { type DueTimer, type EventBus, type NewRun, type RunStore, SeqConflict, type TimerStore } from "./ports";
 import { progressGatherer } from "./progress-gatherer";
+import { nodeExpressions } from "./sandbox/node-expressions";
 import type { StepQueue } from "./step-queue";
 import { TimerLoop } from "./timer-loop";
 
@@ -512,7 +513,16 @@ export class RunEngine {
       ...(command.path.length > 0 && { path: command.path }),
     };
     try {
-      const done = await evaluateUntil(live.graph, state, live.id, command.nodeId, command.path, command.index);
+      const expressions = nodeExpressions(command.nodeId, this.deps.expressions);
+      const done = await evaluateUntil(
+        live.graph,
+        state,
+        live.id,
+        command.nodeId,
+        command.path,
+        command.index,
+        expressions,
+      );
       return { type: "loop.until", ...where, data: { index: command.index, done } };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,4 @@
 import { Validator } from "@cfworker/json-schema";
-import { renderTemplate } from "../../../../lib/flow/expressions";
 import { type AgentData, agentDataSchema } from "../../../../lib/flow/kinds/agent";
 import { expressionContext } from "../../core/prev";
 import { NonRetryableError, RetryableError } from "../errors";
@@ -12,8 +11,8 @@ import { askOpenAiCompatible, type ModelAnswer } from "./openai-provider";
 export const executeAgent: NodeExecutor = async (ctx) => {
   const data = agentDataSchema.parse(ctx.node.data);
   const context = expressionContext(ctx.graph, ctx.state, ctx.node.id, ctx.runId, ctx.path);
-  const system = await renderTemplate("system", data.system, context);
-  const prompt = await renderTemplate("prompt", data.prompt, context);
+  const system = await ctx.expressions.render("system", data.system, context);
+  const prompt = await ctx.expressions.render("prompt", data.prompt, context);
   ctx.describe({
     provider: data.provider,
     ...(data.provider === "openai" && { model: data.model, baseUrl: data.baseUrl }),
@@ -53,7 +52,7 @@ async function mockProvider(ctx: ExecutionContext, data: AgentData, context: obj
     await sleep(data.latencyMs, ctx.signal);
     throw new RetryableError(`mock provider failed on purpose (attempt ${ctx.attempt} of the first ${data.failTimes})`);
   }
-  const text = await renderTemplate("response", data.response, context);
+  const text = await ctx.expressions.render("response", data.response, context);
   if (data.latencyMs === 0) return { text };
   const words = text.match(/\S+\s*|\s+/g) ?? [];
   const pieces = Math.min(words.length, 20);

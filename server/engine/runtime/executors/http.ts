@@ -1,4 +1,3 @@
-import { renderTemplate } from "../../../../lib/flow/expressions";
 import { httpDataSchema } from "../../../../lib/flow/kinds/http";
 import { expressionContext } from "../../core/prev";
 import { NonRetryableError, RetryableError } from "../errors";
@@ -11,12 +10,12 @@ import type { NodeExecutor } from "../ports";
 export const executeHttp: NodeExecutor = async (ctx) => {
   const data = httpDataSchema.parse(ctx.node.data);
   const context = expressionContext(ctx.graph, ctx.state, ctx.node.id, ctx.runId, ctx.path);
-  const url = await renderTemplate("url", data.url, context);
+  const url = await ctx.expressions.render("url", data.url, context);
   const headers: Record<string, string> = { "idempotency-key": ctx.idempotencyKey };
   for (const [name, value] of Object.entries(data.headers))
-    headers[name.toLowerCase()] = await renderTemplate(`headers.${name}`, value, context);
+    headers[name.toLowerCase()] = await ctx.expressions.render(`headers.${name}`, value, context);
   if (data.credentialId) headers.authorization = `Bearer ${await ctx.credential(data.credentialId)}`;
-  const body = data.method === "GET" ? undefined : await renderTemplate("body", data.body, context);
+  const body = data.method === "GET" ? undefined : await ctx.expressions.render("body", data.body, context);
   if (body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
   let target: URL;
   try {

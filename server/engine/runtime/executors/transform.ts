@@ -1,13 +1,12 @@
-import { evaluateExpression } from "../../../../lib/flow/expressions";
 import { nodeData } from "../../../../lib/flow/kinds/parsed";
 import { transformDataSchema } from "../../../../lib/flow/kinds/transform";
 import { expressionContext } from "../../core/prev";
 import type { NodeExecutor } from "../ports";
 
-export const executeTransform: NodeExecutor = async ({ runId, graph, node, path, state }) => {
+export const executeTransform: NodeExecutor = async ({ runId, graph, node, path, state, expressions }) => {
   const { expression } = nodeData(transformDataSchema, node.data);
   return {
-    output: await evaluateExpression("expression", expression, expressionContext(graph, state, node.id, runId, path)),
+    output: await expressions.evaluate("expression", expression, expressionContext(graph, state, node.id, runId, path)),
     handles: ["out"],
   };
 };
