@@ -6,6 +6,7 @@ import { OutboundBlocked, outboundRequest } from "./http-client";
 
 let server: Server;
 let port: number;
+let connections = 0;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === "/redirect-to-ip") return res.writeHead(302, { location: `http://127.0.0.1:${port}/hello` }).end();
@@ -14,6 +15,7 @@ beforeAll(async () => {
     res.setHeader("content-type", "application/json");
     res.end(JSON.stringify({ path: req.url, method: req.method, key: req.headers["idempotency-key"] ?? null }));
   });
+  server.on("connection", () => connections++);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   port = (server.address() as AddressInfo).port;
 });
@@ -32,6 +34,24 @@ describe("outbound HTTP", () => {
     await expect(get(`http://10.1.2.3/`)).rejects.toBeInstanceOf(OutboundBlocked);
     await expect(get(`http://[::1]:${port}/`)).rejects.toBeInstanceOf(OutboundBlocked);
     await expect(get("file:///etc/passwd")).rejects.toThrow(/file: URLs are not allowed/);
+  });
+
+  it("refuses IPv6 forms of a private IPv4 (and site-local IPv6) without connecting", async () => {
+    const before = connections;
+    for (const host of [
+      "[::ffff:127.0.0.1]", // IPv4-mapped: reaches this server when allowed (below)
+      "[::ffff:7f00:1]",
+      "[::127.0.0.1]", // IPv4-compatible
+      "[::ffff:0:127.0.0.1]", // IPv4-translated
+      "[64:ff9b::127.0.0.1]", // NAT64
+      "[2002:7f00:1::1]", // 6to4
+      "[fec0::1]", // site-local
+    ])
+      await expect(get(`http://${host}:${port}/hello`), host).rejects.toThrow(/private or local address/);
+    expect(connections).toBe(before);
+    // The IPv4 entry that allows 127.0.0.1 allows its mapped form too, and that one does connect.
+    expect((await get(`http://[::ffff:127.0.0.1]:${port}/hello`, ["127.0.0.1"])).status).toBe(200);
+    expect(connections).toBe(before + 1);
   });
 
   it("reaches an allowed address and passes headers on", async () => {
