@@ -3,23 +3,31 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { REPLAY_PAGE } from "../../lib/run/events";
 import { projectRoot } from "../db/config";
 import { flow } from "../engine/core/testing";
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-cli-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the real `switchyard` bin in a child process. */
+/** Runs the real `switchyard` bin in a child process, its stdout and stderr pipes to this one. */
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, [path.join(projectRoot, "scripts/switchyard.mjs"), ...args], {
     encoding: "utf8",
-    timeout: 60_000,
+    timeout: 15_000, // under the test timeout: a hung CLI fails the test (killed: code null) rather than outliving it
+    maxBuffer: 64 * 1024 * 1024,
   });
   const lines = result.stdout
     .trim()
     .split("\n")
     .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l));
+    .map((l): Record<string, unknown> => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        return { notJson: `${l.slice(0, 80)}… (${l.length} characters)` }; // a line cut short
+      }
+    });
   return { code: result.status, lines, stderr: result.stderr };
 }
 
@@ -51,6 +59,33 @@ describe("switchyard CLI", () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.map((e) => e.type)).toContain("approval.decided");
     expect(lines.at(-1)).toEqual({ status: "succeeded", output: "Essay on bridges" });
+  });
+
+  //  start ─▶ each (forEach over 1,500 items) ─▶ end      body: pad
+  it("prints every event of a run longer than one page of events, and the whole result last, into a pipe", () => {
+    // 4 events per item: over 6,000 in all, more than one page (REPLAY_PAGE) of stored events.
+    // Each item's output is long, so the result line alone is bigger than a pipe holds: it is
+    // written out only if the CLI waits for stdout before it exits.
+    const longRun = file(
+      "long.json",
+      flow(
+        {
+          start: ["start"],
+          each: ["loop", { mode: "forEach", items: "[1..1500]", concurrency: 50, maxIterations: 10_000 }],
+          pad: ["transform", { expression: `$pad($string(item), 400, "-")` }, "each"],
+          end: ["end"],
+        },
+        ["start -> each", "each -> end"],
+      ),
+    );
+    const { code, lines } = cli("run", longRun);
+    const events = lines.slice(0, -1);
+    expect(events.length).toBeGreaterThan(REPLAY_PAGE);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)).toMatchObject({ type: "run.succeeded" });
+    const output = Array.from({ length: 1500 }, (_, i) => String(i + 1).padEnd(400, "-"));
+    expect(lines.at(-1)).toEqual({ status: "succeeded", output });
+    expect(code).toBe(0);
   });
 
   it("exits 3 when the run still waits for a person", () => {

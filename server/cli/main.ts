@@ -15,9 +15,25 @@ const usage = `usage:
 run prints each RunEvent as a JSON line, then {"status","output"}.
 exit codes: 0 succeeded · 1 failed · 2 invalid · 3 still waiting`;
 
+/**
+ * Ends the process once everything written to stdout and stderr has been handed over: when
+ * they are pipes, Node writes them asynchronously, and `process.exit` would drop what is queued.
+ */
+function exit(code: number): Promise<never> {
+  process.exitCode = code;
+  return new Promise(() => {
+    let pending = 2;
+    const flushed = () => --pending === 0 && process.exit();
+    process.stdout.write("", flushed);
+    process.stderr.write("", flushed);
+  });
+}
+
+/** A problem with the command line, the file or the input: said on stderr, exit code 2. */
+class Invalid extends Error {}
+
 function fail(message: string): never {
-  console.error(message);
-  process.exit(EXIT.invalid);
+  throw new Invalid(message);
 }
 
 function readFlow(file: string | undefined) {
@@ -34,53 +50,61 @@ function readFlow(file: string | undefined) {
   return check.document;
 }
 
-const [command, ...rest] = process.argv.slice(2);
-if (command === "validate") {
-  readFlow(rest[0]);
-  console.log("valid");
-  process.exit(0);
-} else if (command === "run") {
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      input: { type: "string" },
-      decide: { type: "string", multiple: true },
-      db: { type: "string", default: "memory" },
-    },
-  });
-  const document = readFlow(positionals[0]);
-  let input: Record<string, unknown> = {};
-  try {
-    input = values.input ? JSON.parse(values.input) : {};
-  } catch (error) {
-    fail(`--input: ${(error as Error).message}`);
-  }
-  const decisions = new Map<string, "approve" | "reject">();
-  for (const pair of values.decide ?? []) {
-    const [nodeId, decision] = pair.split("=");
-    if (!nodeId || (decision !== "approve" && decision !== "reject"))
-      fail(`--decide ${pair}: write nodeId=approve or nodeId=reject`);
-    decisions.set(nodeId, decision);
-  }
-  try {
-    const result = await runFile(document, {
-      input,
-      decisions,
-      db: values.db ?? "memory",
-      onEvent: (event) => console.log(JSON.stringify(event)),
+/** Carries out one command and gives its exit code. */
+async function main([command, ...rest]: string[]): Promise<number> {
+  if (command === "validate") {
+    readFlow(rest[0]);
+    console.log("valid");
+    return EXIT.succeeded;
+  } else if (command === "run") {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        input: { type: "string" },
+        decide: { type: "string", multiple: true },
+        db: { type: "string", default: "memory" },
+      },
     });
-    console.log(JSON.stringify(result));
-    process.exit(
-      result.status === "succeeded" ? EXIT.succeeded : result.status === "waiting" ? EXIT.waiting : EXIT.failed,
-    );
-  } catch (error) {
-    if (error instanceof ZodError) {
-      const issue = error.issues[0]!;
-      fail(`--input ${formatPath(issue.path as (string | number)[])}: ${issue.message}`);
+    const document = readFlow(positionals[0]);
+    let input: Record<string, unknown> = {};
+    try {
+      input = values.input ? JSON.parse(values.input) : {};
+    } catch (error) {
+      fail(`--input: ${(error as Error).message}`);
     }
-    fail(`run: ${(error as Error).message}`);
+    const decisions = new Map<string, "approve" | "reject">();
+    for (const pair of values.decide ?? []) {
+      const [nodeId, decision] = pair.split("=");
+      if (!nodeId || (decision !== "approve" && decision !== "reject"))
+        fail(`--decide ${pair}: write nodeId=approve or nodeId=reject`);
+      decisions.set(nodeId, decision);
+    }
+    try {
+      const result = await runFile(document, {
+        input,
+        decisions,
+        db: values.db ?? "memory",
+        onEvent: (event) => console.log(JSON.stringify(event)),
+      });
+      console.log(JSON.stringify(result));
+      return result.status === "succeeded" ? EXIT.succeeded : result.status === "waiting" ? EXIT.waiting : EXIT.failed;
+    } catch (error) {
+      if (error instanceof ZodError) {
+        const issue = error.issues[0]!;
+        fail(`--input ${formatPath(issue.path as (string | number)[])}: ${issue.message}`);
+      }
+      fail(`run: ${(error as Error).message}`);
+    }
+  } else {
+    fail(usage);
   }
-} else {
-  fail(usage);
+}
+
+try {
+  await exit(await main(process.argv.slice(2)));
+} catch (error) {
+  if (!(error instanceof Invalid)) throw error;
+  console.error(error.message);
+  await exit(EXIT.invalid);
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { FlowDocument } from "../../lib/flow/document";
 import { runInputSchema, startDataSchema } from "../../lib/flow/kinds/start";
 import type { RunEvent, RunStatus } from "../../lib/run/events";
-import { foldRunEvents } from "../../lib/run/state";
+import { applyRunEvents, initialRunState } from "../../lib/run/state";
 import { openDatabase } from "../db/client";
 import { type DbConfig, dbConfigFromEnv } from "../db/config";
 import { flowsRepository } from "../db/flows-repository";
@@ -68,9 +68,11 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
     await engine.start(id);
     await engine.recover(); // starts the timer loop for retries and deadlines
 
+    let state = initialRunState();
     for (;;) {
       await engine.idle();
-      const state = foldRunEvents(await runs.events(id));
+      // Folds what was appended since the last look, every page of it (a page is at most REPLAY_PAGE events).
+      for await (const page of runs.eventPages(id, state.lastSeq)) state = applyRunEvents(state, page);
       if (["succeeded", "failed", "cancelled"].includes(state.status)) break;
       const answerable = Object.values(state.nodes).filter(
         (n) => n.status === "waiting" && options.decisions.has(n.nodeId) && n.path.length === 0,

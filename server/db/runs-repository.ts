@@ -146,6 +146,16 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
       return rows.map(toRunEvent);
     },
 
+    /** Every event after `afterSeq`, one page (`events`, at most REPLAY_PAGE) at a time, until the last. */
+    async *eventPages(id: string, afterSeq = 0): AsyncGenerator<RunEvent[]> {
+      for (;;) {
+        const page = await this.events(id, afterSeq);
+        if (page.length > 0) yield page;
+        if (page.length < REPLAY_PAGE) return;
+        afterSeq = page.at(-1)!.seq;
+      }
+    },
+
     /**
      * The run as one document: its record, every event in order (the audit trail) and its
      * approval tasks with each decision (who, when, comment, form values).

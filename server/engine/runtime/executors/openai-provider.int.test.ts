@@ -16,14 +16,23 @@ const seen: {
   body: { model: string; messages: { role: string; content: string }[]; response_format?: unknown };
 }[] = [];
 /** `stream`: server-sent event lines, written with a pause between them, as a streaming model does. */
-let answers: ({ status: number; body: unknown } | { stream: string[]; pauseMs: number })[] = [];
+let answers: (
+  | { status: number; body: unknown }
+  | { stream: string[]; pauseMs: number }
+  | { redirect: 302 | 307; location: string }
+)[] = [];
+/** Another origin (another port) the model server may redirect to; it records what it was sent. */
+let elsewhere: Server;
+let elsewhereUrl: string;
+const seenElsewhere: IncomingMessage["headers"][] = [];
 
 beforeAll(async () => {
   model = createServer(async (req, res) => {
     let raw = "";
     for await (const chunk of req) raw += chunk;
-    seen.push({ headers: req.headers, body: JSON.parse(raw) });
+    seen.push({ headers: req.headers, body: raw ? JSON.parse(raw) : undefined });
     const answer = answers.shift() ?? { status: 200, body: completion("default answer") };
+    if ("redirect" in answer) return void res.writeHead(answer.redirect, { location: answer.location }).end();
     if ("stream" in answer) {
       res.writeHead(200, { "content-type": "text/event-stream" });
       for (const line of answer.stream) {
@@ -38,12 +47,19 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => model.listen(0, "127.0.0.1", r));
   baseUrl = `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`;
+  elsewhere = createServer((req, res) => {
+    seenElsewhere.push(req.headers);
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion("from elsewhere")));
+  });
+  await new Promise<void>((r) => elsewhere.listen(0, "127.0.0.1", r));
+  elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
   t = await startTestServer({ outboundAllow: ["127.0.0.1"] });
   cookie = await t.signUp("llm@example.com");
 });
 afterAll(async () => {
   await t.close();
   await new Promise<void>((r) => model.close(() => r()));
+  await new Promise<void>((r) => elsewhere.close(() => r()));
 });
 
 function completion(content: string) {
@@ -220,5 +236,60 @@ describe("http step", () => {
     answers = [{ status: 404, body: { error: "nope" } }];
     const failed = await run(doc, { who: "x" });
     expect(failed.run.error).toMatchObject({ message: expect.stringContaining("answered 404") });
+  });
+});
+
+// Both servers are on 127.0.0.1 (allowed), on two ports: two origins.
+describe("a credential and redirects", () => {
+  it("an agent's key is not sent on when a 307 points to another origin, and is within the origin", async () => {
+    const api = t.trpc(cookie);
+    const { id: credentialId } = await api.credentials.create.mutate({ name: "Key, redirected", secret: API_KEY });
+    answers = [{ redirect: 307, location: `${elsewhereUrl}/v1/chat/completions` }];
+    seen.length = 0;
+    seenElsewhere.length = 0;
+    expect((await run(agentFlow({ credentialId }))).run).toMatchObject({
+      status: "succeeded",
+      output: "from elsewhere",
+    });
+    expect(seen[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(seenElsewhere).toHaveLength(1);
+    expect(seenElsewhere[0]!.authorization).toBeUndefined();
+    expect(seenElsewhere[0]!["idempotency-key"]).toEqual(expect.any(String)); // the request itself went on
+
+    answers = [
+      { redirect: 307, location: `${baseUrl}/moved/chat/completions` },
+      { status: 200, body: completion("moved") },
+    ];
+    seen.length = 0;
+    expect((await run(agentFlow({ credentialId }))).run).toMatchObject({ status: "succeeded", output: "moved" });
+    expect(seen.map((s) => s.headers.authorization)).toEqual([`Bearer ${API_KEY}`, `Bearer ${API_KEY}`]);
+  });
+
+  it("an HTTP step's credential is not sent on when a 302 points to another origin, and is within the origin", async () => {
+    const api = t.trpc(cookie);
+    const { id: credentialId } = await api.credentials.create.mutate({ name: "API token", secret: API_KEY });
+    const doc = flow(
+      {
+        start: ["start"],
+        call: ["http", { method: "GET", url: `${baseUrl}/resource`, credentialId }],
+        end: ["end", { output: "prev.status" }],
+      },
+      ["start -> call", "call -> end"],
+    );
+    answers = [{ redirect: 302, location: `${elsewhereUrl}/resource` }];
+    seen.length = 0;
+    seenElsewhere.length = 0;
+    expect((await run(doc)).run).toMatchObject({ status: "succeeded", output: 200 });
+    expect(seen[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(seenElsewhere).toHaveLength(1);
+    expect(seenElsewhere[0]!.authorization).toBeUndefined();
+
+    answers = [
+      { redirect: 302, location: `${baseUrl}/moved` },
+      { status: 200, body: { ok: true } },
+    ];
+    seen.length = 0;
+    expect((await run(doc)).run).toMatchObject({ status: "succeeded", output: 200 });
+    expect(seen.map((s) => s.headers.authorization)).toEqual([`Bearer ${API_KEY}`, `Bearer ${API_KEY}`]);
   });
 });

@@ -9,6 +9,12 @@ export interface OutboundRequest {
   method: string;
   url: string;
   headers?: Record<string, string>;
+  /**
+   * The headers a credential was put in (an API-key header). Like Authorization,
+   * Proxy-Authorization and Cookie, they go only to the origin they were meant for: a
+   * redirect to another origin is followed without them.
+   */
+  credentialHeaders?: readonly string[];
   body?: string;
   signal?: AbortSignal;
   /** Sees the body's text as it arrives (a streamed answer); the whole body is still returned. */
@@ -34,23 +40,35 @@ export class OutboundBlocked extends NonRetryableError {}
 /**
  * The one way flows reach the network. Every connection's address is checked when it is
  * made (so DNS rebinding cannot slip a private address in), redirects are followed by hand
- * and checked again, and each call has a deadline and a size cap.
+ * and checked again, credentials never follow a redirect to another origin, and each call
+ * has a deadline and a size cap.
  */
 export async function outboundRequest(request: OutboundRequest, options: OutboundOptions): Promise<OutboundResponse> {
   const maxRedirects = options.maxRedirects ?? 5;
-  let { method, body } = request;
+  let { method, body, headers } = request;
   let url = new URL(request.url);
   for (let hop = 0; ; hop++) {
-    const response = await once({ ...request, method, body, url: url.toString() }, options);
+    const response = await once({ ...request, method, body, headers, url: url.toString() }, options);
     const location = response.headers.location;
     if (![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
     if (hop >= maxRedirects) throw new OutboundBlocked(`more than ${maxRedirects} redirects`);
-    url = new URL(location, url);
+    const next = new URL(location, url);
+    if (headers && next.origin !== url.origin) headers = withoutCredentials(headers, request.credentialHeaders ?? []);
+    url = next;
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
       method = "GET";
       body = undefined;
     }
   }
+}
+
+/** Headers that carry who the caller is: sent to the origin they were meant for only (as fetch does). */
+const alwaysCredentials = ["authorization", "proxy-authorization", "cookie"];
+
+/** `headers` without the credential ones; once dropped they stay dropped, also on a hop back. */
+function withoutCredentials(headers: Record<string, string>, extra: readonly string[]): Record<string, string> {
+  const drop = new Set([...alwaysCredentials, ...extra.map((h) => h.toLowerCase())]);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !drop.has(name.toLowerCase())));
 }
 
 function once(request: OutboundRequest, options: OutboundOptions): Promise<OutboundResponse> {
