@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, [path.join(projectRoot, "scripts/switchyard.mjs"), ...args], {
     encoding: "utf8",
-    timeout: 15_000, // under the test timeout: a hung CLI fails the test (killed: code null) rather than outliving it
+    timeout: 50_000, // under the test timeout: a hung CLI fails the test (killed: code null) rather than outliving it
     maxBuffer: 64 * 1024 * 1024,
   });
   const lines = result.stdout
@@ -51,7 +51,7 @@ const approvalFlow = file(
   ),
 );
 
-describe("switchyard CLI", () => {
+describe("switchyard CLI", { timeout: 60_000 }, () => {
   it("runs a file, printing every event as a JSON line and the result last", () => {
     const { code, lines } = cli("run", approvalFlow, "--input", '{"topic":"bridges"}', "--decide", "review=approve");
     expect(code).toBe(0);
