@@ -82,7 +82,9 @@ describe("what each role may do", () => {
         view: await codeOf(x.flows.list.query()),
         edit: await codeOf(x.flows.rename.mutate({ id: created.id, name: "Roles" })),
         run: await codeOf(x.runs.start.mutate({ flowId: created.id })),
-        decide: await codeOf(x.runs.decide.mutate({ runId: await waiting(), nodeId: "ok", decision: "approve" })),
+        decide: await codeOf(
+          x.runs.decide.mutate({ runId: await waiting(), nodeId: "ok", decision: "approve", requestId: randomUUID() }),
+        ),
         decideInInbox: await codeOf(
           x.inbox.decide.mutate({ taskId: await waitingTask(), decision: "approve", requestId: randomUUID() }),
         ),
