@@ -10,7 +10,7 @@ import type { AppConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
 import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
-import type { Clock, EventBus } from "./engine/runtime/ports";
+import type { AccessNotices, Clock, EventBus } from "./engine/runtime/ports";
 import { attachRealtime } from "./realtime/socket-server";
 import { secretCipher } from "./secrets/cipher";
 import { webhookHandler } from "./triggers/webhook";
@@ -18,7 +18,7 @@ import { webhookHandler } from "./triggers/webhook";
 export interface App {
   services: Services;
   db: Database;
-  bus: EventBus;
+  bus: EventBus & AccessNotices;
   /** Serves /api/*; returns false for anything else (pages are Next's). */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   attach(httpServer: Server): SocketServer;
@@ -32,14 +32,6 @@ export interface App {
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<App> {
   const db = await openDatabase(config.db);
   const workspaces = workspacesRepository(db.prisma);
-  const auth = createAuth({
-    prisma: db.prisma,
-    provider: config.db.provider,
-    workspaces,
-    secret: config.authSecret,
-    baseURL: config.publicUrl,
-    signInPerMinute: config.signInPerMinute,
-  });
   const cipher = secretCipher(config.secretsKey);
   const engineOptions = {
     cipher,
@@ -52,7 +44,17 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     config.scaleOut &&
     (await (await import("./scale-out-engine")).createScaleOutEngine(db.prisma, config.scaleOut, engineOptions));
   const { engine, bus } = scaleOut ?? createEmbeddedEngine(db.prisma, engineOptions);
-  const services: Services = { prisma: db.prisma, auth, workspaces, engine, cipher };
+  const auth = createAuth({
+    prisma: db.prisma,
+    provider: config.db.provider,
+    workspaces,
+    secret: config.authSecret,
+    baseURL: config.publicUrl,
+    signInPerMinute: config.signInPerMinute,
+    // The sockets of an ended session close at once, on whichever process holds them.
+    onSessionEnded: (sessionId) => bus.publishAccessChange({ sessionId }),
+  });
+  const services: Services = { prisma: db.prisma, auth, workspaces, engine, cipher, access: bus };
 
   const authHandler = toNodeHandler(auth);
   const trpcHandler = createHTTPHandler({

@@ -8,7 +8,7 @@ import { executors } from "./engine/runtime/executors";
 import { inProcessBus, systemClock } from "./engine/runtime/in-process-bus";
 import { addressPolicy } from "./engine/runtime/outbound/address-policy";
 import { outboundRequest } from "./engine/runtime/outbound/http-client";
-import type { Clock, EventBus } from "./engine/runtime/ports";
+import type { AccessNotices, Clock, EventBus } from "./engine/runtime/ports";
 import { RunEngine } from "./engine/runtime/run-engine";
 import { type ExpressionSandbox, sharedSandbox } from "./engine/runtime/sandbox/expression-sandbox";
 import type { StepQueue } from "./engine/runtime/step-queue";
@@ -18,7 +18,7 @@ import { type SecretCipher, secretCipher } from "./secrets/cipher";
 export function createEmbeddedEngine(
   prisma: Prisma,
   options: {
-    bus?: EventBus;
+    bus?: EventBus & AccessNotices;
     clock?: Clock;
     onError?: (error: unknown, runId: string) => void;
     /** Opens stored credentials; without it (CLI, benches) no credential can be read. */

@@ -24,6 +24,8 @@ const env = {
   STEP_REDISPATCH_MS: "1000",
 };
 const web = new ServerProcess(4500 + Math.floor(Math.random() * 400), "", { env });
+/** A second web process on the same database and Redis, started by the test that needs it. */
+const otherWeb = new ServerProcess(5000 + Math.floor(Math.random() * 400), "", { env });
 const workers = [new WorkerProcess(env), new WorkerProcess(env)];
 let socket: Socket | undefined;
 
@@ -42,6 +44,7 @@ afterAll(async () => {
   socket?.disconnect();
   for (const w of workers) await w.stop();
   await web.stop();
+  await otherWeb.stop();
   await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   const queue = new Queue(env.STEP_QUEUE, { connection: { url: REDIS_URL } });
   await queue.obliterate({ force: true });
@@ -171,4 +174,46 @@ it("an attempt whose hand-over was lost (its job gone from the queue) is handed 
   await until(async () => (await api.runs.get.query({ id: runId })).status === "succeeded");
   expect((await api.runs.get.query({ id: runId })).output).toBe("done at last");
   expect(count(await api.runs.events.query({ id: runId }), "node.succeeded", "step")).toBe(1);
+}, 60_000);
+
+it("a member removed, or a session signed out, on one web process loses its sockets on another at once", async () => {
+  await otherWeb.start();
+  const ownerCookie = await web.signUpCookie(`owner-${Date.now()}@example.com`);
+  const memberCookie = await web.signUpCookie(`member-${Date.now()}@example.com`);
+  const owner = web.client(ownerCookie);
+  const invite = await owner.team.createInvite.mutate({ role: "editor" });
+  await web.client(memberCookie).team.acceptInvite.mutate({ token: invite.token });
+  const memberId = (await web.client(memberCookie).me.get.query()).user.id;
+
+  // Both watch from the other process.
+  const onOther = (cookie: string) =>
+    new Promise<Socket>((resolve, reject) => {
+      const s = io(otherWeb.url, {
+        path: "/socket.io",
+        transports: ["websocket"],
+        reconnection: false,
+        extraHeaders: { cookie, origin: otherWeb.url },
+      });
+      s.on("connect", () => resolve(s));
+      s.on("connect_error", reject);
+    });
+  const dropped = (s: Socket) => new Promise<string>((resolve) => s.once("disconnect", resolve));
+  const [memberSocket, ownerSocket] = [await onOther(memberCookie), await onOther(ownerCookie)];
+  try {
+    const memberGone = dropped(memberSocket);
+    await owner.team.removeMember.mutate({ userId: memberId });
+    expect(await memberGone).toBe("io server disconnect");
+
+    const ownerGone = dropped(ownerSocket);
+    const signOut = await fetch(`${web.url}/api/auth/sign-out`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: web.url, cookie: ownerCookie },
+      body: "{}",
+    });
+    expect(signOut.ok).toBe(true);
+    expect(await ownerGone).toBe("io server disconnect");
+  } finally {
+    memberSocket.disconnect();
+    ownerSocket.disconnect();
+  }
 }, 60_000);

@@ -53,14 +53,21 @@ export function FlowEditor({ flowId }: { flowId: string }) {
     <EditorStoreProvider key={flow.data.id} flow={flow.data}>
       <RunStoreProvider>
         <ReactFlowProvider>
-          <EditorWorkspace webhook={flow.data.webhook} />
+          <EditorWorkspace webhook={flow.data.webhook} mayRun={flow.data.may.run} />
         </ReactFlowProvider>
       </RunStoreProvider>
     </EditorStoreProvider>
   );
 }
 
-function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" | "async" } | null }) {
+/** Someone who may not run the flow is not given its webhook address (flows.get), so sees no webhook button. */
+function EditorWorkspace({
+  webhook,
+  mayRun,
+}: {
+  webhook: { token: string; mode: "sync" | "async" } | null;
+  mayRun: boolean;
+}) {
   const trpc = useTRPC();
   const editor = useEditorStoreApi();
   const runStore = useRunStoreApi();
@@ -140,7 +147,7 @@ function EditorWorkspace({ webhook }: { webhook: { token: string; mode: "sync" |
           <Keyboard size={16} />
         </Button>
         <ExportButton />
-        <WebhookButton flowId={editor.getState().flowId} initial={webhook} />
+        {mayRun && <WebhookButton flowId={editor.getState().flowId} initial={webhook} />}
       </EditorToolbar>
       <SaveErrorBanner />
       <div className="flex min-h-0 flex-1">

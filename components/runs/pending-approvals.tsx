@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Check, X } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { InboxTask } from "@/lib/run/inbox";
 import type { NodeRunState } from "@/lib/run/state";
 import { useTRPC } from "../trpc";
@@ -59,9 +59,13 @@ function ApprovalCard({
 }) {
   const trpc = useTRPC();
   const [comment, setComment] = useState("");
+  // One key for this person's decision on this approval: a retry or a second click gets the
+  // first answer instead of a conflict (once it is in, the card no longer offers to decide).
+  const requestId = useRef(crypto.randomUUID());
   const decide = useMutation(
     trpc.runs.decide.mutationOptions({
-      onSuccess: (_, input) => toast(input.decision === "approve" ? "Approved" : "Rejected", "success"),
+      // The answer says what was recorded: a repeat of an earlier request may have decided otherwise.
+      onSuccess: (answer) => toast(answer.decision === "approve" ? "Approved" : "Rejected", "success"),
       onError: (e) => toast(e.message, "error"),
     }),
   );
@@ -70,7 +74,7 @@ function ApprovalCard({
   const quick = task?.canDecide && !task.form.some((f) => f.required);
   const inboxLink = `/inbox?run=${runId}&node=${encodeURIComponent(node.nodeId)}${node.path.length ? `&path=${node.path.join(".")}` : ""}`;
   const send = (decision: "approve" | "reject") =>
-    decide.mutate({ runId, nodeId: node.nodeId, path: node.path, decision, comment });
+    decide.mutate({ runId, nodeId: node.nodeId, path: node.path, decision, comment, requestId: requestId.current });
   return (
     <div
       className="rounded-xl bg-white p-4 text-sm shadow-lg ring-1 ring-amber-200"

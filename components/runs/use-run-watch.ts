@@ -1,20 +1,21 @@
 "use client";
 import { useEffect } from "react";
-import { io } from "socket.io-client";
 import { REPLAY_PAGE, type RunEvent } from "@/lib/run/events";
+import { openSocket } from "../open-socket";
 import type { RunStore } from "./run-store";
 
 type WatchReply = { ok: true; events: RunEvent[] } | { ok: false; error: string };
 
 /**
  * Keeps the run store fed from the socket: on every (re)connect it asks for the events after
- * the last seq it holds, so a late join or a dropped connection misses nothing. Live events
+ * the last seq it holds, so a late join or a dropped connection misses nothing (and a watch
+ * after an access change is authorized again: refused, the view shows offline). Live events
  * are folded once per animation frame, so a burst of thousands costs one render.
  */
 export function useRunWatch(store: RunStore, runId: string | null) {
   useEffect(() => {
     if (!runId) return;
-    const socket = io({ path: "/socket.io", transports: ["websocket"] });
+    const socket = openSocket();
     let buffered: RunEvent[] = [];
     let frame: number | undefined;
     const requestMissing = () => {

@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useRef } from "react";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
+import { openSocket } from "../open-socket";
 
 /** What the server tells every socket of a workspace (server/realtime/socket-server.ts). */
 export type WorkspaceEvent = "runs:changed" | "inbox:changed";
@@ -12,7 +13,7 @@ let closing: ReturnType<typeof setTimeout> | undefined;
 
 function acquire(): Socket {
   clearTimeout(closing);
-  shared ??= io({ path: "/socket.io", transports: ["websocket"] });
+  shared ??= openSocket();
   holders++;
   return shared;
 }
@@ -29,8 +30,10 @@ function release() {
 
 /**
  * Calls `onChange` when the server announces `event` for the workspace (and after a
- * reconnect, when something may have been missed). Bursts fold into one call per `everyMs`;
- * the data itself is refetched through tRPC, which applies the caller's permissions.
+ * reconnect, when something may have been missed, or access changed: the server drops the
+ * socket then, and it reconnects into what its person may now see). Bursts fold into one
+ * call per `everyMs`; the data itself is refetched through tRPC, which applies the caller's
+ * permissions.
  */
 export function useWorkspaceEvent(event: WorkspaceEvent, onChange: () => void, everyMs = 300) {
   const latest = useRef(onChange);
@@ -44,13 +47,18 @@ export function useWorkspaceEvent(event: WorkspaceEvent, onChange: () => void, e
         latest.current();
       }, everyMs);
     };
-    const onReconnect = () => soon();
+    // Any connect after the first: the connection dropped, or the server dropped the socket.
+    let connectedBefore = socket.connected;
+    const onConnect = () => {
+      if (connectedBefore) soon();
+      connectedBefore = true;
+    };
     socket.on(event, soon);
-    socket.io.on("reconnect", onReconnect);
+    socket.on("connect", onConnect);
     return () => {
       clearTimeout(timer);
       socket.off(event, soon);
-      socket.io.off("reconnect", onReconnect);
+      socket.off("connect", onConnect);
       release();
     };
   }, [event, everyMs]);

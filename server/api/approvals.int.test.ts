@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../lib/flow/document";
 import { eventLabel } from "../../lib/run/event-label";
@@ -55,8 +56,14 @@ async function startRun(doc: FlowDocument) {
   await t.app.services.engine.idle();
   return runId;
 }
-const decide = (cookie: string, runId: string, decision: "approve" | "reject", comment = "") =>
-  t.trpc(cookie).runs.decide.mutate({ runId, nodeId: "review", decision, comment });
+/** Each call is a new decision (its own request key) unless it repeats one. */
+const decide = (
+  cookie: string,
+  runId: string,
+  decision: "approve" | "reject",
+  comment = "",
+  requestId: string = randomUUID(),
+) => t.trpc(cookie).runs.decide.mutate({ runId, nodeId: "review", decision, comment, requestId });
 const codeOf = (p: Promise<unknown>) =>
   p.then(
     () => "ok",
@@ -95,6 +102,22 @@ describe("approvals through the API", () => {
     expect(await codeOf(decide(approverA, runId, "reject", "numbers are off"))).toBe("ok");
     await t.app.services.engine.idle();
     expect(await status(runId)).toMatchObject({ status: "succeeded", output: "archived" });
+  });
+
+  it("answers a repeated request (same requestId) with its first answer; a new request after the decision is a conflict", async () => {
+    const runId = await startRun(pipeline());
+    const first = await decide(approverA, runId, "approve", "", "run-view-request-1");
+    const again = await decide(approverA, runId, "approve", "", "run-view-request-1");
+    const taskId = (await t.app.services.prisma.approvalTask.findFirstOrThrow({ where: { runId } })).id;
+    expect(first).toEqual({ runId, nodeId: "review", taskId, decision: "approve", taskStatus: "open" });
+    expect(again).toEqual(first);
+    expect(await t.app.services.prisma.approvalDecision.count({ where: { taskId } })).toBe(1);
+    expect(await codeOf(decide(approverA, runId, "approve", "", "run-view-request-2"))).toBe("CONFLICT");
+    // The inbox and the run view share one rule: the key of a run-view decision repeats there too.
+    const viaInbox = await t
+      .trpc(approverA)
+      .inbox.decide.mutate({ taskId, decision: "approve", requestId: "run-view-request-1" });
+    expect(viaInbox).toEqual({ taskId, decision: "approve", taskStatus: "open" });
   });
 
   it("keeps other workspaces out", async () => {

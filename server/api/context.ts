@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Auth } from "../auth/auth";
 import type { Prisma } from "../db/client";
 import type { WorkspacesRepository } from "../db/workspaces-repository";
+import type { AccessNotices } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
 import type { SecretCipher } from "../secrets/cipher";
 
@@ -12,6 +13,8 @@ export interface Services {
   workspaces: WorkspacesRepository;
   engine: RunEngine;
   cipher: SecretCipher;
+  /** Says whose access changed once the change is committed: their live sockets are dropped (realtime). */
+  access: Pick<AccessNotices, "publishAccessChange">;
 }
 
 export interface SessionUser {
@@ -34,10 +37,20 @@ export function toHeaders(raw: IncomingHttpHeaders): Headers {
   return headers;
 }
 
+/** Reads the session cookie: who is signed in, and with which session. Null when absent or expired. */
+export async function currentSession(
+  services: Services,
+  headers: Headers,
+): Promise<{ user: SessionUser; sessionId: string } | null> {
+  const session = await services.auth.api.getSession({ headers });
+  if (!session) return null;
+  const { id, email, name } = session.user;
+  return { user: { id, email, name }, sessionId: session.session.id };
+}
+
 /** Reads the session cookie; an absent or expired session is `user: null`. */
 export async function sessionUser(services: Services, headers: Headers): Promise<SessionUser | null> {
-  const session = await services.auth.api.getSession({ headers });
-  return session ? { id: session.user.id, email: session.user.email, name: session.user.name } : null;
+  return (await currentSession(services, headers))?.user ?? null;
 }
 
 export async function createContext(services: Services, headers: Headers): Promise<Context> {

@@ -1,5 +1,6 @@
 // The approval inbox through the real API: tabs and counts, decisions taken once (idempotent,
 // racing, parallel), escalation to groups, workspace isolation and the inbox socket message.
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { io, type Socket } from "socket.io-client";
@@ -469,7 +470,9 @@ describe("decisions that arrive too early", () => {
     await atGate; // the step before the approval is in flight: the pause is not committed yet
     expect((await run(runId)).status).toBe("running");
     const early = await errorOf(
-      t.trpc(as.approverA).runs.decide.mutate({ runId, nodeId: "review", decision: "approve" }),
+      t
+        .trpc(as.approverA)
+        .runs.decide.mutate({ runId, nodeId: "review", decision: "approve", requestId: randomUUID() }),
     );
     expect(early).toEqual({
       code: "CONFLICT",

@@ -82,7 +82,9 @@ describe("what each role may do", () => {
         view: await codeOf(x.flows.list.query()),
         edit: await codeOf(x.flows.rename.mutate({ id: created.id, name: "Roles" })),
         run: await codeOf(x.runs.start.mutate({ flowId: created.id })),
-        decide: await codeOf(x.runs.decide.mutate({ runId: await waiting(), nodeId: "ok", decision: "approve" })),
+        decide: await codeOf(
+          x.runs.decide.mutate({ runId: await waiting(), nodeId: "ok", decision: "approve", requestId: randomUUID() }),
+        ),
         decideInInbox: await codeOf(
           x.inbox.decide.mutate({ taskId: await waitingTask(), decision: "approve", requestId: randomUUID() }),
         ),
@@ -125,6 +127,44 @@ describe("what each role may do", () => {
     await t.trpc(owner).team.setRole.mutate({ userId: viewerId, role: "approver" });
     expect((await t.trpc(people.viewer).me.get.query()).workspace?.role).toBe("approver");
     await t.trpc(owner).team.setRole.mutate({ userId: viewerId, role: "viewer" });
+  });
+});
+
+describe("the webhook address", () => {
+  it("is shown only to those who may run the flow, wherever a viewer or approver looks", async () => {
+    const api = t.trpc(owner);
+    const created = await api.flows.create.mutate({ name: "Hooked" });
+    const hook = (await api.flows.setWebhook.mutate({ id: created.id, enabled: true, mode: "async" }))!;
+    // A run started through the address: whoever may look at runs may look at this one too.
+    const res = await fetch(`${t.url}${hook.path}`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(202);
+    const { runId } = (await res.json()) as { runId: string };
+    await t.app.services.engine.idle();
+
+    const everything = async (cookie: string) => {
+      const x = t.trpc(cookie);
+      const seen = [
+        await x.flows.get.query({ id: created.id }),
+        await x.flows.list.query(),
+        await x.runs.list.query({}),
+        await x.runs.get.query({ id: runId }),
+        await x.runs.export.query({ id: runId }),
+        await x.runs.events.query({ id: runId }),
+        await x.inbox.list.query({ tab: "decided" }),
+        await x.me.get.query(),
+        await x.team.members.query(),
+      ];
+      return JSON.stringify(seen);
+    };
+    for (const role of ["viewer", "approver"] as const) {
+      const flow = await t.trpc(people[role]).flows.get.query({ id: created.id });
+      expect(flow).toMatchObject({ webhook: null, may: { edit: false, run: false } });
+      expect(await everything(people[role])).not.toContain(hook.token);
+    }
+    for (const cookie of [people.editor, owner]) {
+      const flow = await t.trpc(cookie).flows.get.query({ id: created.id });
+      expect(flow).toMatchObject({ webhook: { token: hook.token, mode: "async" }, may: { edit: true, run: true } });
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkFlow, isRunnable } from "../../lib/flow/check";
 import { flowTemplates } from "../../lib/flow/templates/catalog";
@@ -22,7 +23,7 @@ async function runTemplate(id: string, decide?: { nodeId: string; decision: "app
     await t.app.services.engine.idle();
     const run = await api.runs.get.query({ id: runId });
     if (run.status === "waiting" && decide) {
-      await api.runs.decide.mutate({ runId, ...decide, comment: decide.comment ?? "" });
+      await api.runs.decide.mutate({ runId, ...decide, comment: decide.comment ?? "", requestId: randomUUID() });
       decide = undefined;
       continue;
     }

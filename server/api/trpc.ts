@@ -45,6 +45,10 @@ const capabilities = {
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof capabilities;
 
+/** Whether a role has a capability: the one reading of the matrix above. */
+export const may = (role: Role, capability: Capability): boolean =>
+  (capabilities[capability] as readonly Role[]).includes(role);
+
 /**
  * A procedure inside the caller's workspace: adds `workspace` and repositories that are
  * already scoped to it, so a handler cannot query another workspace by mistake.
@@ -53,7 +57,7 @@ export function workspaceProcedure(capability: Capability) {
   return protectedProcedure.use(async ({ ctx, next }) => {
     const membership = await ctx.services.workspaces.primaryMembership(ctx.user.id);
     if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of any workspace." });
-    if (!(capabilities[capability] as readonly Role[]).includes(membership.role)) {
+    if (!may(membership.role, capability)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${membership.role}) cannot ${capability} here.` });
     }
     const { prisma } = ctx.services;

@@ -14,6 +14,8 @@ export interface AuthConfig {
   baseURL: string;
   /** Sign-in (and sign-up) attempts allowed per IP per minute. */
   signInPerMinute?: number;
+  /** A session ended (signed out, revoked, cleaned up once expired, its user deleted): after the delete. */
+  onSessionEnded?: (sessionId: string) => void;
 }
 
 /** Email + password accounts and sessions (better-auth), with argon2id hashes. */
@@ -51,6 +53,11 @@ export function createAuth(config: AuthConfig) {
             await config.workspaces.createForNewUser(user.id, user.name);
           },
         },
+      },
+      session: {
+        // Every way a session ends goes through better-auth's session delete (sign-out,
+        // revoke-session(s), revoke-other-sessions, a password change that revokes the others).
+        delete: { after: async (session) => config.onSessionEnded?.(session.id) },
       },
     },
   });

@@ -19,6 +19,18 @@ const taskInclude = {
   decisions: { orderBy: { at: "asc" as const } },
 };
 
+/** An approval task by the step it belongs to, and its status. */
+export interface TaskRef {
+  id: string;
+  runId: string;
+  nodeId: string;
+  path: number[];
+  status: string;
+}
+const taskRef = { id: true, runId: true, nodeId: true, path: true, status: true } as const;
+const toPath = (path: string) => (path === "" ? [] : path.split(".").map(Number));
+const toTaskRef = (row: Omit<TaskRef, "path"> & { path: string }): TaskRef => ({ ...row, path: toPath(row.path) });
+
 type TaskRow = Awaited<ReturnType<Prisma["approvalTask"]["findFirstOrThrow"]>> & {
   run: { flowId: string; flow: { name: string } };
   decisions: {
@@ -126,20 +138,27 @@ export function inboxRepository(prisma: Prisma, workspaceId: string) {
 
     /** The task of an approval node instance of a run of this workspace, if it asked for one. */
     async idOf(runId: string, nodeId: string, path: readonly number[]): Promise<string | null> {
-      const row = await prisma.approvalTask.findFirst({
-        where: { workspaceId, runId, nodeId, path: path.join(".") },
-        select: { id: true },
-      });
-      return row?.id ?? null;
+      return (await this.find({ runId, nodeId, path }))?.id ?? null;
     },
 
-    /** The decision a request with this idempotency key took, if it was taken. */
+    /** Which approval step a task of this workspace belongs to and how it stands, by id or by that step. */
+    async find(
+      where: { id: string } | { runId: string; nodeId: string; path: readonly number[] },
+    ): Promise<TaskRef | null> {
+      const row = await prisma.approvalTask.findFirst({
+        where: "id" in where ? { id: where.id, workspaceId } : { ...where, workspaceId, path: where.path.join(".") },
+        select: taskRef,
+      });
+      return row && toTaskRef(row);
+    },
+
+    /** The decision a request with this idempotency key took, if it was taken, with its task. */
     async decisionByRequest(requestId: string) {
       const row = await prisma.approvalDecision.findUnique({
         where: { requestId },
-        include: { task: { select: { id: true, status: true, workspaceId: true } } },
+        include: { task: { select: taskRef } },
       });
-      return row && row.workspaceId === workspaceId ? row : null;
+      return row && row.workspaceId === workspaceId ? { decision: row.decision, task: toTaskRef(row.task) } : null;
     },
   };
 }
@@ -158,7 +177,7 @@ function toTask(row: TaskRow, viewer: InboxViewer, requesters: Map<string, strin
     id: row.id,
     runId: row.runId,
     nodeId: row.nodeId,
-    path: row.path === "" ? [] : row.path.split(".").map(Number),
+    path: toPath(row.path),
     flowId: row.run.flowId,
     flowName: row.run.flow.name,
     status: row.status as InboxTask["status"],

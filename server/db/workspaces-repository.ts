@@ -28,6 +28,19 @@ export function workspacesRepository(prisma: Prisma) {
       return row && { workspaceId: row.workspaceId, workspaceName: row.workspace.name, role: row.role };
     },
 
+    /**
+     * What a session reaches now, read afresh: its user's primary membership. Null once the
+     * session has ended (signed out, revoked, expired) or its user is in no workspace.
+     */
+    async sessionAccess(sessionId: string, now = new Date()): Promise<(Membership & { userId: string }) | null> {
+      const session = await prisma.session.findFirst({
+        where: { id: sessionId, expiresAt: { gt: now } },
+        select: { userId: true },
+      });
+      const membership = session && (await this.primaryMembership(session.userId));
+      return membership ? { ...membership, userId: session.userId } : null;
+    },
+
     /** The private hosts, IPs or CIDR ranges the workspace's flows may reach. */
     async outboundAllow(workspaceId: string): Promise<string[]> {
       const row = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { outboundAllow: true } });

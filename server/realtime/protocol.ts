@@ -14,3 +14,6 @@ export const SOCKET_PATH = "/socket.io";
 export const runRoom = (runId: string) => `run:${runId}`;
 /** Every socket of a workspace: told when its runs start, wait or end (the runs list). */
 export const workspaceRoom = (workspaceId: string) => `workspace:${workspaceId}`;
+/** Every socket of a person, and of one session: what an access change drops. */
+export const userRoom = (userId: string) => `user:${userId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;

@@ -1,11 +1,19 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import { Server } from "socket.io";
+import { Server, type Socket } from "socket.io";
 import type { RunEvent } from "../../lib/run/events";
-import { type Services, sessionUser, toHeaders } from "../api/context";
+import { currentSession, type Services, toHeaders } from "../api/context";
 import { describeZodError } from "../api/errors";
 import { runsRepository } from "../db/runs-repository";
-import type { EventBus } from "../engine/runtime/ports";
-import { runRoom, SOCKET_PATH, unwatchRunMessage, watchRunMessage, workspaceRoom } from "./protocol";
+import type { AccessNotices, EventBus } from "../engine/runtime/ports";
+import {
+  runRoom,
+  SOCKET_PATH,
+  sessionRoom,
+  unwatchRunMessage,
+  userRoom,
+  watchRunMessage,
+  workspaceRoom,
+} from "./protocol";
 
 type Ack = (reply: { ok: true; events: RunEvent[] } | { ok: false; error: string }) => void;
 
@@ -21,15 +29,30 @@ export function isAllowedOrigin(req: IncomingMessage, extraOrigins: readonly str
   }
 }
 
+/** Who a socket was let in as, and the access notices this process had heard when it asked. */
+interface Grant {
+  userId: string;
+  sessionId: string;
+  workspaceId: string;
+  noticesBefore: number;
+}
+const grantOf = (socket: Socket) => socket.data as Grant;
+const UNAUTHORIZED = "unauthorized: sign in again";
+
 /**
  * socket.io on the app's HTTP server. The handshake must carry a valid session and an allowed
  * Origin; the server decides which run rooms a socket joins (only runs of the caller's
  * workspace). Watching replays every stored event after the client's seq, then live events
  * follow; the client drops any seq it already has, so the overlap is harmless.
+ *
+ * Access is not fixed at connect: an access change (a member removed or given another role, a
+ * session signed out or revoked) drops the person's or session's sockets on every process,
+ * and the browser reconnects with what is left. Each watch checks the session and membership
+ * in the database again, so a socket that missed a notice still cannot join a run.
  */
 export function attachRealtime(
   httpServer: HttpServer,
-  deps: { services: Services; bus: EventBus; extraOrigins?: readonly string[] },
+  deps: { services: Services; bus: EventBus & AccessNotices; extraOrigins?: readonly string[] },
 ): Server {
   const io = new Server(httpServer, {
     path: SOCKET_PATH,
@@ -42,13 +65,36 @@ export function attachRealtime(
     },
   });
 
+  // Counts the access notices this process heard: a socket authorized while one arrived, before
+  // it joined the rooms notices reach, is checked again.
+  let noticesHeard = 0;
+  deps.bus.subscribeAccessChanges((change) => {
+    noticesHeard++;
+    const room = "userId" in change ? userRoom(change.userId) : sessionRoom(change.sessionId);
+    // This process's sockets only: every process hears the notice and drops its own.
+    io.in(room).disconnectSockets(true);
+  });
+
+  /** Whether the socket's session still holds and still works in its workspace, read from the database. */
+  const stillAuthorized = async (socket: Socket) => {
+    const { sessionId, workspaceId } = grantOf(socket);
+    const access = await deps.services.workspaces.sessionAccess(sessionId);
+    return access?.workspaceId === workspaceId;
+  };
+
   io.use(async (socket, next) => {
     try {
-      const user = await sessionUser(deps.services, toHeaders(socket.request.headers));
-      const membership = user && (await deps.services.workspaces.primaryMembership(user.id));
-      if (!user || !membership) return next(new Error("unauthorized: sign in again"));
-      socket.data.userId = user.id;
-      socket.data.workspaceId = membership.workspaceId;
+      const noticesBefore = noticesHeard;
+      const found = await currentSession(deps.services, toHeaders(socket.request.headers));
+      const membership = found && (await deps.services.workspaces.primaryMembership(found.user.id));
+      if (!found || !membership) return next(new Error(UNAUTHORIZED));
+      const grant: Grant = {
+        userId: found.user.id,
+        sessionId: found.sessionId,
+        workspaceId: membership.workspaceId,
+        noticesBefore,
+      };
+      Object.assign(socket.data, grant);
       next();
     } catch (error) {
       next(error as Error);
@@ -56,8 +102,24 @@ export function attachRealtime(
   });
 
   io.on("connection", (socket) => {
-    const runs = runsRepository(deps.services.prisma, socket.data.workspaceId as string);
-    void socket.join(workspaceRoom(socket.data.workspaceId as string));
+    const { userId, sessionId, workspaceId, noticesBefore } = grantOf(socket);
+    const runs = runsRepository(deps.services.prisma, workspaceId);
+    // From here on an access notice about this person or session reaches the socket.
+    void socket.join([userRoom(userId), sessionRoom(sessionId)]);
+    const admit = () => {
+      if (socket.connected) void socket.join(workspaceRoom(workspaceId));
+    };
+    if (noticesHeard === noticesBefore) admit();
+    else {
+      // One arrived while the handshake read the session: it may have been about this socket.
+      stillAuthorized(socket).then(
+        (ok) => (ok ? admit() : socket.disconnect(true)),
+        (error) => {
+          console.error(error);
+          socket.disconnect(true);
+        },
+      );
+    }
 
     socket.on("run:watch", async (payload: unknown, ack: unknown) => {
       const reply: Ack = typeof ack === "function" ? (ack as Ack) : () => {};
@@ -65,7 +127,13 @@ export function attachRealtime(
       if (!parsed.success) return reply({ ok: false, error: describeZodError(parsed.error) });
       const { runId, afterSeq } = parsed.data;
       try {
+        if (!(await stillAuthorized(socket))) {
+          reply({ ok: false, error: UNAUTHORIZED });
+          socket.disconnect(true);
+          return;
+        }
         if (!(await runs.exists(runId))) return reply({ ok: false, error: "run not found" });
+        if (!socket.connected) return; // dropped meanwhile: joining would leave a dead room entry
         await socket.join(runRoom(runId)); // join first: nothing committed after the read is missed
         reply({ ok: true, events: await runs.events(runId, afterSeq) });
       } catch (error) {

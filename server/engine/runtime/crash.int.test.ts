@@ -1,4 +1,5 @@
 // Durability with real processes: the server is killed with SIGKILL mid-run and started again.
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -123,7 +124,7 @@ it("a run waiting for an approval survives SIGKILL: the decision after restart r
 
   await server.crash();
   await server.start();
-  await api.runs.decide.mutate({ runId, nodeId: "ok", decision: "approve" });
+  await api.runs.decide.mutate({ runId, nodeId: "ok", decision: "approve", requestId: randomUUID() });
   for (let i = 0; i < 200 && (await api.runs.get.query({ id: runId })).status !== "succeeded"; i++)
     await new Promise((r) => setTimeout(r, 25));
   const events = await api.runs.events.query({ id: runId });

@@ -91,6 +91,19 @@ export interface EventBus {
   subscribe(listener: (events: RunEvent[], workspaceId: string) => void): () => void;
 }
 
+/** Whose access changed: a person (membership or role) or one session (signed out, revoked). */
+export type AccessChange = { userId: string } | { sessionId: string };
+
+/**
+ * Access changes, heard by every process (this one too) on the event bus's channel, so the
+ * process holding a person's sockets drops them wherever the change was made (realtime).
+ * Published after the change is committed.
+ */
+export interface AccessNotices {
+  publishAccessChange(change: AccessChange): void;
+  subscribeAccessChanges(listener: (change: AccessChange) => void): () => void;
+}
+
 export interface ExecutionContext {
   runId: string;
   graph: FlowGraph;

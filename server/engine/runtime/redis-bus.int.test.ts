@@ -39,3 +39,21 @@ it("carries committed events from one process's bus to every other's, once each,
     expect(heard.filter((seq) => seq < 4)).toEqual([1, 2, 3]);
   }
 });
+
+it("carries access changes to every process's bus, the publisher's too, apart from run events", async () => {
+  const web = await redisBus(url, channel);
+  const other = await redisBus(url, channel);
+  closers.push(web.close, other.close);
+  const heard: { web: unknown[]; other: unknown[]; events: number } = { web: [], other: [], events: 0 };
+  web.subscribeAccessChanges((change) => heard.web.push(change));
+  other.subscribeAccessChanges((change) => heard.other.push(change));
+  other.subscribe(() => heard.events++);
+
+  web.publishAccessChange({ userId: "u1" });
+  web.publishAccessChange({ sessionId: "s1" });
+  await expect.poll(() => heard.other.length).toBe(2);
+  await expect.poll(() => heard.web.length).toBe(2);
+  expect(heard.other).toEqual([{ userId: "u1" }, { sessionId: "s1" }]);
+  expect(heard.web).toEqual(heard.other);
+  expect(heard.events).toBe(0);
+});

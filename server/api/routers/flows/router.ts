@@ -5,7 +5,7 @@ import { newFlowDocument } from "../../../../lib/flow/document";
 import { describeProblem } from "../../../../lib/flow/problems";
 import { findTemplate, flowTemplates } from "../../../../lib/flow/templates/catalog";
 import { UserError } from "../../errors";
-import { router, workspaceProcedure } from "../../trpc";
+import { may, router, workspaceProcedure } from "../../trpc";
 import { saveFlow, saveFlowInput } from "./save";
 
 const flowName = z.string().trim().min(1, "a flow needs a name").max(200, "keep the name under 200 characters");
@@ -14,9 +14,15 @@ const flowId = z.object({ id: z.string().min(1) });
 export const flowsRouter = router({
   list: workspaceProcedure("view").query(({ ctx }) => ctx.flows.list()),
 
+  /** The flow, with what the caller may do with it; its webhook address only for those who may run it. */
   get: workspaceProcedure("view")
     .input(flowId)
-    .query(({ ctx, input }) => ctx.flows.get(input.id)),
+    .query(async ({ ctx, input }) => {
+      const flow = await ctx.flows.get(input.id);
+      const caller = { edit: may(ctx.workspace.role, "edit"), run: may(ctx.workspace.role, "run") };
+      // The address is a credential that starts runs: a viewer or approver must not learn it.
+      return { ...flow, webhook: caller.run ? flow.webhook : null, may: caller };
+    }),
 
   /** A blank flow (start → end), or one from the template gallery. */
   create: workspaceProcedure("edit")

@@ -1,18 +1,22 @@
 import { z } from "zod";
-import { TaskClosed } from "../../../db/errors";
-import { inboxRepository } from "../../../db/inbox-repository";
+import { NotFound, TaskClosed } from "../../../db/errors";
+import { inboxRepository, type TaskRef } from "../../../db/inbox-repository";
 import { DecisionRefused } from "../../../engine/runtime/errors";
 import { UserError } from "../../errors";
 import type { WorkspaceContext } from "../../trpc";
 
-export const decideTaskInput = z.object({
-  taskId: z.string().min(1).max(100),
+/** What a person decides, with the key that makes deciding idempotent. Shared by inbox.decide and runs.decide. */
+export const decisionInput = {
   decision: z.enum(["approve", "reject"]),
   comment: z.string().max(5_000).default(""),
   form: z.record(z.string(), z.unknown()).default({}),
   /** Chosen by the client per decision; a repeated request with the same key gets the same answer. */
   requestId: z.string().min(8, "requestId: at least 8 characters").max(100),
-});
+};
+const decision = z.object(decisionInput);
+type DecisionInput = z.infer<typeof decision>;
+
+export const decideTaskInput = z.object({ taskId: z.string().min(1).max(100), ...decisionInput });
 
 export interface DecideTaskAnswer {
   taskId: string;
@@ -21,24 +25,33 @@ export interface DecideTaskAnswer {
   taskStatus: string;
 }
 
+/** An approval step of a run: a node instance (its loop iterations in `path`). */
+export interface ApprovalStep {
+  runId: string;
+  nodeId: string;
+  path: readonly number[];
+}
+
+const sameStep = (task: TaskRef, step: ApprovalStep) =>
+  task.runId === step.runId && task.nodeId === step.nodeId && task.path.join(".") === step.path.join(".");
+
 /**
- * Decides a task once: the engine checks the rules in the run's queue and records the
- * decision through the task's conditional update in the append transaction. A request whose
- * key was already taken (a retry, a double click) returns the answer it got the first time.
+ * Decides an approval step once: the one rule for every way in (the inbox, the run view). The
+ * engine checks the rules in the run's queue and records the decision through the task's
+ * conditional update in the append transaction. A request whose key was already taken (a
+ * retry, a double click) returns the answer it got the first time.
  */
-export async function decideTask({
-  ctx,
-  input,
-}: {
-  ctx: WorkspaceContext;
-  input: z.infer<typeof decideTaskInput>;
-}): Promise<DecideTaskAnswer> {
+export async function decideApproval(
+  ctx: WorkspaceContext,
+  step: ApprovalStep,
+  input: DecisionInput,
+): Promise<DecideTaskAnswer> {
   const inbox = inboxRepository(ctx.services.prisma, ctx.workspace.workspaceId);
   const requestId = `${ctx.user.id}:${input.requestId}`;
   const answered = async () => {
     const previous = await inbox.decisionByRequest(requestId);
     // The same key on another task is not a repeat: its answer would pass for a decision never taken.
-    if (previous && previous.task.id !== input.taskId) {
+    if (previous && !sameStep(previous.task, step)) {
       throw new UserError("This requestId was already used to decide another task: send a new one with each decision.");
     }
     return previous
@@ -53,16 +66,14 @@ export async function decideTask({
   if (earlier) return earlier;
 
   const groups = await inbox.groupsOf(ctx.user.id);
-  const viewer = { id: ctx.user.id, role: ctx.workspace.role, groups };
-  const task = await inbox.get(input.taskId, viewer); // not found outside the workspace
-  const decider = { ...viewer, name: ctx.user.name };
+  const decider = { id: ctx.user.id, name: ctx.user.name, role: ctx.workspace.role, groups };
   try {
     await ctx.services.engine.decide(
-      task.runId,
-      task.nodeId,
+      step.runId,
+      step.nodeId,
       decider,
       { decision: input.decision, comment: input.comment, form: input.form, requestId },
-      task.path,
+      [...step.path],
     );
   } catch (error) {
     // The same request may have won a race with itself: its first answer stands.
@@ -72,6 +83,22 @@ export async function decideTask({
     }
     throw error;
   }
-  const after = await inbox.get(task.id, viewer);
-  return { taskId: task.id, decision: input.decision, taskStatus: after.status };
+  // A decision is recorded only on its task (approval-tasks.ts), so the task is there.
+  const after = await inbox.find(step);
+  if (!after) throw new NotFound("approval task");
+  return { taskId: after.id, decision: input.decision, taskStatus: after.status };
+}
+
+/** inbox.decide: a task of this workspace, by id. */
+export async function decideTask({
+  ctx,
+  input,
+}: {
+  ctx: WorkspaceContext;
+  input: z.infer<typeof decideTaskInput>;
+}): Promise<DecideTaskAnswer> {
+  const { taskId, ...taken } = input;
+  const task = await inboxRepository(ctx.services.prisma, ctx.workspace.workspaceId).find({ id: taskId });
+  if (!task) throw new NotFound("approval task"); // not found outside the workspace
+  return decideApproval(ctx, task, taken);
 }

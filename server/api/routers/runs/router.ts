@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { runStatuses } from "../../../../lib/run/events";
-import { inboxRepository } from "../../../db/inbox-repository";
 import { UserError } from "../../errors";
 import { router, workspaceProcedure } from "../../trpc";
+import { decideInRun, decideInRunInput } from "./decide";
 import { startRun, startRunInput } from "./start";
 
 export const runsRouter = router({
@@ -17,33 +17,8 @@ export const runsRouter = router({
       return { id: input.id };
     }),
 
-  /** Approves or rejects a waiting approval node of a run in this workspace. */
-  decide: workspaceProcedure("decide")
-    .input(
-      z.object({
-        runId: z.string().min(1),
-        nodeId: z.string().min(1),
-        decision: z.enum(["approve", "reject"]),
-        comment: z.string().max(5_000).default(""),
-        form: z.record(z.string(), z.unknown()).default({}),
-        /** Enclosing loop iterations of the approval node, outermost first. */
-        path: z.array(z.number().int().nonnegative()).max(20).default([]),
-      }),
-    )
-    .mutation(async ({ ctx, input }) => {
-      await ctx.runs.get(input.runId); // not found outside the workspace
-      const groups = await inboxRepository(ctx.services.prisma, ctx.workspace.workspaceId).groupsOf(ctx.user.id);
-      const decider = { id: ctx.user.id, name: ctx.user.name, role: ctx.workspace.role, groups };
-      const { decision, comment, form } = input;
-      const status = await ctx.services.engine.decide(
-        input.runId,
-        input.nodeId,
-        decider,
-        { decision, comment, form },
-        input.path,
-      );
-      return { runId: input.runId, nodeId: input.nodeId, nodeStatus: status };
-    }),
+  /** Approves or rejects a waiting approval node of a run in this workspace, once per request key. */
+  decide: workspaceProcedure("decide").input(decideInRunInput).mutation(decideInRun),
 
   /** Retries a failed run from where it failed, as a new run linked to it. */
   retry: workspaceProcedure("run")

@@ -10,13 +10,20 @@ const team = (ctx: WorkspaceContext) => teamRepository(ctx.services.prisma, ctx.
 export const teamRouter = router({
   members: workspaceProcedure("view").query(({ ctx }) => team(ctx).members()),
 
+  /** A member's sockets are dropped after a change of role or a removal; they reconnect with what is left. */
   setRole: workspaceProcedure("manage")
     .input(z.object({ userId: id, role }))
-    .mutation(({ ctx, input }) => team(ctx).setRole(input.userId, input.role)),
+    .mutation(async ({ ctx, input }) => {
+      await team(ctx).setRole(input.userId, input.role);
+      ctx.services.access.publishAccessChange({ userId: input.userId });
+    }),
 
   removeMember: workspaceProcedure("manage")
     .input(z.object({ userId: id }))
-    .mutation(({ ctx, input }) => team(ctx).removeMember(input.userId)),
+    .mutation(async ({ ctx, input }) => {
+      await team(ctx).removeMember(input.userId);
+      ctx.services.access.publishAccessChange({ userId: input.userId });
+    }),
 
   invites: workspaceProcedure("manage").query(({ ctx }) => team(ctx).invites()),
 
@@ -52,6 +59,8 @@ export const teamRouter = router({
     .input(z.object({ token: z.string().min(1).max(200) }))
     .mutation(async ({ ctx, input }) => {
       const joined = await acceptInvite(ctx.services.prisma, input.token, ctx.user.id);
+      // Their sockets still follow the workspace they worked in: they reconnect into this one.
+      ctx.services.access.publishAccessChange({ userId: ctx.user.id });
       return { workspaceName: joined.workspaceName, role: joined.role };
     }),
 });
