@@ -4,6 +4,7 @@ import path from "node:path";
 import type { FlowDocument } from "../../lib/flow/document";
 import { runInputSchema, startDataSchema } from "../../lib/flow/kinds/start";
 import type { RunEvent, RunStatus } from "../../lib/run/events";
+import { runInputProblem } from "../../lib/run/input-limits";
 import { foldRunEvents } from "../../lib/run/state";
 import { openDatabase } from "../db/client";
 import { type DbConfig, dbConfigFromEnv } from "../db/config";
@@ -20,6 +21,9 @@ export interface RunFileOptions {
   db: string;
   onEvent: (event: RunEvent) => void;
 }
+
+/** The input given cannot start a run (runInputProblem); nothing was stored. */
+export class InvalidRunInput extends Error {}
 
 export interface RunFileResult {
   status: RunStatus;
@@ -44,6 +48,8 @@ function dbConfig(db: string): { config: DbConfig; cleanup: () => void } {
  * approvals from `decisions`, and returns when the run ends or can go no further.
  */
 export async function runFile(document: FlowDocument, options: RunFileOptions): Promise<RunFileResult> {
+  const problem = runInputProblem(options.input);
+  if (problem) throw new InvalidRunInput(problem);
   const start = document.nodes.find((n) => n.type === "start");
   const fields = start ? startDataSchema.parse(start.data).inputs : [];
   const input = runInputSchema(fields).parse(options.input);
