@@ -11,6 +11,7 @@ import { type Database, openDatabase } from "./db/client";
 import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
 import type { Clock, EventBus } from "./engine/runtime/ports";
+import { answerErrors } from "./http/respond";
 import { attachRealtime } from "./realtime/socket-server";
 import { secretCipher } from "./secrets/cipher";
 import { webhookHandler } from "./triggers/webhook";
@@ -19,7 +20,10 @@ export interface App {
   services: Services;
   db: Database;
   bus: EventBus;
-  /** Serves /api/*; returns false for anything else (pages are Next's). */
+  /**
+   * Serves /api/*; returns false for anything else (pages are Next's). Nothing a handler
+   * throws escapes: it becomes a 4xx, or a logged 500.
+   */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   attach(httpServer: Server): SocketServer;
   close(): Promise<void>;
@@ -74,31 +78,30 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     res.end(JSON.stringify({ ok: dbOk, db: dbOk ? "ok" : "unreachable", version: packageJson.version }));
   };
 
+  type Route = (req: IncomingMessage, res: ServerResponse) => unknown;
+  const routeOf = (path: string): Route | undefined => {
+    if (path === "/api/health") return (_req, res) => health(res);
+    if (path.startsWith("/api/auth/"))
+      return (req, res) => {
+        // The rate limiter keys on X-Forwarded-For: set it from the socket unless a proxy is trusted.
+        if (!config.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+        return authHandler(req, res);
+      };
+    if (path.startsWith("/api/hooks/")) return (req, res) => webhooks(req, res, path.slice("/api/hooks/".length));
+    if (path.startsWith("/api/trpc/")) return (req, res) => trpcHandler(req, res);
+    return undefined;
+  };
+
   return {
     services,
     db,
     bus,
     handle(req, res) {
       const path = (req.url ?? "/").split("?")[0]!;
-      if (path === "/api/health") {
-        void health(res);
-        return true;
-      }
-      if (path.startsWith("/api/auth/")) {
-        // The rate limiter keys on X-Forwarded-For: set it from the socket unless a proxy is trusted.
-        if (!config.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
-        void authHandler(req, res);
-        return true;
-      }
-      if (path.startsWith("/api/hooks/")) {
-        void webhooks(req, res, decodeURIComponent(path.slice("/api/hooks/".length)));
-        return true;
-      }
-      if (path.startsWith("/api/trpc/")) {
-        trpcHandler(req, res);
-        return true;
-      }
-      return false;
+      const route = routeOf(path);
+      if (!route) return false;
+      answerErrors(req, res, () => route(req, res));
+      return true;
     },
     attach(httpServer) {
       io = attachRealtime(httpServer, { services, bus, extraOrigins: config.extraOrigins });
