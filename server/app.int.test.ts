@@ -83,12 +83,14 @@ describe("a request the handler cannot make sense of", () => {
   });
 });
 
-describe("the server process (--api-only, production mode)", () => {
+describe("the server process (--api-only, production mode, PUBLIC_URL on localhost)", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "switchyard-app-"));
   let server: ServerProcess;
   beforeAll(async () => {
     const port = await freePort();
-    server = new ServerProcess(port, path.join(dir, "app.db"));
+    // TEST is vitest's; inherited, it would turn better-auth's origin checks off in the child.
+    const env = { PUBLIC_URL: `http://localhost:${port}`, TEST: "" };
+    server = new ServerProcess(port, path.join(dir, "app.db"), { env });
     await server.start();
   });
   afterAll(async () => {
@@ -101,5 +103,24 @@ describe("the server process (--api-only, production mode)", () => {
     expect(res.status).toBe(400);
     await stillServing(server.url);
     expect(server.child?.exitCode).toBeNull();
+  });
+
+  it("takes sign-up and mutations from the 127.0.0.1 alias of a localhost PUBLIC_URL, and refuses other origins", async () => {
+    // server.url is http://127.0.0.1:<port>; signUpCookie and client() send it as Origin.
+    const cookie = await server.signUpCookie("alias@example.com");
+    expect(cookie).toMatch(/session_token=/);
+    expect((await server.client(cookie).flows.create.mutate({ name: "Via the alias" })).name).toBe("Via the alias");
+    const foreign = await fetch(`${server.url}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://evil.example" },
+      body: JSON.stringify({ email: "evil@example.com", password: "process-password", name: "Evil" }),
+    });
+    expect(foreign.status).toBe(403);
+    const mutation = await fetch(`${server.url}/api/trpc/flows.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie, origin: "http://evil.example" },
+      body: JSON.stringify({ json: { name: "CSRF" } }),
+    });
+    expect(mutation.status).toBe(403);
   });
 });

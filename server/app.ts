@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { toNodeHandler } from "better-auth/node";
 import type { Server as SocketServer } from "socket.io";
@@ -11,7 +12,9 @@ import { type Database, openDatabase } from "./db/client";
 import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
 import type { Clock, EventBus } from "./engine/runtime/ports";
-import { answerErrors } from "./http/respond";
+import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "./http/limits";
+import { allowedOrigins, originProblem } from "./http/origin";
+import { answerErrors, HttpError } from "./http/respond";
 import { attachRealtime } from "./realtime/socket-server";
 import { secretCipher } from "./secrets/cipher";
 import { webhookHandler } from "./triggers/webhook";
@@ -35,6 +38,7 @@ export interface App {
  */
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<App> {
   const db = await openDatabase(config.db);
+  const origins = allowedOrigins(config.publicUrl, config.extraOrigins);
   const workspaces = workspacesRepository(db.prisma);
   const auth = createAuth({
     prisma: db.prisma,
@@ -42,6 +46,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     workspaces,
     secret: config.authSecret,
     baseURL: config.publicUrl,
+    trustedOrigins: origins,
     signInPerMinute: config.signInPerMinute,
   });
   const cipher = secretCipher(config.secretsKey);
@@ -62,7 +67,15 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
-    createContext: ({ req }) => createContext(services, toHeaders(req.headers)),
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: ({ req }) => {
+      // Mutations are POSTs: only pages of this app (or clients that say they are) may send them.
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        const refused = originProblem(req.headers, origins);
+        if (refused) throw new TRPCError({ code: "FORBIDDEN", message: `Refused: ${refused}.` });
+      }
+      return createContext(services, toHeaders(req.headers));
+    },
   });
   const webhooks = webhookHandler({ prisma: db.prisma, engine, bus, syncTimeoutMs: config.webhookSyncTimeoutMs });
   let io: SocketServer | undefined;
@@ -83,6 +96,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     if (path === "/api/health") return (_req, res) => health(res);
     if (path.startsWith("/api/auth/"))
       return (req, res) => {
+        // better-auth reads any body whole: refuse one over the cap before it starts.
+        if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) throw new HttpError(413, BODY_TOO_LARGE);
         // The rate limiter keys on X-Forwarded-For: set it from the socket unless a proxy is trusted.
         if (!config.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
         return authHandler(req, res);
@@ -104,7 +119,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       return true;
     },
     attach(httpServer) {
-      io = attachRealtime(httpServer, { services, bus, extraOrigins: config.extraOrigins });
+      io = attachRealtime(httpServer, { services, bus, allowedOrigins: origins });
       return io;
     },
     async close() {

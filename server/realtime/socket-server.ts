@@ -1,25 +1,15 @@
-import type { Server as HttpServer, IncomingMessage } from "node:http";
+import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { RunEvent } from "../../lib/run/events";
 import { type Services, sessionUser, toHeaders } from "../api/context";
 import { describeZodError } from "../api/errors";
 import { runsRepository } from "../db/runs-repository";
 import type { EventBus } from "../engine/runtime/ports";
+import { MAX_BODY_BYTES } from "../http/limits";
+import { originProblem } from "../http/origin";
 import { runRoom, SOCKET_PATH, unwatchRunMessage, watchRunMessage, workspaceRoom } from "./protocol";
 
 type Ack = (reply: { ok: true; events: RunEvent[] } | { ok: false; error: string }) => void;
-
-/** A browser may connect only from a page of this app: same host, or an origin listed. */
-export function isAllowedOrigin(req: IncomingMessage, extraOrigins: readonly string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  if (extraOrigins.includes(origin)) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * socket.io on the app's HTTP server. The handshake must carry a valid session and an allowed
@@ -29,16 +19,18 @@ export function isAllowedOrigin(req: IncomingMessage, extraOrigins: readonly str
  */
 export function attachRealtime(
   httpServer: HttpServer,
-  deps: { services: Services; bus: EventBus; extraOrigins?: readonly string[] },
+  /** `allowedOrigins`: the pages that may connect (server/http/origin.ts, the rule tRPC mutations follow too). */
+  deps: { services: Services; bus: EventBus; allowedOrigins: readonly string[] },
 ): Server {
   const io = new Server(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
     transports: ["websocket"],
     destroyUpgrade: false, // leave other upgrades (Next's dev HMR socket) alone
+    maxHttpBufferSize: MAX_BODY_BYTES, // a larger message closes the socket
     allowRequest: (req, callback) => {
-      const allowed = isAllowedOrigin(req, deps.extraOrigins ?? []);
-      callback(allowed ? null : "origin not allowed", allowed);
+      const refused = originProblem(req.headers, deps.allowedOrigins);
+      callback(refused ? `origin not allowed: ${refused}` : null, !refused);
     },
   });
 

@@ -6,6 +6,7 @@ import type { Prisma } from "../db/client";
 import { flowByWebhookToken } from "../db/flows-repository";
 import type { EventBus } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
+import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "../http/limits";
 import { HttpError, sendJson as send } from "../http/respond";
 
 export interface WebhookDeps {
@@ -14,10 +15,9 @@ export interface WebhookDeps {
   bus: EventBus;
   /** How long a sync webhook waits for the run to end before answering 202. */
   syncTimeoutMs?: number;
-  maxBodyBytes?: number;
 }
 
-/** The body's bytes, up to `limit`. Plain events: an async iterator costs more than a small body. */
+/** The body's bytes, up to `limit` (MAX_BODY_BYTES, the app's one cap). Plain events: an async iterator costs more than a small body. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -28,7 +28,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       else {
         req.removeAllListeners("data");
         req.resume();
-        reject(new HttpError(413, `the body is larger than ${limit} bytes`));
+        reject(new HttpError(413, BODY_TOO_LARGE));
       }
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
@@ -66,7 +66,6 @@ const finalTypes = new Set(["run.succeeded", "run.failed", "run.cancelled", "run
  */
 export function webhookHandler(deps: WebhookDeps) {
   const syncTimeoutMs = deps.syncTimeoutMs ?? 30_000;
-  const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
 
   return async (req: IncomingMessage, res: ServerResponse, rawToken: string) => {
     let unsubscribe = () => {};
@@ -78,7 +77,7 @@ export function webhookHandler(deps: WebhookDeps) {
       const input =
         req.method === "GET"
           ? Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams)
-          : await readJsonBody(req, maxBodyBytes);
+          : await readJsonBody(req, MAX_BODY_BYTES);
       if (typeof input !== "object" || input === null || Array.isArray(input)) {
         throw new HttpError(400, "the body must be a JSON object: its fields become the run input");
       }
