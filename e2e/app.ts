@@ -77,10 +77,12 @@ export async function trpc<T = unknown>(
   kind: "query" | "mutation" = "mutation",
 ) {
   const url = `/api/trpc/${path}`;
+  // Playwright's request API sends no Origin; the app refuses a mutation without one.
+  const origin = new URL(page.url()).origin;
   const res =
     kind === "query"
       ? await page.request.get(`${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-      : await page.request.post(url, { data: { json: input } });
+      : await page.request.post(url, { data: { json: input }, headers: { origin } });
   const body = await res.json();
   if (!res.ok()) throw new Error(`${path}: ${JSON.stringify(body)}`);
   return body.result.data.json as T;

@@ -22,7 +22,10 @@ test("restart the server mid-run: the run view shows the run continuing once it 
     await expect(page).toHaveURL(/\/flows$/);
 
     const call = async (procedure: string, input: unknown) => {
-      const res = await page.request.post(`${server.url}/api/trpc/${procedure}`, { data: { json: input } });
+      const res = await page.request.post(`${server.url}/api/trpc/${procedure}`, {
+        data: { json: input },
+        headers: { origin: server.url },
+      });
       expect(res.ok(), await res.text()).toBe(true);
       return (await res.json()).result.data.json;
     };

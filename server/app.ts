@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { toNodeHandler } from "better-auth/node";
 import type { Server as SocketServer } from "socket.io";
@@ -11,6 +12,9 @@ import { type Database, openDatabase } from "./db/client";
 import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
 import type { AccessNotices, Clock, EventBus } from "./engine/runtime/ports";
+import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "./http/limits";
+import { allowedOrigins, originProblem } from "./http/origin";
+import { answerErrors, HttpError } from "./http/respond";
 import { attachRealtime } from "./realtime/socket-server";
 import { secretCipher } from "./secrets/cipher";
 import { webhookHandler } from "./triggers/webhook";
@@ -19,7 +23,10 @@ export interface App {
   services: Services;
   db: Database;
   bus: EventBus & AccessNotices;
-  /** Serves /api/*; returns false for anything else (pages are Next's). */
+  /**
+   * Serves /api/*; returns false for anything else (pages are Next's). Nothing a handler
+   * throws escapes: it becomes a 4xx, or a logged 500.
+   */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   attach(httpServer: Server): SocketServer;
   close(): Promise<void>;
@@ -31,6 +38,7 @@ export interface App {
  */
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<App> {
   const db = await openDatabase(config.db);
+  const origins = allowedOrigins(config.publicUrl, config.extraOrigins);
   const workspaces = workspacesRepository(db.prisma);
   const cipher = secretCipher(config.secretsKey);
   const engineOptions = {
@@ -50,6 +58,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     workspaces,
     secret: config.authSecret,
     baseURL: config.publicUrl,
+    trustedOrigins: origins,
     signInPerMinute: config.signInPerMinute,
     // The sockets of an ended session close at once, on whichever process holds them.
     onSessionEnded: (sessionId) => bus.publishAccessChange({ sessionId }),
@@ -60,7 +69,15 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
-    createContext: ({ req }) => createContext(services, toHeaders(req.headers)),
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: ({ req }) => {
+      // Mutations are POSTs: only pages of this app (or clients that say they are) may send them.
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        const refused = originProblem(req.headers, origins);
+        if (refused) throw new TRPCError({ code: "FORBIDDEN", message: `Refused: ${refused}.` });
+      }
+      return createContext(services, toHeaders(req.headers));
+    },
   });
   const webhooks = webhookHandler({ prisma: db.prisma, engine, bus, syncTimeoutMs: config.webhookSyncTimeoutMs });
   let io: SocketServer | undefined;
@@ -76,34 +93,35 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     res.end(JSON.stringify({ ok: dbOk, db: dbOk ? "ok" : "unreachable", version: packageJson.version }));
   };
 
+  type Route = (req: IncomingMessage, res: ServerResponse) => unknown;
+  const routeOf = (path: string): Route | undefined => {
+    if (path === "/api/health") return (_req, res) => health(res);
+    if (path.startsWith("/api/auth/"))
+      return (req, res) => {
+        // better-auth reads any body whole: refuse one over the cap before it starts.
+        if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) throw new HttpError(413, BODY_TOO_LARGE);
+        // The rate limiter keys on X-Forwarded-For: set it from the socket unless a proxy is trusted.
+        if (!config.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
+        return authHandler(req, res);
+      };
+    if (path.startsWith("/api/hooks/")) return (req, res) => webhooks(req, res, path.slice("/api/hooks/".length));
+    if (path.startsWith("/api/trpc/")) return (req, res) => trpcHandler(req, res);
+    return undefined;
+  };
+
   return {
     services,
     db,
     bus,
     handle(req, res) {
       const path = (req.url ?? "/").split("?")[0]!;
-      if (path === "/api/health") {
-        void health(res);
-        return true;
-      }
-      if (path.startsWith("/api/auth/")) {
-        // The rate limiter keys on X-Forwarded-For: set it from the socket unless a proxy is trusted.
-        if (!config.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
-        void authHandler(req, res);
-        return true;
-      }
-      if (path.startsWith("/api/hooks/")) {
-        void webhooks(req, res, decodeURIComponent(path.slice("/api/hooks/".length)));
-        return true;
-      }
-      if (path.startsWith("/api/trpc/")) {
-        trpcHandler(req, res);
-        return true;
-      }
-      return false;
+      const route = routeOf(path);
+      if (!route) return false;
+      answerErrors(req, res, () => route(req, res));
+      return true;
     },
     attach(httpServer) {
-      io = attachRealtime(httpServer, { services, bus, extraOrigins: config.extraOrigins });
+      io = attachRealtime(httpServer, { services, bus, allowedOrigins: origins });
       return io;
     },
     async close() {

@@ -4,6 +4,7 @@ import next from "next";
 import { createApp } from "./app";
 import { configFromEnv } from "./config";
 import { projectRoot } from "./db/config";
+import { answerErrors } from "./http/respond";
 
 // Next reports anonymous usage by default; a self-hosted product should not phone home.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -12,12 +13,12 @@ const dev = process.argv.includes("--dev");
 const apiOnly = process.argv.includes("--api-only");
 const config = configFromEnv();
 const app = await createApp(config);
-let handlePage = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404).end();
+let handlePage = (_req: IncomingMessage, res: ServerResponse): void => void res.writeHead(404).end();
 if (!apiOnly) {
   const nextApp = next({ dev, dir: projectRoot, hostname: "localhost", port: config.port });
   await nextApp.prepare();
   const handleNext = nextApp.getRequestHandler();
-  handlePage = (req, res) => void handleNext(req, res);
+  handlePage = (req, res) => answerErrors(req, res, () => handleNext(req, res));
 }
 
 const server = createServer((req, res) => {

@@ -155,3 +155,27 @@ describe("expressions in a flow", () => {
     expect(messages(doc)).toContain("nodes.2.data.count: mode count needs a count");
   });
 });
+
+describe("checkFlow: node data that could be saved but not read back", () => {
+  const agentNode = (data: string) => ({
+    id: "ag",
+    type: "agent",
+    position: { x: 0, y: 0 },
+    data: JSON.parse(`{"label":"Agent",${data}}`),
+  });
+
+  it("names a jsonSchema nested 10,000 deep by its field", () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`;
+    const doc = base();
+    expect(checkFlow(withNodes(doc, [...doc.nodes, agentNode(`"jsonSchema":${deep}`)]))).toMatchObject({
+      ok: false,
+      problems: [{ path: ["nodes", 2, "data", "jsonSchema"], nodeId: "ag", message: "nests deeper than 64 levels" }],
+    });
+  });
+
+  it("names a key superjson refuses, by its path", () => {
+    const doc = base();
+    const input = withNodes(doc, [...doc.nodes, agentNode(`"jsonSchema":{"properties":{"constructor":{}}}`)]);
+    expect(messages(input)).toEqual(["nodes.2.data.jsonSchema.properties.constructor: key not allowed"]);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { jsonLimitProblem, MAX_JSON_DEPTH } from "../json/limits";
 import { isNodeType, nodeKind } from "./kinds";
 
 export const SCHEMA_VERSION = 1;
@@ -29,7 +30,8 @@ export const flowEdgeSchema = z.strictObject({
 /**
  * The flow file: what is saved, exported and run (docs/flow-format.md). Node `data` is
  * checked against the node kind's own schema, so an unknown kind or a bad config is reported
- * at `nodes.<i>.type` / `nodes.<i>.data.<field>`.
+ * at `nodes.<i>.type` / `nodes.<i>.data.<field>`. Node data is also held to lib/json/limits
+ * (no key superjson refuses, at most MAX_JSON_DEPTH levels).
  */
 export const flowDocumentSchema = z
   .strictObject({
@@ -46,6 +48,18 @@ export const flowDocumentSchema = z
           code: "custom",
           path: ["nodes", index, "type"],
           message: `unknown node kind "${node.type}"`,
+        });
+        return;
+      }
+      // A config that could be saved but not read back (a forbidden key, or nesting the
+      // database client and the serializer would recurse through until the stack ends).
+      const limit = jsonLimitProblem(node.data);
+      if (limit) {
+        const { kind, path } = limit;
+        ctx.addIssue({
+          code: "custom",
+          path: ["nodes", index, "data", ...(kind === "key" ? path : path.slice(0, 1))],
+          message: kind === "key" ? "key not allowed" : `nests deeper than ${MAX_JSON_DEPTH} levels`,
         });
         return;
       }

@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import { formatPath } from "../../lib/flow/problems";
 import { NotFound, Refused, StaleVersion, TaskClosed } from "../db/errors";
 import { DecisionRefused } from "../engine/runtime/errors";
+import { BODY_TOO_LARGE } from "../http/limits";
 
 /** A mistake the user can fix (bad input, a flow that cannot run): 4xx, not reported. */
 export class UserError extends Error {
@@ -46,6 +47,32 @@ export function toTRPCError(error: unknown): TRPCError {
     message: "Something went wrong on our side. It was logged.",
     cause: error,
   });
+}
+
+/**
+ * What a procedure's failure becomes. A handler's throw reaches the middleware wrapped by tRPC
+ * in an INTERNAL_SERVER_ERROR whose cause is the original: the cause is mapped. Any other code
+ * is a refusal tRPC (or a procedure builder) chose, such as a body that is not JSON, superjson
+ * metadata it would not apply, a body over the cap or an input the schema refused: it keeps
+ * its 4xx code, with a message that names the problem.
+ */
+export function toProcedureError(error: TRPCError): TRPCError {
+  if (error.code === "INTERNAL_SERVER_ERROR") return toTRPCError(error.cause ?? error);
+  if (error.code === "PAYLOAD_TOO_LARGE") return new TRPCError({ code: error.code, message: BODY_TOO_LARGE });
+  const cause = error.cause;
+  if (!(cause instanceof Error) || cause instanceof TRPCError) return error;
+  const mapped = toTRPCError(cause);
+  if (mapped.code !== "INTERNAL_SERVER_ERROR") return mapped; // a ZodError, a UserError…: our wording
+  if (error.code !== "BAD_REQUEST") return error;
+  // A cause we do not know under tRPC's BAD_REQUEST: thrown while reading the request
+  // (JSON.parse, superjson's deserialize).
+  const message =
+    cause instanceof SyntaxError
+      ? `the request is not valid JSON: ${cause.message}`
+      : cause instanceof RangeError
+        ? "the request nests too deeply to be read"
+        : `the request could not be read: ${cause.message}`;
+  return new TRPCError({ code: "BAD_REQUEST", message, cause });
 }
 
 export function describeZodError(error: ZodError): string {

@@ -1,11 +1,11 @@
 // The inbox across a real crash: the server process is killed with SIGKILL while a task waits.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { RunEvent } from "../../lib/run/events";
 import { flow } from "../engine/core/testing";
+import { freePort } from "../testing/free-port";
 import { ServerProcess } from "../testing/server-process";
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-inbox-crash-"));
@@ -14,15 +14,6 @@ afterAll(async () => {
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Signs up through the real endpoint; returns the session cookie. */
 async function signUp(url: string, email: string, name: string): Promise<string> {

@@ -1,13 +1,37 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
+import superjson, { type SuperJSONResult } from "superjson";
 import type { Role } from "../../generated/sqlite/enums.ts";
+import { describeJsonLimit, jsonLimitProblem } from "../../lib/json/limits";
 import { flowsRepository } from "../db/flows-repository";
 import { runsRepository } from "../db/runs-repository";
 import type { Context } from "./context";
-import { toTRPCError, UserError } from "./errors";
+import { toProcedureError, UserError } from "./errors";
+
+const protoKey = new Set(["__proto__"]);
+
+/**
+ * superjson, except that a request holding a `__proto__` key anywhere is refused: superjson's
+ * copy would drop the key without a word, and the procedure would act on other data than was
+ * sent. (Keys it keeps but cannot send back, like `constructor`, are refused where the data is
+ * checked: lib/json/limits.)
+ */
+const transformer = {
+  input: {
+    serialize: (value: unknown) => superjson.serialize(value),
+    deserialize: (payload: SuperJSONResult) => {
+      const problem = jsonLimitProblem(payload?.json, { maxDepth: Number.POSITIVE_INFINITY, keys: protoKey });
+      if (problem) {
+        const where = describeJsonLimit("", problem).replace(/^\./, "");
+        throw new TRPCError({ code: "BAD_REQUEST", message: `the request is not valid: ${where}` });
+      }
+      return superjson.deserialize(payload);
+    },
+  },
+  output: superjson,
+};
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error }) {
     const details = error.cause instanceof UserError ? error.cause.details : undefined;
     return { ...shape, data: { ...shape.data, stack: undefined, details } };
@@ -20,7 +44,7 @@ export const createCallerFactory = t.createCallerFactory;
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const mapped = toTRPCError(result.error.cause ?? result.error);
+    const mapped = toProcedureError(result.error);
     if (mapped.code === "INTERNAL_SERVER_ERROR") console.error(result.error);
     throw mapped;
   }

@@ -12,6 +12,8 @@ export interface AuthConfig {
   secret: string;
   /** Public origin of the app, e.g. http://localhost:3000. */
   baseURL: string;
+  /** Origins whose pages may sign in (server/http/origin.ts); the base URL's when not given. */
+  trustedOrigins?: string[];
   /** Sign-in (and sign-up) attempts allowed per IP per minute. */
   signInPerMinute?: number;
   /** A session ended (signed out, revoked, cleaned up once expired, its user deleted): after the delete. */
@@ -25,7 +27,7 @@ export function createAuth(config: AuthConfig) {
     baseURL: config.baseURL,
     basePath: "/api/auth",
     secret: config.secret,
-    trustedOrigins: [config.baseURL],
+    trustedOrigins: config.trustedOrigins ?? [config.baseURL],
     telemetry: { enabled: false },
     database: prismaAdapter(config.prisma, { provider: config.provider }),
     emailAndPassword: {

@@ -128,4 +128,14 @@ describe("switchyard CLI", { timeout: 60_000 }, () => {
     expect(missing.stderr).toContain("--input topic:");
     expect(cli("validate", approvalFlow).code).toBe(0);
   });
+
+  it("exits 2 for an --input the app could store but not read back, before any run starts", () => {
+    const proto = cli("run", approvalFlow, "--input", '{"topic":"x","meta":{"__proto__":{"admin":true}}}');
+    expect(proto.code).toBe(2);
+    expect(proto.stderr).toContain("--input input.meta.__proto__: key not allowed");
+    expect(proto.lines).toEqual([]); // not one event: nothing ran
+    const deep = cli("run", approvalFlow, "--input", `{"topic":"x","d":${'{"a":'.repeat(100)}1${"}".repeat(100)}}`);
+    expect(deep.code).toBe(2);
+    expect(deep.stderr).toContain("--input input nests deeper than 64 levels");
+  });
 });

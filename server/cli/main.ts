@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { checkFlow, isRunnable } from "../../lib/flow/check";
 import { describeProblem, formatPath } from "../../lib/flow/problems";
-import { runFile } from "./run-file";
+import { InvalidRunInput, runFile } from "./run-file";
 
 const EXIT = { succeeded: 0, failed: 1, invalid: 2, waiting: 3 } as const;
 
@@ -90,6 +90,7 @@ async function main([command, ...rest]: string[]): Promise<number> {
       console.log(JSON.stringify(result));
       return result.status === "succeeded" ? EXIT.succeeded : result.status === "waiting" ? EXIT.waiting : EXIT.failed;
     } catch (error) {
+      if (error instanceof InvalidRunInput) fail(`--input ${error.message}`);
       if (error instanceof ZodError) {
         const issue = error.issues[0]!;
         fail(`--input ${formatPath(issue.path as (string | number)[])}: ${issue.message}`);

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { FlowDocument } from "../../lib/flow/document";
 import { runInputSchema, startDataSchema } from "../../lib/flow/kinds/start";
 import type { RunEvent, RunStatus } from "../../lib/run/events";
+import { runInputProblem } from "../../lib/run/input-limits";
 import { applyRunEvents, initialRunState } from "../../lib/run/state";
 import { openDatabase } from "../db/client";
 import { type DbConfig, dbConfigFromEnv } from "../db/config";
@@ -20,6 +21,9 @@ export interface RunFileOptions {
   db: string;
   onEvent: (event: RunEvent) => void;
 }
+
+/** The input given cannot start a run (runInputProblem); nothing was stored. */
+export class InvalidRunInput extends Error {}
 
 export interface RunFileResult {
   status: RunStatus;
@@ -47,6 +51,8 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
   const start = document.nodes.find((n) => n.type === "start");
   const fields = start ? startDataSchema.parse(start.data).inputs : [];
   const input = runInputSchema(fields).parse(options.input);
+  const problem = runInputProblem(options.input);
+  if (problem) throw new InvalidRunInput(problem);
 
   const { config, cleanup } = dbConfig(options.db);
   const db = await openDatabase(config);

@@ -1,10 +1,12 @@
-import type { Server as HttpServer, IncomingMessage } from "node:http";
+import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import type { RunEvent } from "../../lib/run/events";
 import { currentSession, type Services, toHeaders } from "../api/context";
 import { describeZodError } from "../api/errors";
 import { runsRepository } from "../db/runs-repository";
 import type { AccessNotices, EventBus } from "../engine/runtime/ports";
+import { MAX_BODY_BYTES } from "../http/limits";
+import { originProblem } from "../http/origin";
 import {
   runRoom,
   SOCKET_PATH,
@@ -16,18 +18,6 @@ import {
 } from "./protocol";
 
 type Ack = (reply: { ok: true; events: RunEvent[] } | { ok: false; error: string }) => void;
-
-/** A browser may connect only from a page of this app: same host, or an origin listed. */
-export function isAllowedOrigin(req: IncomingMessage, extraOrigins: readonly string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  if (extraOrigins.includes(origin)) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
 
 /** Who a socket was let in as, and the access notices this process had heard when it asked. */
 interface Grant {
@@ -52,16 +42,18 @@ const UNAUTHORIZED = "unauthorized: sign in again";
  */
 export function attachRealtime(
   httpServer: HttpServer,
-  deps: { services: Services; bus: EventBus & AccessNotices; extraOrigins?: readonly string[] },
+  /** `allowedOrigins`: the pages that may connect (server/http/origin.ts, the rule tRPC mutations follow too). */
+  deps: { services: Services; bus: EventBus & AccessNotices; allowedOrigins: readonly string[] },
 ): Server {
   const io = new Server(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
     transports: ["websocket"],
     destroyUpgrade: false, // leave other upgrades (Next's dev HMR socket) alone
+    maxHttpBufferSize: MAX_BODY_BYTES, // a larger message closes the socket
     allowRequest: (req, callback) => {
-      const allowed = isAllowedOrigin(req, deps.extraOrigins ?? []);
-      callback(allowed ? null : "origin not allowed", allowed);
+      const refused = originProblem(req.headers, deps.allowedOrigins);
+      callback(refused ? `origin not allowed: ${refused}` : null, !refused);
     },
   });
 

@@ -78,9 +78,10 @@ export class ServerProcess {
       .join("; ");
   }
 
+  /** A tRPC client sending the app's Origin, as the app's pages do (mutations need it). */
   client(cookie: string) {
     return createTRPCClient<AppRouter>({
-      links: [httpLink({ url: `${this.url}/api/trpc`, transformer: superjson, headers: { cookie } })],
+      links: [httpLink({ url: `${this.url}/api/trpc`, transformer: superjson, headers: { cookie, origin: this.url } })],
     });
   }
 }

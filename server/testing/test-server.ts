@@ -17,6 +17,7 @@ export interface TestServer {
   server: Server;
   /** Creates an account through the real sign-up endpoint; returns its session cookie. */
   signUp(email: string, name?: string): Promise<string>;
+  /** A tRPC client sending the app's Origin, as the app's pages do (mutations need it). */
   trpc(cookie?: string): ReturnType<typeof createTRPCClient<AppRouter>>;
   close(): Promise<void>;
 }
@@ -69,7 +70,13 @@ export async function startTestServer(overrides: Partial<AppConfig> & { db?: DbC
     },
     trpc(cookie) {
       return createTRPCClient<AppRouter>({
-        links: [httpLink({ url: `${url}/api/trpc`, transformer: superjson, headers: cookie ? { cookie } : {} })],
+        links: [
+          httpLink({
+            url: `${url}/api/trpc`,
+            transformer: superjson,
+            headers: { origin: url, ...(cookie && { cookie }) },
+          }),
+        ],
       });
     },
     async close() {

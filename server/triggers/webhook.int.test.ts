@@ -91,3 +91,52 @@ describe("webhooks", () => {
     expect((await post(`${t.url}/api/hooks/not-a-token`, "{}")).status).toBe(404);
   });
 });
+
+describe("webhooks: inputs that could be stored but not read back", () => {
+  //  start ─▶ end (its output is the whole input)
+  const echo = flow({ start: ["start"], end: ["end", { output: "input" }] }, ["start -> end"]);
+  const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+
+  /** Sends `body`, expects a 400 naming `problem`; then the server answers, no run was added and the earlier one reads back whole. */
+  async function refused(send: (url: string) => Promise<Response>, problem: string) {
+    const { url, api, flowId } = await hook(echo, "sync");
+    const earlier = (await (await post(url, '{"kept":true}')).json()) as { runId: string };
+    const res = await send(url);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe(`The run input is not valid: ${problem}`);
+    expect((await fetch(`${t.url}/api/health`)).status).toBe(200);
+    const runs = await api.runs.list.query({ flowId });
+    expect(runs.items.map((r) => r.id)).toEqual([earlier.runId]);
+    expect(await api.runs.get.query({ id: earlier.runId })).toMatchObject({
+      status: "succeeded",
+      output: { kept: true },
+    });
+    expect((await api.runs.events.query({ id: earlier.runId })).at(-1)?.type).toBe("run.succeeded");
+  }
+
+  it("refuses a __proto__ key, at any depth", async () => {
+    await refused((url) => post(url, '{"a":{"__proto__":{"x":1}}}'), "input.a.__proto__: key not allowed");
+    await refused((url) => post(url, '{"__proto__":{"x":1}}'), "input.__proto__: key not allowed");
+  });
+
+  it("refuses constructor and prototype keys, which superjson will not carry either", async () => {
+    await refused((url) => post(url, '{"list":[{"constructor":1}]}'), "input.list[0].constructor: key not allowed");
+    await refused((url) => post(url, '{"a":{"prototype":{}}}'), "input.a.prototype: key not allowed");
+  });
+
+  it("refuses an input nested 3,000 deep, and accepts one at the limit", async () => {
+    await refused((url) => post(url, nested(3_000)), "input nests deeper than 64 levels");
+    const { url } = await hook(echo, "sync");
+    const atLimit = await post(url, nested(64));
+    expect(atLimit.status).toBe(200);
+  });
+
+  it("GET: refuses such keys in the query string; a malformed escape there is decoded leniently", async () => {
+    await refused((url) => fetch(`${url}?__proto__=1`), "input.__proto__: key not allowed");
+    await refused((url) => fetch(`${url}?ok=1&constructor=2`), "input.constructor: key not allowed");
+    const { url } = await hook(echo, "sync");
+    const res = await fetch(`${url}?name=%E0%A4%A`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "succeeded", output: { name: "\uFFFD%A" } });
+  });
+});

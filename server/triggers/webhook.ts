@@ -6,6 +6,8 @@ import type { Prisma } from "../db/client";
 import { flowByWebhookToken } from "../db/flows-repository";
 import type { EventBus } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
+import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "../http/limits";
+import { HttpError, sendJson as send } from "../http/respond";
 
 export interface WebhookDeps {
   prisma: Prisma;
@@ -13,24 +15,9 @@ export interface WebhookDeps {
   bus: EventBus;
   /** How long a sync webhook waits for the run to end before answering 202. */
   syncTimeoutMs?: number;
-  maxBodyBytes?: number;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
-  res.end(JSON.stringify(body));
-}
-
-/** The body's bytes, up to `limit`. Plain events: an async iterator costs more than a small body. */
+/** The body's bytes, up to `limit` (MAX_BODY_BYTES, the app's one cap). Plain events: an async iterator costs more than a small body. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -41,7 +28,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       else {
         req.removeAllListeners("data");
         req.resume();
-        reject(new HttpError(413, `the body is larger than ${limit} bytes`));
+        reject(new HttpError(413, BODY_TOO_LARGE));
       }
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
@@ -59,29 +46,38 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
   }
 }
 
+/** The token from the address as sent: percent-escapes decoded, a malformed one refused. */
+function decodeToken(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, "the webhook address is not valid: it has a malformed percent-escape (%XX)");
+  }
+}
+
 const finalTypes = new Set(["run.succeeded", "run.failed", "run.cancelled", "run.waiting"]);
 
 /**
  * POST /api/hooks/<token> (JSON body) or GET (query string) starts a run of the flow whose
  * webhook has that token. Served by the custom server, not a Next route: a webhook costs
  * little more than the run. `async` answers 202 with the run id at once; `sync` waits for
- * the run to end (or to wait for people) and answers with its output.
+ * the run to end (or to wait for people) and answers with its output. `rawToken` is the
+ * address's last segment as sent (still percent-encoded).
  */
 export function webhookHandler(deps: WebhookDeps) {
   const syncTimeoutMs = deps.syncTimeoutMs ?? 30_000;
-  const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
 
-  return async (req: IncomingMessage, res: ServerResponse, token: string) => {
+  return async (req: IncomingMessage, res: ServerResponse, rawToken: string) => {
     let unsubscribe = () => {};
     try {
       if (req.method !== "GET" && req.method !== "POST")
         throw new HttpError(405, "use GET (query string) or POST (JSON body)");
-      const flow = await flowByWebhookToken(deps.prisma, token);
+      const flow = await flowByWebhookToken(deps.prisma, decodeToken(rawToken));
       if (!flow) throw new HttpError(404, "no webhook has this address; it may have been revoked");
       const input =
         req.method === "GET"
           ? Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams)
-          : await readJsonBody(req, maxBodyBytes);
+          : await readJsonBody(req, MAX_BODY_BYTES);
       if (typeof input !== "object" || input === null || Array.isArray(input)) {
         throw new HttpError(400, "the body must be a JSON object: its fields become the run input");
       }

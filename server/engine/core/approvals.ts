@@ -1,3 +1,4 @@
+import { describeJsonLimit, jsonLimitProblem } from "../../../lib/json/limits";
 import { isAssignee } from "../../../lib/run/assignees";
 import type { Decision } from "../../../lib/run/events";
 import { type NodeRunState, nodeKey, type RunState } from "../../../lib/run/state";
@@ -33,6 +34,9 @@ export function decisionProblem(
   if (decision.decision === "reject" && decision.comment.trim() === "") {
     return { kind: "invalid", message: "Say why you reject: a comment is required." };
   }
+  // Kept in the run's events and output: it must be readable back (lib/json/limits).
+  const limit = jsonLimitProblem(decision.form);
+  if (limit) return { kind: "invalid", message: describeJsonLimit("form", limit) };
   for (const field of request.form) {
     const value = decision.form[field.name];
     if (value === undefined || value === "") {

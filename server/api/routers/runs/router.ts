@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { runStatuses } from "../../../../lib/run/events";
+import { runInputProblem } from "../../../../lib/run/input-limits";
 import { UserError } from "../../errors";
 import { router, workspaceProcedure } from "../../trpc";
 import { decideInRun, decideInRunInput } from "./decide";
@@ -28,6 +29,9 @@ export const runsRouter = router({
       if (failed.status !== "failed") {
         throw new UserError(`Only a failed run can be retried from where it failed; this one is ${failed.status}.`);
       }
+      // Stored before inputs were checked: a retry would be just as unreadable.
+      const inputProblem = runInputProblem(failed.input);
+      if (inputProblem) throw new UserError(`This run cannot be retried: its input is not valid: ${inputProblem}`);
       const { id } = await ctx.runs.create({
         flowId: failed.flowId,
         flowVersion: failed.flowVersion,

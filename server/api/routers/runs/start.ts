@@ -3,6 +3,7 @@ import { checkFlow, type FlowCheck, isRunnable } from "../../../../lib/flow/chec
 import { nodeData } from "../../../../lib/flow/kinds/parsed";
 import { runInputSchema, startDataSchema } from "../../../../lib/flow/kinds/start";
 import { describeProblem } from "../../../../lib/flow/problems";
+import { runInputProblem } from "../../../../lib/run/input-limits";
 import type { FlowRecord } from "../../../db/flows-repository";
 import type { RunEngine } from "../../../engine/runtime/run-engine";
 import { describeZodError, UserError } from "../../errors";
@@ -31,8 +32,9 @@ function checkSaved(flow: FlowRecord): FlowCheck {
 
 /**
  * Starts a run of the flow as saved: refuses a flow with errors or an input that does not
- * match the start node's fields before anything is created, then snapshots the document.
- * Shared by the Run button (tRPC) and webhooks.
+ * match the start node's fields (or that could not be read back: runInputProblem) before
+ * anything is created, then snapshots the document. Shared by the Run button and Run again
+ * (tRPC) and webhooks.
  */
 export async function startFlowRun(
   deps: { workspaceId: string; engine: RunEngine },
@@ -45,6 +47,8 @@ export async function startFlowRun(
     const first = check.problems.find((p) => p.severity === "error")!;
     throw new UserError(`This flow cannot run yet. ${describeProblem(first)}`, { problems: check.problems });
   }
+  const inputProblem = runInputProblem(input);
+  if (inputProblem) throw new UserError(`The run input is not valid: ${inputProblem}`);
   const start = check.document.nodes.find((n) => n.type === "start")!;
   const fields = nodeData(startDataSchema, start.data).inputs;
   const parsedInput = runInputSchema(fields).safeParse(input);
