@@ -1,10 +1,12 @@
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
+import { describeJsonLimit, jsonLimitProblem } from "../../../lib/json/limits";
 import type { EngineEvent } from "../../../lib/run/events";
 import type { RunState } from "../../../lib/run/state";
 import type { Command } from "../core/commands";
 import type { FlowGraph } from "../core/graph";
+import { NonRetryableError } from "./errors";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
-import type { Clock, NodeExecutor } from "./ports";
+import type { Clock, NodeExecutor, NodeOutcome } from "./ports";
 import type { ExpressionSandbox } from "./sandbox/expression-sandbox";
 import { nodeExpressions } from "./sandbox/node-expressions";
 
@@ -93,6 +95,8 @@ export async function runAttempt(
       expressions: nodeExpressions(command.nodeId, deps.expressions),
     });
     const outcome = await (aborted ? Promise.race([running, aborted]) : running);
+    const unreadable = outcomeProblem(outcome);
+    if (unreadable) throw new NonRetryableError(`${unreadable}: it could be stored but not read back`);
     if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
     if ("loopItems" in outcome) return { type: "loop.items", ...ref, data: { items: outcome.loopItems } };
     const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];
@@ -118,4 +122,16 @@ export async function runAttempt(
       data: { attempt: command.attempt, error: { message, nodeId: command.nodeId, retryable } },
     };
   }
+}
+
+/** Why what an executor produced may not be stored (lib/json/limits), or undefined. */
+function outcomeProblem(outcome: NodeOutcome): string | undefined {
+  const [root, value] =
+    "waitFor" in outcome
+      ? ["show", outcome.waitFor.show]
+      : "loopItems" in outcome
+        ? ["items", outcome.loopItems]
+        : ["output", outcome.output];
+  const problem = jsonLimitProblem(value);
+  return problem && describeJsonLimit(root, problem);
 }

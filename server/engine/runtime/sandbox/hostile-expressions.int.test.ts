@@ -154,4 +154,24 @@ describe("hostile expressions on a running server", () => {
     expect(await failure(run.id)).toMatch(/^node "first", expression: stopped /);
     expect(slowestMs).toBeLessThan(HEALTH_LIMIT_MS);
   });
+
+  it("an output that could not be read back fails its node, and the run stays readable", async () => {
+    const outputs: [string, RegExp][] = [
+      ['{ "a": { "constructor": 1 } }', /output\.a\.constructor: key not allowed/],
+      ['$merge([{}, { "__proto__": { "polluted": true } }])', /output\.__proto__: key not allowed/],
+      [`${'{ "a": '.repeat(70)}1${" }".repeat(70)}`, /output nests deeper than 64 levels/],
+    ];
+    for (const [expression, message] of outputs) {
+      const flowId = await saved(
+        flow({ start: ["start"], shape: ["transform", { expression }], end: ["end"] }, [
+          "start -> shape",
+          "shape -> end",
+        ]),
+      );
+      const run = await finished((await api.runs.start.mutate({ flowId, input: {} })).runId);
+      expect(run.status, expression).toBe("failed");
+      expect(await failure(run.id)).toMatch(message);
+      expect((await api.runs.export.query({ id: run.id })).events.length).toBeGreaterThan(0);
+    }
+  });
 });
