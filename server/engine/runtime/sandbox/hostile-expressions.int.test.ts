@@ -10,8 +10,12 @@ import type { FlowDocument } from "../../../../lib/flow/document";
 import { ServerProcess } from "../../../testing/server-process";
 import { flow } from "../../core/testing";
 
-/** Before the sandbox, /api/health took 2–4 s under these (or the process died); scheduling noise stays far below. */
-const HEALTH_LIMIT_MS = 250;
+/**
+ * Before the sandbox, /api/health took 2–4 s under these, or the process died. On a quiet
+ * machine it answers within a few ms meanwhile (`npm run bench` prints it); this bound leaves
+ * room for CI, where other suites share the two cores and the disk.
+ */
+const HEALTH_LIMIT_MS = 1_000;
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-hostile-"));
 const server = new ServerProcess(4500 + Math.floor(Math.random() * 400), path.join(dir, "hostile.db"));
