@@ -84,6 +84,19 @@ describe("the expression sandbox", () => {
     }
   });
 
+  it("reports a process that died of its heap limit as the memory limit", async () => {
+    const patient = expressionSandbox({ ...defaultSandboxLimits, timeoutMs: 30_000, processes: 1 });
+    try {
+      await expect(patient.evaluate('$length($pad("x", 200000000))', {})).rejects.toMatchObject({
+        limit: "memory",
+        message: "stopped for needing more than 64 MB, the memory limit for one expression",
+      });
+      expect(await patient.evaluate('$length($pad("x", 10))', {})).toBe(10); // a new process took its place
+    } finally {
+      await patient.close();
+    }
+  });
+
   it("refuses a result past its size cap", async () => {
     const small = expressionSandbox({ ...defaultSandboxLimits, maxResultBytes: 1_000, processes: 1 });
     try {
