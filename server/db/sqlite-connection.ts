@@ -16,10 +16,22 @@ export function sqliteAdapter(url: string, onConnect: (connection: SqliteConnect
     const connection = (adapter as unknown as { client?: SqliteConnection }).client;
     if (typeof connection?.prepare !== "function")
       throw new Error("@prisma/adapter-better-sqlite3 no longer exposes its connection as `client`");
+    commitDurably(connection);
     onConnect(connection);
     return adapter;
   };
   return factory;
+}
+
+/**
+ * Makes every commit on `connection` reach the disk before it returns (synchronous=FULL: the
+ * WAL is synced at each commit). Set on every connection the app, the worker and the CLI
+ * open: better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a connection that
+ * opens a WAL database would otherwise run NORMAL, where a commit is synced only at the next
+ * checkpoint and a power cut can lose what was already acknowledged.
+ */
+export function commitDurably(connection: SqliteConnection): void {
+  connection.pragma("synchronous = FULL");
 }
 
 /** A statement to run in a transaction; `unchanged` is the error when it changes no row. */
