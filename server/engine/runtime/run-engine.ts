@@ -16,6 +16,14 @@ import type { Command } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
 import { executeCommand } from "../core/planner";
 import { AbortReason, type AttemptDeps, runAttempt } from "./attempt";
+import {
+  appendWithRetries,
+  CommitFailed,
+  type CommitRetry,
+  defaultCommitRetry,
+  pause,
+  runFailedUnstored,
+} from "./commit-retry";
 import { DecisionRefused } from "./errors";
 import { evaluateUntil } from "./executors/loop";
 import { type DueTimer, type EventBus, type NewRun, type RunStore, SeqConflict, type TimerStore } from "./ports";
@@ -69,6 +77,8 @@ export interface RunEngineDeps extends AttemptDeps {
   steps?: Pick<StepQueue, "dispatch">;
   /** How often `recover()`'s process hands running attempts on again (default 30 s). */
   redispatchMs?: number;
+  /** How a failed commit is tried again before it counts as failed (commit-retry.ts). */
+  commitRetry?: CommitRetry;
   /**
    * Scale-out: other processes append to the same runs. This process then follows the bus (its
    * copies catch up, attempts whose node was cancelled elsewhere are aborted) and keeps a run
@@ -83,6 +93,8 @@ const FOLLOW_POLL_MS = 2_000;
 const REDISPATCH_MS = 30_000;
 /** How often an event is recorded again when other processes keep appending first. */
 const RECORD_TRIES = 10;
+/** Streamed text and what an attempt sends out: shown to people, never worth holding a run up for. */
+const COSMETIC = new Set(["node.progress", "node.input"]);
 
 /**
  * The runtime shell around the pure core: records each event with the core's decisions in one
@@ -95,6 +107,8 @@ export class RunEngine {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timerLoop: TimerLoop;
   private redispatchTimer: ReturnType<typeof setInterval> | undefined;
+  /** Aborted by stop(): pauses between commit tries end, and no further try is made. */
+  private lifetime = new AbortController();
 
   constructor(private readonly deps: RunEngineDeps) {
     this.timerLoop = new TimerLoop(
@@ -193,7 +207,7 @@ export class RunEngine {
         startedBy,
         this.deps.clock.now().toISOString(),
       );
-      await this.commit(live, planned.events, planned.state, planned.commands);
+      await this.orRecordFailure(live, () => this.commit(live, planned.events, planned.state, planned.commands));
     });
   }
 
@@ -263,6 +277,7 @@ export class RunEngine {
 
   /** Resumes every run a previous process left unfinished, and fires timers that fell due. Returns how many runs. */
   async recover(): Promise<number> {
+    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
     const ids = await this.deps.store.unfinishedRunIds();
     for (const id of ids) {
       const live = await this.load(id);
@@ -272,7 +287,7 @@ export class RunEngine {
       }
       this.enqueue(live, async () => {
         const planned = resume(live.graph, id, live.state, this.deps.clock.now().toISOString());
-        await this.commit(live, planned.events, planned.state, planned.commands);
+        await this.orRecordFailure(live, () => this.commit(live, planned.events, planned.state, planned.commands));
       });
     }
     await this.timerLoop.start();
@@ -317,6 +332,7 @@ export class RunEngine {
 
   /** Aborts every attempt in flight (their runs resume at the next boot) and stops firing timers. */
   async stop(): Promise<void> {
+    this.lifetime.abort();
     clearInterval(this.redispatchTimer);
     await this.timerLoop.stop();
     for (const live of this.live.values()) {
@@ -363,7 +379,7 @@ export class RunEngine {
           ? current?.status === "retrying" && current.attempt === event.data.attempt
           : current?.status === "waiting" && (event.data.level ?? 0) === (current.approval?.escalations?.length ?? 0));
       try {
-        if (stillWaiting) await this.apply(live, event);
+        if (stillWaiting) await this.orRecordFailure(live, () => this.apply(live, event));
       } catch (error) {
         if (error instanceof SeqConflict) return false; // another process moved the run on
         throw error;
@@ -374,7 +390,7 @@ export class RunEngine {
   }
 
   private record(live: LiveRun, event: EngineEvent): Promise<void> {
-    return this.enqueue(live, () => this.apply(live, event));
+    return this.enqueue(live, () => this.orRecordFailure(live, () => this.apply(live, event)));
   }
 
   /**
@@ -437,7 +453,11 @@ export class RunEngine {
       let stored: RunEvent[];
       try {
         const at = this.deps.clock.now();
-        stored = await this.deps.store.append(live.id, live.state.lastSeq, events, at, state, live.unsaved);
+        const append = () => this.deps.store.append(live.id, live.state.lastSeq, events, at, state, live.unsaved);
+        const retry = events.every((e) => COSMETIC.has(e.type))
+          ? { ...defaultCommitRetry, tries: 1 }
+          : this.retryPolicy;
+        stored = await appendWithRetries(live.id, append, retry, this.lifetime.signal);
       } catch (error) {
         // Another process appended first: nothing was recorded; this copy catches up so the
         // caller can decide again on the log as it now is.
@@ -449,6 +469,43 @@ export class RunEngine {
       this.deps.bus.publish(stored, live.workspaceId);
     }
     for (const command of commands) await this.carryOut(live, command);
+  }
+
+  private get retryPolicy(): CommitRetry {
+    return this.deps.commitRetry ?? defaultCommitRetry;
+  }
+
+  /**
+   * Inside the run's queue: `work`, or, when its commit failed every try, the run's failure.
+   * Used where nothing else would move the run on (an attempt's outcome, a start, a timer):
+   * a run never stays running with nothing in flight. Callers that are told (a decision, a
+   * cancel, a new run) get the CommitFailed instead.
+   */
+  private async orRecordFailure(live: LiveRun, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof CommitFailed) || live.unsaved) throw error;
+      await this.recordFailure(live, error);
+    }
+  }
+
+  /**
+   * Records that the run failed because `failed` could not be stored; tried until it is stored
+   * or the engine stops (the run then resumes at the next boot, as after a crash).
+   */
+  private async recordFailure(live: LiveRun, failed: CommitFailed): Promise<void> {
+    this.deps.onError?.(failed, live.id);
+    while (!terminalRunStatuses.includes(live.state.status) && !this.lifetime.signal.aborted) {
+      try {
+        await this.apply(live, runFailedUnstored(failed));
+      } catch (again) {
+        if (again instanceof SeqConflict) continue; // caught up: looked at again
+        if (!(again instanceof CommitFailed)) throw again;
+        this.deps.onError?.(again, live.id);
+        await pause(this.retryPolicy.maxPauseMs, this.lifetime.signal);
+      }
+    }
   }
 
   /**
@@ -480,7 +537,7 @@ export class RunEngine {
         });
         return;
       case "evaluate-until":
-        this.track(this.checkUntil(live, command));
+        this.track(this.checkUntil(live, command).catch((e) => this.deps.onError?.(e, live.id)));
         return;
       case "abort":
         for (const { nodeId, controller } of live.attempts.values()) {
@@ -498,6 +555,7 @@ export class RunEngine {
       live,
       outcome,
       () => loop()?.status === "running" && loop()?.loop?.checked?.index !== command.index,
+      { orFailRun: true },
     );
   }
 
@@ -530,22 +588,29 @@ export class RunEngine {
    * late worker whose lease was handed on, or an attempt cancelled elsewhere, changes nothing).
    */
   private recordOutcome(live: LiveRun, command: Extract<Command, { type: "execute" }>, outcome: EngineEvent) {
-    return this.recordWhile(live, outcome, () => {
-      const current = live.state.nodes[nodeKey(command.nodeId, command.path)];
-      return current?.status === "running" && current.attempt === command.attempt;
-    });
+    return this.recordWhile(
+      live,
+      outcome,
+      () => {
+        const current = live.state.nodes[nodeKey(command.nodeId, command.path)];
+        return current?.status === "running" && current.attempt === command.attempt;
+      },
+      { orFailRun: true },
+    );
   }
 
   /**
    * Records `event` while `stillCounts()` holds on the run as this process knows it; when
    * another process appended first, this copy has caught up and the question is asked again.
+   * `orFailRun`: when it cannot be stored, the run's failure is recorded instead (orRecordFailure).
    */
-  private async recordWhile(live: LiveRun, event: EngineEvent, stillCounts: () => boolean) {
+  private async recordWhile(live: LiveRun, event: EngineEvent, stillCounts: () => boolean, { orFailRun = false } = {}) {
     for (let tries = 1; ; tries++) {
       const recorded = await this.inQueue(live, async () => {
         if (!stillCounts()) return true;
         try {
-          await this.apply(live, event);
+          if (orFailRun) await this.orRecordFailure(live, () => this.apply(live, event));
+          else await this.apply(live, event);
           return true;
         } catch (error) {
           if (!(error instanceof SeqConflict) || tries >= RECORD_TRIES) throw error;
