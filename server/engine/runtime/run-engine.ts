@@ -707,11 +707,13 @@ export class RunEngine {
         ? undefined
         : setTimeout(() => controller.abort(new AbortReason("timeout", `timed out after ${timeoutMs} ms`)), timeoutMs);
     // Text that arrives after the attempt ended (cancelled, timed out) is dropped.
+    // Streamed text that cannot be stored is dropped (logged): the outcome still is recorded.
     const progress = progressGatherer(command, (event) => {
-      void this.recordWhile(live, event, () => {
+      const running = () => {
         const current = live.state.nodes[instance];
         return current?.status === "running" && current.attempt === command.attempt;
-      });
+      };
+      this.recordWhile(live, event, running).catch((e) => this.deps.onError?.(e, live.id));
     });
     try {
       const outcome = await runAttempt(
