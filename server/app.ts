@@ -22,7 +22,11 @@ export interface App {
   /** Serves /api/*; returns false for anything else (pages are Next's). */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   attach(httpServer: Server): SocketServer;
-  close(): Promise<void>;
+  /**
+   * Shuts down: no new run from here on (503), /api/health answers 503; attempts in flight get
+   * `graceMs` to finish; then sockets, queues and the database close.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -60,8 +64,16 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     basePath: "/api/trpc/",
     createContext: ({ req }) => createContext(services, toHeaders(req.headers)),
   });
-  const webhooks = webhookHandler({ prisma: db.prisma, engine, bus, syncTimeoutMs: config.webhookSyncTimeoutMs });
+  const shutdown = new AbortController();
+  const webhooks = webhookHandler({
+    prisma: db.prisma,
+    engine,
+    bus,
+    syncTimeoutMs: config.webhookSyncTimeoutMs,
+    shutdown: shutdown.signal,
+  });
   let io: SocketServer | undefined;
+  let closing = false;
 
   const health = async (res: ServerResponse) => {
     let dbOk = true;
@@ -70,8 +82,15 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     } catch {
       dbOk = false;
     }
-    res.writeHead(dbOk ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(JSON.stringify({ ok: dbOk, db: dbOk ? "ok" : "unreachable", version: packageJson.version }));
+    const ok = dbOk && !closing; // a load balancer stops sending work to a process that shuts down
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+    const body = {
+      ok,
+      db: dbOk ? "ok" : "unreachable",
+      version: packageJson.version,
+      ...(closing && { stopping: true }),
+    };
+    res.end(JSON.stringify(body));
   };
 
   return {
@@ -104,9 +123,11 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       io = attachRealtime(httpServer, { services, bus, extraOrigins: config.extraOrigins });
       return io;
     },
-    async close() {
-      await engine.stop();
+    async close({ graceMs = 0 } = {}) {
+      closing = true;
+      await engine.stop(graceMs);
       await engine.idle();
+      shutdown.abort();
       await io?.close();
       await scaleOut?.close();
       await db.close();

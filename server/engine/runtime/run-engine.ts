@@ -24,7 +24,7 @@ import {
   pause,
   runFailedUnstored,
 } from "./commit-retry";
-import { DecisionRefused } from "./errors";
+import { DecisionRefused, EngineStopping } from "./errors";
 import { evaluateUntil } from "./executors/loop";
 import { type DueTimer, type EventBus, type NewRun, type RunStore, SeqConflict, type TimerStore } from "./ports";
 import { progressGatherer } from "./progress-gatherer";
@@ -109,6 +109,8 @@ export class RunEngine {
   private redispatchTimer: ReturnType<typeof setInterval> | undefined;
   /** Aborted by stop(): pauses between commit tries end, and no further try is made. */
   private lifetime = new AbortController();
+  /** Set by stop(): no new run or attempt starts here (recover() starts the engine again). */
+  private stopping = false;
 
   constructor(private readonly deps: RunEngineDeps) {
     this.timerLoop = new TimerLoop(
@@ -148,6 +150,7 @@ export class RunEngine {
    * nothing stored, when that commit fails. Returns the run id.
    */
   async begin(run: NewRun): Promise<string> {
+    if (this.stopping) throw new EngineStopping();
     const id = this.deps.store.newRunId();
     const live: LiveRun = {
       id,
@@ -182,6 +185,7 @@ export class RunEngine {
 
   /** Starts a run whose row (status `queued`, input, snapshot) the caller has created. */
   async start(runId: string): Promise<void> {
+    if (this.stopping) throw new EngineStopping();
     const live = await this.load(runId);
     const startedBy = live.startedBy ?? undefined;
     await this.record(live, {
@@ -195,6 +199,7 @@ export class RunEngine {
    * of the failed run `previousRunId`: finished steps are reused, failed ones run again.
    */
   async retry(runId: string, previousRunId: string): Promise<void> {
+    if (this.stopping) throw new EngineStopping();
     const live = await this.load(runId);
     const previous = foldRunEvents(await this.deps.store.events(previousRunId));
     const startedBy = live.startedBy ?? undefined;
@@ -278,6 +283,7 @@ export class RunEngine {
   /** Resumes every run a previous process left unfinished, and fires timers that fell due. Returns how many runs. */
   async recover(): Promise<number> {
     if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
+    this.stopping = false;
     const ids = await this.deps.store.unfinishedRunIds();
     for (const id of ids) {
       const live = await this.load(id);
@@ -330,16 +336,25 @@ export class RunEngine {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Aborts every attempt in flight (their runs resume at the next boot) and stops firing timers. */
-  async stop(): Promise<void> {
-    this.lifetime.abort();
+  /**
+   * Stops taking work: new runs are refused (EngineStopping), no further attempt starts here
+   * and timers stop firing. Attempts in flight get `graceMs` to finish, and their outcomes are
+   * recorded; those still running then are aborted. What was not done resumes at the next boot.
+   */
+  async stop(graceMs = 0): Promise<void> {
+    this.stopping = true;
     clearInterval(this.redispatchTimer);
-    await this.timerLoop.stop();
+    const timersStopped = this.timerLoop.stop();
+    const drained = new AbortController();
+    await Promise.race([this.idle().then(() => drained.abort()), pause(graceMs, drained.signal)]);
+    drained.abort();
+    this.lifetime.abort();
     for (const live of this.live.values()) {
       for (const { controller } of live.attempts.values()) {
         controller.abort(new AbortReason("shutdown", "server shutting down"));
       }
     }
+    await timersStopped;
   }
 
   private async load(runId: string): Promise<LiveRun> {
@@ -526,7 +541,9 @@ export class RunEngine {
         if (this.deps.steps && !this.isPure(live, command.nodeId)) {
           // A hand-over that fails (Redis down) is repaired by the periodic re-dispatch.
           await this.deps.steps.dispatch({ runId: live.id, command }).catch((e) => this.deps.onError?.(e, live.id));
-        } else this.track(this.execute(live, command).catch((e) => this.deps.onError?.(e, live.id)));
+        } else if (!this.stopping)
+          this.track(this.execute(live, command).catch((e) => this.deps.onError?.(e, live.id)));
+        // Stopping: the attempt stays recorded as running, and the next boot runs it.
         return;
       case "schedule":
         await this.timerLoop.schedule({
@@ -537,7 +554,7 @@ export class RunEngine {
         });
         return;
       case "evaluate-until":
-        this.track(this.checkUntil(live, command).catch((e) => this.deps.onError?.(e, live.id)));
+        if (!this.stopping) this.track(this.checkUntil(live, command).catch((e) => this.deps.onError?.(e, live.id)));
         return;
       case "abort":
         for (const { nodeId, controller } of live.attempts.values()) {
