@@ -38,7 +38,6 @@ it("answers /api/health at once while another connection holds the write lock, a
 
   const holder = new Database(sqliteConnection(t.app.services.prisma)!.name);
   holder.exec("BEGIN IMMEDIATE");
-  const lockedAt = Date.now();
   const released = new Promise<number>((resolve) =>
     setTimeout(() => {
       holder.exec("ROLLBACK");
@@ -47,25 +46,32 @@ it("answers /api/health at once while another connection holds the write lock, a
   );
   // Writes of every kind, asked for while the lock is held: the engine's append path, a
   // Prisma interactive transaction, a plain Prisma write.
-  const started = api.runs.start.mutate({ flowId: plain });
+  const started = api.runs.start.mutate({ flowId: plain }).then((r) => ({ ...r, at: Date.now() }));
   const waiting = api.runs.start.mutate({ flowId: asks });
   const created = api.flows.create.mutate({ name: "Made while locked" });
 
-  const slowest = { ms: 0 };
-  let answered = 0;
+  const latencies: number[] = [];
+  let lastAnswer = performance.now();
+  let longestGap = 0; // a loop blocked between two checks shows here
   while (holder.inTransaction) {
     const sent = performance.now();
     const res = await fetch(`${t.url}/api/health`);
-    slowest.ms = Math.max(slowest.ms, performance.now() - sent);
+    const now = performance.now();
+    latencies.push(now - sent);
+    longestGap = Math.max(longestGap, now - lastAnswer);
+    lastAnswer = now;
     expect(res.status).toBe(200);
-    answered++;
     await new Promise((r) => setTimeout(r, 50)); // a health check now and then, as a load balancer does
   }
-  expect(slowest.ms).toBeLessThan(200);
-  expect(answered).toBeGreaterThan(10);
+  // A blocked event loop answers once the lock is gone (3 s); a busy machine may delay one answer a little.
+  latencies.sort((a, b) => a - b);
+  expect(latencies[Math.floor(latencies.length * 0.9)]).toBeLessThan(200);
+  expect(latencies.at(-1)).toBeLessThan(1_000);
+  expect(longestGap).toBeLessThan(1_000);
+  expect(latencies.length).toBeGreaterThan(10);
 
-  const [{ runId }, second, flowCreated, releasedAt] = await Promise.all([started, waiting, created, released]);
-  expect(releasedAt - lockedAt).toBeGreaterThanOrEqual(3_000);
+  const [{ runId, at }, second, flowCreated, releasedAt] = await Promise.all([started, waiting, created, released]);
+  expect(at).toBeGreaterThanOrEqual(releasedAt); // its first commit waited for the lock
   expect(flowCreated.name).toBe("Made while locked");
   await t.app.services.engine.idle();
   expect(await api.runs.get.query({ id: runId })).toMatchObject({ status: "succeeded", output: "done" });
