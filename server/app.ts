@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { toNodeHandler } from "better-auth/node";
@@ -65,6 +66,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     createContext: ({ req }) => createContext(services, toHeaders(req.headers)),
   });
   const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // one listener per sync webhook waiting for its run
   const webhooks = webhookHandler({
     prisma: db.prisma,
     engine,

@@ -103,12 +103,12 @@ export function webhookHandler(deps: WebhookDeps) {
       // A run of pure steps has ended by now: answer without arming a timer.
       if (!ended())
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, syncTimeoutMs);
           const stop = () => {
             clearTimeout(timer);
             deps.shutdown?.removeEventListener("abort", stop);
             resolve();
           };
+          const timer = setTimeout(stop, syncTimeoutMs);
           notify = () => {
             if (ended()) stop();
           };
