@@ -507,11 +507,13 @@ export class RunEngine {
 
   /**
    * Records that the run failed because `failed` could not be stored; tried until it is stored
-   * or the engine stops (the run then resumes at the next boot, as after a crash).
+   * or the engine stops (then `failed` is thrown: the run resumes at the next boot, as after a
+   * crash, and a timer that led here stays unfired).
    */
   private async recordFailure(live: LiveRun, failed: CommitFailed): Promise<void> {
     this.deps.onError?.(failed, live.id);
-    while (!terminalRunStatuses.includes(live.state.status) && !this.lifetime.signal.aborted) {
+    while (!terminalRunStatuses.includes(live.state.status)) {
+      if (this.lifetime.signal.aborted) throw failed;
       try {
         await this.apply(live, runFailedUnstored(failed));
       } catch (again) {
