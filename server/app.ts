@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
@@ -29,7 +30,11 @@ export interface App {
    */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   attach(httpServer: Server): SocketServer;
-  close(): Promise<void>;
+  /**
+   * Shuts down: no new run from here on (503), /api/health answers 503; attempts in flight get
+   * `graceMs` to finish; then sockets, queues and the database close.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -79,8 +84,17 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       return createContext(services, toHeaders(req.headers));
     },
   });
-  const webhooks = webhookHandler({ prisma: db.prisma, engine, bus, syncTimeoutMs: config.webhookSyncTimeoutMs });
+  const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // one listener per sync webhook waiting for its run
+  const webhooks = webhookHandler({
+    prisma: db.prisma,
+    engine,
+    bus,
+    syncTimeoutMs: config.webhookSyncTimeoutMs,
+    shutdown: shutdown.signal,
+  });
   let io: SocketServer | undefined;
+  let closing = false;
 
   const health = async (res: ServerResponse) => {
     let dbOk = true;
@@ -89,8 +103,15 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     } catch {
       dbOk = false;
     }
-    res.writeHead(dbOk ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(JSON.stringify({ ok: dbOk, db: dbOk ? "ok" : "unreachable", version: packageJson.version }));
+    const ok = dbOk && !closing; // a load balancer stops sending work to a process that shuts down
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+    const body = {
+      ok,
+      db: dbOk ? "ok" : "unreachable",
+      version: packageJson.version,
+      ...(closing && { stopping: true }),
+    };
+    res.end(JSON.stringify(body));
   };
 
   type Route = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -124,9 +145,11 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       io = attachRealtime(httpServer, { services, bus, allowedOrigins: origins });
       return io;
     },
-    async close() {
-      await engine.stop();
+    async close({ graceMs = 0 } = {}) {
+      closing = true;
+      await engine.stop(graceMs);
       await engine.idle();
+      shutdown.abort();
       await io?.close();
       await scaleOut?.close();
       await db.close();

@@ -21,6 +21,8 @@ export interface AppConfig {
   secretsKey: Buffer;
   /** Private hosts, IPs or CIDRs flows may reach, e.g. a local model server (OUTBOUND_ALLOW). */
   outboundAllow: string[];
+  /** On SIGTERM, how long attempts in flight (agents, HTTP calls) may take to finish before they are aborted. */
+  shutdownGraceMs: number;
   /** Scale-out mode when REDIS_URL is set: attempts run in worker processes (`npm run worker`). */
   scaleOut?: { redisUrl: string; queueName: string; lockMs: number; redispatchMs: number };
 }
@@ -45,6 +47,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: env.TRUST_PROXY === "1",
     signInPerMinute: Number(env.SIGN_IN_PER_MINUTE ?? 10),
     webhookSyncTimeoutMs: Number(env.WEBHOOK_SYNC_TIMEOUT_MS ?? 30_000),
+    shutdownGraceMs: Number(env.SHUTDOWN_GRACE_MS ?? 10_000),
     secretsKey: Buffer.from(
       env.SECRETS_KEY ?? persistentSecret(path.join(projectRoot, "data", "secrets-key")),
       "base64url",

@@ -21,7 +21,16 @@ if (!apiOnly) {
   handlePage = (req, res) => answerErrors(req, res, () => handleNext(req, res));
 }
 
+let stopping = false;
+/** Responses being written: those under way when the signal comes close their connection once sent. */
+const answering = new Set<ServerResponse>();
+
 const server = createServer((req, res) => {
+  if (stopping) res.setHeader("connection", "close");
+  else {
+    answering.add(res);
+    res.once("close", () => answering.delete(res));
+  }
   if (!app.handle(req, res)) handlePage(req, res);
 });
 app.attach(server);
@@ -32,13 +41,32 @@ server.listen(config.port, config.host, () => {
   if (recovered > 0) console.log(`resumed ${recovered} unfinished run(s)`);
 });
 
-let stopping = false;
+/**
+ * Stops taking work at once (new runs 503, keep-alive connections closed after their answer),
+ * lets the attempts in flight finish for up to SHUTDOWN_GRACE_MS, then exits. What was not
+ * done resumes at the next start.
+ */
+async function shutdown() {
+  stopping = true;
+  for (const res of answering) if (!res.headersSent) res.setHeader("connection", "close");
+  server.close(); // no new connections
+  server.closeIdleConnections(); // keep-alive connections between two requests go now
+  const grace = config.shutdownGraceMs;
+  setTimeout(() => {
+    console.error("switchyard: shutdown did not finish in time; exiting");
+    process.exit(1);
+  }, grace + 5_000).unref();
+  await app.close({ graceMs: grace });
+  server.closeAllConnections();
+  process.exit(0);
+}
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
+  process.on(signal, () => {
     if (stopping) return;
-    stopping = true;
-    server.close();
-    await app.close();
-    process.exit(0);
+    shutdown().catch((error) => {
+      console.error("switchyard: shutdown failed:", error);
+      process.exit(1);
+    });
   });
 }

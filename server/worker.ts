@@ -25,9 +25,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
-    // Timers first, then the attempts in hand finish (their next steps are handed on), then the rest.
-    await scaleOut.engine.stop();
-    await scaleOut.steps.close();
+    // No new job is taken; the attempts in hand get the grace period to finish (their next
+    // steps are handed on), then the rest are aborted and handed to another worker later.
+    await Promise.all([scaleOut.engine.stop(config.shutdownGraceMs), scaleOut.steps.close()]);
     await scaleOut.engine.idle();
     await scaleOut.bus.close();
     await db.close();

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { formatPath } from "../../lib/flow/problems";
 import { NotFound, Refused, StaleVersion, TaskClosed } from "../db/errors";
-import { DecisionRefused } from "../engine/runtime/errors";
+import { DecisionRefused, EngineStopping } from "../engine/runtime/errors";
 import { BODY_TOO_LARGE } from "../http/limits";
 
 /** A mistake the user can fix (bad input, a flow that cannot run): 4xx, not reported. */
@@ -36,6 +36,12 @@ export function toTRPCError(error: unknown): TRPCError {
     const code = error.kind === "forbidden" ? "FORBIDDEN" : error.kind === "conflict" ? "CONFLICT" : "BAD_REQUEST";
     return new TRPCError({ code, message: error.message, cause: error });
   }
+  if (error instanceof EngineStopping)
+    return new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "The server is restarting. Try again in a moment.",
+      cause: error,
+    });
   if (error instanceof TaskClosed) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof Refused) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
   if (error instanceof UserError) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });

@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresClient } from "../../generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "../../generated/sqlite/client.ts";
+import { DEFAULT_BUSY_WAIT_MS } from "./busy-wait";
 import type { DbConfig } from "./config";
 import { applyMigrations } from "./migrate";
 import { type SqliteConnection, sqliteAdapter } from "./sqlite-connection";
@@ -36,9 +37,14 @@ export function sqliteConnection(prisma: Prisma): SqliteConnection | undefined {
 
 export async function openDatabase(config: DbConfig, options: { migrate?: boolean } = {}): Promise<Database> {
   if (options.migrate !== false) await applyMigrations(config);
+  const busyWaitMs = config.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
   const prisma: Prisma =
     config.provider === "sqlite"
-      ? new SqliteClient({ adapter: sqliteAdapter(config.url, (c) => sqliteConnections.set(prisma, c)) })
+      ? new SqliteClient({
+          adapter: sqliteAdapter(config.url, { busyWaitMs }, (c) => sqliteConnections.set(prisma, c)),
+          // A transaction may wait that long for another connection's lock before it begins.
+          transactionOptions: { maxWait: busyWaitMs + 2_000 },
+        })
       : (new PostgresClient({ adapter: new PrismaPg({ connectionString: config.url }) }) as unknown as Prisma);
   providers.set(prisma, config.provider);
   await prisma.$connect();

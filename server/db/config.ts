@@ -5,6 +5,8 @@ export interface DbConfig {
   provider: DbProvider;
   /** SQLite: an absolute file path. PostgreSQL: a connection string. */
   url: string;
+  /** SQLite: how long a write waits for another connection's lock before it fails (default 5 s). */
+  busyWaitMs?: number;
 }
 
 export const projectRoot = path.resolve(import.meta.dirname, "../..");

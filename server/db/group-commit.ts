@@ -1,8 +1,11 @@
-import { prepare, type SqliteConnection, type Statement } from "./sqlite-connection";
+import { busyPause, isBusy } from "./busy-wait";
+import { busyWaitOf, prepare, type SqliteConnection, type Statement } from "./sqlite-connection";
 
 interface Waiting {
   statements: readonly Statement[];
   settle: (result: { ok: true } | { ok: false; error: unknown }) => void;
+  /** Until when it may wait for another connection's write lock. */
+  until: number;
 }
 
 const queues = new WeakMap<SqliteConnection, Waiting[]>();
@@ -12,7 +15,8 @@ const queues = new WeakMap<SqliteConnection, Waiting[]>();
  * else asks before the next turn of the event loop: one transaction and one fsync for all of
  * them (a group commit), each unit in its own savepoint, so a unit that fails (a stale seq)
  * rolls back alone. While Prisma holds a transaction on the connection the group waits (run
- * then, it would land inside it). Resolves once the commit is on disk.
+ * then, it would land inside it); while another connection holds the write lock it waits on a
+ * timer (busy-wait.ts), and later units join it. Resolves once the commit is on disk.
  */
 export function commitGrouped(connection: SqliteConnection, statements: readonly Statement[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -22,19 +26,19 @@ export function commitGrouped(connection: SqliteConnection, statements: readonly
       queues.set(connection, queue);
       setImmediate(() => flush(connection));
     }
-    queue.push({ statements, settle: (r) => (r.ok ? resolve() : reject(r.error)) });
+    const until = Date.now() + busyWaitOf(connection);
+    queue.push({ statements, settle: (r) => (r.ok ? resolve() : reject(r.error)), until });
   });
 }
 
-function flush(connection: SqliteConnection) {
+function flush(connection: SqliteConnection, pauses = 0) {
   const queue = queues.get(connection) ?? [];
   if (connection.inTransaction) {
     // Prisma holds a transaction on the connection (an approval batch, a save): wait for it to
     // end rather than send the whole group through Prisma, which would keep it busy in turn.
-    setTimeout(() => flush(connection), 1);
+    setTimeout(() => flush(connection, pauses), 1);
     return;
   }
-  queues.delete(connection);
   const errors = new Map<Waiting, unknown>();
   const unit = connection.transaction((statements: readonly Statement[]) => {
     for (const { sql, params, unchanged } of statements) {
@@ -42,24 +46,46 @@ function flush(connection: SqliteConnection) {
       if (changes === 0 && unchanged) throw unchanged();
     }
   });
+  let began = false;
   try {
-    connection.transaction(() => {
-      for (const waiting of queue) {
-        try {
-          unit(waiting.statements); // nested: a savepoint, rolled back alone on error
-        } catch (error) {
-          // Some errors (disk full, I/O) end the whole transaction: then nothing of the group is stored.
-          if (!connection.inTransaction) throw error;
-          errors.set(waiting, error);
+    // IMMEDIATE: the write lock is taken first, so the lock of another connection is met
+    // before anything is written, never halfway through the group.
+    connection
+      .transaction(() => {
+        began = true;
+        for (const waiting of queue) {
+          try {
+            unit(waiting.statements); // nested: a savepoint, rolled back alone on error
+          } catch (error) {
+            // Some errors (disk full, I/O) end the whole transaction: then nothing of the group is stored.
+            if (!connection.inTransaction) throw error;
+            errors.set(waiting, error);
+          }
         }
-      }
-    })();
+      })
+      .immediate();
   } catch (error) {
+    if (!began && isBusy(error)) return waitForLock(connection, queue, error, pauses);
+    queues.delete(connection);
     for (const waiting of queue) waiting.settle({ ok: false, error }); // the commit failed: nothing stored
     return;
   }
+  queues.delete(connection);
   for (const waiting of queue) {
     const error = errors.get(waiting);
     waiting.settle(errors.has(waiting) ? { ok: false, error } : { ok: true });
   }
+}
+
+/** Another connection holds the write lock: nothing was written; the group tries again after a pause. */
+function waitForLock(connection: SqliteConnection, queue: Waiting[], busy: unknown, pauses: number) {
+  const now = Date.now();
+  const waiting = queue.filter((w) => w.until > now);
+  for (const w of queue) if (w.until <= now) w.settle({ ok: false, error: busy }); // waited long enough
+  if (waiting.length === 0) {
+    queues.delete(connection);
+    return;
+  }
+  queues.set(connection, waiting); // appends asked for meanwhile join the group
+  setTimeout(() => flush(connection, pauses + 1), busyPause(pauses));
 }

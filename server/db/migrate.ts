@@ -4,6 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { type DbConfig, migrationsDir } from "./config";
+import { commitDurably } from "./sqlite-connection";
 
 /**
  * Applies the committed SQL migrations at boot. `prisma migrate deploy` would need a CLI spawn
@@ -45,6 +46,7 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
   try {
     db.pragma("journal_mode = WAL"); // persistent in the file; readers never block the writer
     db.pragma("busy_timeout = 5000");
+    commitDurably(db); // as on every connection (sqlite-connection.ts)
     db.exec(sqliteTable);
     const applied = new Set(
       db

@@ -3,6 +3,9 @@ import type { TimerStore } from "../engine/runtime/ports";
 import type { Prisma } from "./client";
 import { toJson } from "./json";
 
+/** Not claimed, or claimed until `now` at the latest (the claim ran out: its process died or gave up). */
+const unclaimed = (now: Date) => ({ OR: [{ claimedUntil: null }, { claimedUntil: { lte: now } }] });
+
 export function prismaTimerStore(prisma: Prisma): TimerStore {
   return {
     async schedule(timer) {
@@ -14,23 +17,39 @@ export function prismaTimerStore(prisma: Prisma): TimerStore {
     },
     async due(now, limit) {
       const rows = await prisma.timer.findMany({
-        where: { firedAt: null, dueAt: { lte: now }, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+        where: { firedAt: null, dueAt: { lte: now }, ...unclaimed(now) },
         orderBy: { dueAt: "asc" },
         take: limit,
       });
       return rows.map((r) => ({ key: r.key, runId: r.runId, dueAt: r.dueAt, event: r.event as EngineEvent }));
     },
-    async nextDueAt() {
-      const row = await prisma.timer.findFirst({
-        where: { firedAt: null },
-        orderBy: { dueAt: "asc" },
-        select: { dueAt: true },
-      });
-      return row?.dueAt ?? null;
+    async nextDueAt(now) {
+      // A claimed timer is left alone until its claim runs out: counted then, not at its due time.
+      const [free, held] = await Promise.all([
+        prisma.timer.findFirst({
+          where: { firedAt: null, ...unclaimed(now) },
+          orderBy: { dueAt: "asc" },
+          select: { dueAt: true },
+        }),
+        prisma.timer.findFirst({
+          where: { firedAt: null, claimedUntil: { gt: now } },
+          orderBy: { claimedUntil: "asc" },
+          select: { claimedUntil: true },
+        }),
+      ]);
+      const times = [free?.dueAt, held?.claimedUntil].filter((t): t is Date => t instanceof Date);
+      return times.length > 0 ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
     },
     async claim(key, now, until) {
       const { count } = await prisma.timer.updateMany({
-        where: { key, firedAt: null, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+        where: { key, firedAt: null, ...unclaimed(now) },
+        data: { claimedUntil: until },
+      });
+      return count === 1;
+    },
+    async renew(key, held, until) {
+      const { count } = await prisma.timer.updateMany({
+        where: { key, firedAt: null, claimedUntil: held },
         data: { claimedUntil: until },
       });
       return count === 1;

@@ -41,6 +41,7 @@ export async function startTestServer(overrides: Partial<AppConfig> & { db?: DbC
     trustProxy: false,
     signInPerMinute: 10,
     webhookSyncTimeoutMs: 5_000,
+    shutdownGraceMs: 0,
     secretsKey: randomBytes(32),
     outboundAllow: [],
     ...overrides,

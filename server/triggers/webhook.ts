@@ -4,6 +4,7 @@ import { UserError } from "../api/errors";
 import { startFlowRun } from "../api/routers/runs/start";
 import type { Prisma } from "../db/client";
 import { flowByWebhookToken } from "../db/flows-repository";
+import { EngineStopping } from "../engine/runtime/errors";
 import type { EventBus } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
 import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "../http/limits";
@@ -15,6 +16,8 @@ export interface WebhookDeps {
   bus: EventBus;
   /** How long a sync webhook waits for the run to end before answering 202. */
   syncTimeoutMs?: number;
+  /** Aborted when the server has drained for shutdown: sync webhooks still waiting answer 202. */
+  shutdown?: AbortSignal;
 }
 
 /** The body's bytes, up to `limit` (MAX_BODY_BYTES, the app's one cap). Plain events: an async iterator costs more than a small body. */
@@ -96,13 +99,18 @@ export function webhookHandler(deps: WebhookDeps) {
       // A run of pure steps has ended by now: answer without arming a timer.
       if (!ended())
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, syncTimeoutMs);
-          notify = () => {
-            if (ended()) {
-              clearTimeout(timer);
-              resolve();
-            }
+          const stop = () => {
+            clearTimeout(timer);
+            deps.shutdown?.removeEventListener("abort", stop);
+            resolve();
           };
+          const timer = setTimeout(stop, syncTimeoutMs);
+          notify = () => {
+            if (ended()) stop();
+          };
+          // The server stops: the run resumes after the restart; answer with its id now.
+          if (deps.shutdown?.aborted) stop();
+          else deps.shutdown?.addEventListener("abort", stop);
           notify();
         });
       // The final event carries the outcome: no need to read the run back.
@@ -119,6 +127,10 @@ export function webhookHandler(deps: WebhookDeps) {
     } catch (error) {
       if (error instanceof HttpError) return send(res, error.status, { error: error.message });
       if (error instanceof UserError) return send(res, 400, { error: error.message });
+      if (error instanceof EngineStopping) {
+        res.setHeader("retry-after", "5");
+        return send(res, 503, { error: error.message });
+      }
       console.error("webhook:", error);
       send(res, 500, { error: "the run could not be started; it was logged" });
     } finally {

@@ -6,6 +6,13 @@ export class NonRetryableError extends Error {
   readonly retryable = false;
 }
 
+/** The engine is shutting down: it takes no new run (the API answers 503; try again once it is back). */
+export class EngineStopping extends Error {
+  constructor() {
+    super("the server is shutting down; try again in a moment");
+  }
+}
+
 /** A decision the approval cannot take (already decided, not an assignee, the requester…). */
 export class DecisionRefused extends Error {
   constructor(

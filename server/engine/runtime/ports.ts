@@ -73,14 +73,19 @@ export interface DueTimer {
 export interface TimerStore {
   /** Arms a timer; arming the same key again changes nothing. */
   schedule(timer: DueTimer): Promise<void>;
-  /** Unfired timers due at or before `now`, oldest first. */
+  /** Unfired timers due at or before `now` and not claimed (or claimed until `now` at the latest), oldest first. */
   due(now: Date, limit: number): Promise<DueTimer[]>;
-  /** The earliest unfired due time, or null. */
-  nextDueAt(): Promise<Date | null>;
+  /**
+   * When `due` may next find a timer, as of `now`: the earliest due time of an unclaimed timer,
+   * or when a claim runs out, if sooner; null when no timer is unfired.
+   */
+  nextDueAt(now: Date): Promise<Date | null>;
   /** Marks a timer fired; false if it was already (another process got it). */
   markFired(key: string, at: Date): Promise<boolean>;
   /** Takes an unfired timer for delivery until `until`; false if another process holds it. */
   claim(key: string, now: Date, until: Date): Promise<boolean>;
+  /** Holds a claim longer (a delivery that takes a while); false if it is no longer held until `held`. */
+  renew(key: string, held: Date, until: Date): Promise<boolean>;
   /** Gives a claimed timer back (its delivery did not happen: it is looked at again). */
   release(key: string): Promise<void>;
 }

@@ -16,7 +16,15 @@ import type { Command } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
 import { executeCommand } from "../core/planner";
 import { AbortReason, type AttemptDeps, runAttempt } from "./attempt";
-import { DecisionRefused } from "./errors";
+import {
+  appendWithRetries,
+  CommitFailed,
+  type CommitRetry,
+  defaultCommitRetry,
+  pause,
+  runFailedUnstored,
+} from "./commit-retry";
+import { DecisionRefused, EngineStopping } from "./errors";
 import { evaluateUntil } from "./executors/loop";
 import { type DueTimer, type EventBus, type NewRun, type RunStore, SeqConflict, type TimerStore } from "./ports";
 import { progressGatherer } from "./progress-gatherer";
@@ -70,6 +78,8 @@ export interface RunEngineDeps extends AttemptDeps {
   steps?: Pick<StepQueue, "dispatch">;
   /** How often `recover()`'s process hands running attempts on again (default 30 s). */
   redispatchMs?: number;
+  /** How a failed commit is tried again before it counts as failed (commit-retry.ts). */
+  commitRetry?: CommitRetry;
   /**
    * Scale-out: other processes append to the same runs. This process then follows the bus (its
    * copies catch up, attempts whose node was cancelled elsewhere are aborted) and keeps a run
@@ -84,6 +94,8 @@ const FOLLOW_POLL_MS = 2_000;
 const REDISPATCH_MS = 30_000;
 /** How often an event is recorded again when other processes keep appending first. */
 const RECORD_TRIES = 10;
+/** Streamed text and what an attempt sends out: shown to people, never worth holding a run up for. */
+const COSMETIC = new Set(["node.progress", "node.input"]);
 
 /**
  * The runtime shell around the pure core: records each event with the core's decisions in one
@@ -96,6 +108,10 @@ export class RunEngine {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timerLoop: TimerLoop;
   private redispatchTimer: ReturnType<typeof setInterval> | undefined;
+  /** Aborted by stop(): pauses between commit tries end, and no further try is made. */
+  private lifetime = new AbortController();
+  /** Set by stop(): no new run or attempt starts here (recover() starts the engine again). */
+  private stopping = false;
 
   constructor(private readonly deps: RunEngineDeps) {
     this.timerLoop = new TimerLoop(
@@ -135,6 +151,7 @@ export class RunEngine {
    * nothing stored, when that commit fails. Returns the run id.
    */
   async begin(run: NewRun): Promise<string> {
+    if (this.stopping) throw new EngineStopping();
     const id = this.deps.store.newRunId();
     const live: LiveRun = {
       id,
@@ -169,6 +186,7 @@ export class RunEngine {
 
   /** Starts a run whose row (status `queued`, input, snapshot) the caller has created. */
   async start(runId: string): Promise<void> {
+    if (this.stopping) throw new EngineStopping();
     const live = await this.load(runId);
     const startedBy = live.startedBy ?? undefined;
     await this.record(live, {
@@ -182,6 +200,7 @@ export class RunEngine {
    * of the failed run `previousRunId`: finished steps are reused, failed ones run again.
    */
   async retry(runId: string, previousRunId: string): Promise<void> {
+    if (this.stopping) throw new EngineStopping();
     const live = await this.load(runId);
     const previous = foldRunEvents(await this.deps.store.events(previousRunId));
     const startedBy = live.startedBy ?? undefined;
@@ -194,7 +213,7 @@ export class RunEngine {
         startedBy,
         this.deps.clock.now().toISOString(),
       );
-      await this.commit(live, planned.events, planned.state, planned.commands);
+      await this.orRecordFailure(live, () => this.commit(live, planned.events, planned.state, planned.commands));
     });
   }
 
@@ -264,6 +283,8 @@ export class RunEngine {
 
   /** Resumes every run a previous process left unfinished, and fires timers that fell due. Returns how many runs. */
   async recover(): Promise<number> {
+    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
+    this.stopping = false;
     const ids = await this.deps.store.unfinishedRunIds();
     for (const id of ids) {
       const live = await this.load(id);
@@ -273,7 +294,7 @@ export class RunEngine {
       }
       this.enqueue(live, async () => {
         const planned = resume(live.graph, id, live.state, this.deps.clock.now().toISOString());
-        await this.commit(live, planned.events, planned.state, planned.commands);
+        await this.orRecordFailure(live, () => this.commit(live, planned.events, planned.state, planned.commands));
       });
     }
     await this.timerLoop.start();
@@ -316,15 +337,25 @@ export class RunEngine {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Aborts every attempt in flight (their runs resume at the next boot) and stops firing timers. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work: new runs are refused (EngineStopping), no further attempt starts here
+   * and timers stop firing. Attempts in flight get `graceMs` to finish, and their outcomes are
+   * recorded; those still running then are aborted. What was not done resumes at the next boot.
+   */
+  async stop(graceMs = 0): Promise<void> {
+    this.stopping = true;
     clearInterval(this.redispatchTimer);
-    await this.timerLoop.stop();
+    const timersStopped = this.timerLoop.stop();
+    const drained = new AbortController();
+    await Promise.race([this.idle().then(() => drained.abort()), pause(graceMs, drained.signal)]);
+    drained.abort();
+    this.lifetime.abort();
     for (const live of this.live.values()) {
       for (const { controller } of live.attempts.values()) {
         controller.abort(new AbortReason("shutdown", "server shutting down"));
       }
     }
+    await timersStopped;
   }
 
   private async load(runId: string): Promise<LiveRun> {
@@ -364,7 +395,7 @@ export class RunEngine {
           ? current?.status === "retrying" && current.attempt === event.data.attempt
           : current?.status === "waiting" && (event.data.level ?? 0) === (current.approval?.escalations?.length ?? 0));
       try {
-        if (stillWaiting) await this.apply(live, event);
+        if (stillWaiting) await this.orRecordFailure(live, () => this.apply(live, event));
       } catch (error) {
         if (error instanceof SeqConflict) return false; // another process moved the run on
         throw error;
@@ -375,7 +406,7 @@ export class RunEngine {
   }
 
   private record(live: LiveRun, event: EngineEvent): Promise<void> {
-    return this.enqueue(live, () => this.apply(live, event));
+    return this.enqueue(live, () => this.orRecordFailure(live, () => this.apply(live, event)));
   }
 
   /**
@@ -438,7 +469,11 @@ export class RunEngine {
       let stored: RunEvent[];
       try {
         const at = this.deps.clock.now();
-        stored = await this.deps.store.append(live.id, live.state.lastSeq, events, at, state, live.unsaved);
+        const append = () => this.deps.store.append(live.id, live.state.lastSeq, events, at, state, live.unsaved);
+        const retry = events.every((e) => COSMETIC.has(e.type))
+          ? { ...defaultCommitRetry, tries: 1 }
+          : this.retryPolicy;
+        stored = await appendWithRetries(live.id, append, retry, this.lifetime.signal);
       } catch (error) {
         // Another process appended first: nothing was recorded; this copy catches up so the
         // caller can decide again on the log as it now is.
@@ -450,6 +485,45 @@ export class RunEngine {
       this.deps.bus.publish(stored, live.workspaceId);
     }
     for (const command of commands) await this.carryOut(live, command);
+  }
+
+  private get retryPolicy(): CommitRetry {
+    return this.deps.commitRetry ?? defaultCommitRetry;
+  }
+
+  /**
+   * Inside the run's queue: `work`, or, when its commit failed every try, the run's failure.
+   * Used where nothing else would move the run on (an attempt's outcome, a start, a timer):
+   * a run never stays running with nothing in flight. Callers that are told (a decision, a
+   * cancel, a new run) get the CommitFailed instead.
+   */
+  private async orRecordFailure(live: LiveRun, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof CommitFailed) || live.unsaved) throw error;
+      await this.recordFailure(live, error);
+    }
+  }
+
+  /**
+   * Records that the run failed because `failed` could not be stored; tried until it is stored
+   * or the engine stops (then `failed` is thrown: the run resumes at the next boot, as after a
+   * crash, and a timer that led here stays unfired).
+   */
+  private async recordFailure(live: LiveRun, failed: CommitFailed): Promise<void> {
+    this.deps.onError?.(failed, live.id);
+    while (!terminalRunStatuses.includes(live.state.status)) {
+      if (this.lifetime.signal.aborted) throw failed;
+      try {
+        await this.apply(live, runFailedUnstored(failed));
+      } catch (again) {
+        if (again instanceof SeqConflict) continue; // caught up: looked at again
+        if (!(again instanceof CommitFailed)) throw again;
+        this.deps.onError?.(again, live.id);
+        await pause(this.retryPolicy.maxPauseMs, this.lifetime.signal);
+      }
+    }
   }
 
   /**
@@ -470,7 +544,9 @@ export class RunEngine {
         if (this.deps.steps && !this.isPure(live, command.nodeId)) {
           // A hand-over that fails (Redis down) is repaired by the periodic re-dispatch.
           await this.deps.steps.dispatch({ runId: live.id, command }).catch((e) => this.deps.onError?.(e, live.id));
-        } else this.track(this.execute(live, command).catch((e) => this.deps.onError?.(e, live.id)));
+        } else if (!this.stopping)
+          this.track(this.execute(live, command).catch((e) => this.deps.onError?.(e, live.id)));
+        // Stopping: the attempt stays recorded as running, and the next boot runs it.
         return;
       case "schedule":
         await this.timerLoop.schedule({
@@ -481,7 +557,7 @@ export class RunEngine {
         });
         return;
       case "evaluate-until":
-        this.track(this.checkUntil(live, command));
+        if (!this.stopping) this.track(this.checkUntil(live, command).catch((e) => this.deps.onError?.(e, live.id)));
         return;
       case "abort":
         for (const { nodeId, controller } of live.attempts.values()) {
@@ -499,6 +575,7 @@ export class RunEngine {
       live,
       outcome,
       () => loop()?.status === "running" && loop()?.loop?.checked?.index !== command.index,
+      { orFailRun: true },
     );
   }
 
@@ -540,22 +617,29 @@ export class RunEngine {
    * late worker whose lease was handed on, or an attempt cancelled elsewhere, changes nothing).
    */
   private recordOutcome(live: LiveRun, command: Extract<Command, { type: "execute" }>, outcome: EngineEvent) {
-    return this.recordWhile(live, outcome, () => {
-      const current = live.state.nodes[nodeKey(command.nodeId, command.path)];
-      return current?.status === "running" && current.attempt === command.attempt;
-    });
+    return this.recordWhile(
+      live,
+      outcome,
+      () => {
+        const current = live.state.nodes[nodeKey(command.nodeId, command.path)];
+        return current?.status === "running" && current.attempt === command.attempt;
+      },
+      { orFailRun: true },
+    );
   }
 
   /**
    * Records `event` while `stillCounts()` holds on the run as this process knows it; when
    * another process appended first, this copy has caught up and the question is asked again.
+   * `orFailRun`: when it cannot be stored, the run's failure is recorded instead (orRecordFailure).
    */
-  private async recordWhile(live: LiveRun, event: EngineEvent, stillCounts: () => boolean) {
+  private async recordWhile(live: LiveRun, event: EngineEvent, stillCounts: () => boolean, { orFailRun = false } = {}) {
     for (let tries = 1; ; tries++) {
       const recorded = await this.inQueue(live, async () => {
         if (!stillCounts()) return true;
         try {
-          await this.apply(live, event);
+          if (orFailRun) await this.orRecordFailure(live, () => this.apply(live, event));
+          else await this.apply(live, event);
           return true;
         } catch (error) {
           if (!(error instanceof SeqConflict) || tries >= RECORD_TRIES) throw error;
@@ -652,11 +736,13 @@ export class RunEngine {
         ? undefined
         : setTimeout(() => controller.abort(new AbortReason("timeout", `timed out after ${timeoutMs} ms`)), timeoutMs);
     // Text that arrives after the attempt ended (cancelled, timed out) is dropped.
+    // Streamed text that cannot be stored is dropped (logged): the outcome still is recorded.
     const progress = progressGatherer(command, (event) => {
-      void this.recordWhile(live, event, () => {
+      const running = () => {
         const current = live.state.nodes[instance];
         return current?.status === "running" && current.attempt === command.attempt;
-      });
+      };
+      this.recordWhile(live, event, running).catch((e) => this.deps.onError?.(e, live.id));
     });
     try {
       const outcome = await runAttempt(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { prismaTimerStore } from "../../db/timer-store";
 import { startTestServer, type TestServer } from "../../testing/test-server";
 import type { DueTimer } from "./ports";
-import { TimerLoop } from "./timer-loop";
+import { CLAIM_MS, TimerLoop } from "./timer-loop";
 
 let t: TestServer;
 let runId: string;
@@ -57,4 +57,75 @@ it("a timer whose delivery did not happen is given back and delivered later", as
   await loop.stop();
   expect(tries).toBe(2);
   expect(await store.due(new Date(), 10)).toEqual([]);
+});
+
+/** A clock the test moves by hand. */
+function handClock(start: number) {
+  let at = start;
+  return {
+    now: () => new Date(at),
+    set(ms: number) {
+      at = ms;
+    },
+  };
+}
+
+it("a claim left by a process that died: the loop sleeps until it runs out (no spinning), then delivers the timer", async () => {
+  const store = prismaTimerStore(t.app.services.prisma);
+  const now = Date.now();
+  const clock = handClock(now);
+  await store.schedule({ ...due("left-claimed"), dueAt: new Date(now - 1_000) });
+  // The claim a loop takes as it starts delivering; its process died before it was delivered.
+  expect(await store.claim("left-claimed", clock.now(), new Date(now + CLAIM_MS))).toBe(true);
+  expect(CLAIM_MS).toBeLessThanOrEqual(5_000); // retaken within seconds, not half a minute
+
+  const delivered: string[] = [];
+  const loop = new TimerLoop(store, clock, async (timer) => {
+    delivered.push(timer.key);
+    return store.markFired(timer.key, clock.now());
+  });
+  await loop.start();
+  expect(delivered).toEqual([]);
+  // Next look when the claim runs out; not at the (past) due time, which would look again at once, and again.
+  expect(loop.nextLookAt?.getTime()).toBe(now + CLAIM_MS);
+
+  clock.set(now + CLAIM_MS);
+  await loop.start(); // the look it slept until
+  await loop.stop();
+  expect(delivered).toEqual(["left-claimed"]);
+  expect(await store.nextDueAt(clock.now())).toBeNull();
+});
+
+it("a delivery that outlasts its claim renews it: no other process takes the timer meanwhile", async () => {
+  const store = prismaTimerStore(t.app.services.prisma);
+  const now = Date.now();
+  const clock = handClock(now);
+  await store.schedule({ ...due("held-long"), dueAt: new Date(now - 1_000) });
+  let finish = () => {};
+  let delivering = () => {};
+  const inDelivery = new Promise<void>((r) => (delivering = r));
+  const slow = new TimerLoop(store, clock, async (timer) => {
+    delivering();
+    await new Promise<void>((r) => (finish = r));
+    return store.markFired(timer.key, clock.now());
+  });
+  const slowLook = slow.start();
+  await inDelivery;
+  clock.set(now + 2 * CLAIM_MS); // the delivery outlasts its first claim
+  const claimedUntil = async () =>
+    (await t.app.services.prisma.timer.findUniqueOrThrow({ where: { key: "held-long" } })).claimedUntil?.getTime() ?? 0;
+  while ((await claimedUntil()) <= clock.now().getTime()) await new Promise((r) => setTimeout(r, 50));
+
+  const taken: string[] = [];
+  const other = new TimerLoop(store, clock, async (timer) => {
+    taken.push(timer.key);
+    return true;
+  });
+  await other.start();
+  await other.stop();
+  expect(taken).toEqual([]);
+  finish();
+  await slowLook;
+  await slow.stop();
+  expect(await store.nextDueAt(clock.now())).toBeNull();
 });

@@ -1,11 +1,17 @@
 import type { Clock, DueTimer, TimerStore } from "./ports";
 
-/** How long a process holds a due timer it is delivering before others may take it (it died). */
-const CLAIM_MS = 30_000;
+/**
+ * How long a process holds a due timer it is delivering before others may take it. Short, and
+ * renewed every CLAIM_RENEW_MS while the delivery lasts: a claim left by a process that died
+ * runs out within seconds.
+ */
+export const CLAIM_MS = 3_000;
+const CLAIM_RENEW_MS = 1_000;
 
 /**
- * Fires durable timers: sleeps until the earliest due time, delivers every due timer, and
- * sleeps again. Timers that fell due while the process was down fire at start.
+ * Fires durable timers: sleeps until the earliest due time (or until a claim another process
+ * holds runs out), delivers every due timer, and sleeps again. Timers that fell due while the
+ * process was down fire at start.
  */
 export class TimerLoop {
   private handle: NodeJS.Timeout | undefined;
@@ -35,6 +41,11 @@ export class TimerLoop {
     return this.running;
   }
 
+  /** When the loop looks next (by its clock), if it is armed. */
+  get nextLookAt(): Date | undefined {
+    return this.armedFor === undefined ? undefined : new Date(this.armedFor);
+  }
+
   async schedule(timer: DueTimer): Promise<void> {
     await this.store.schedule(timer);
     this.arm(timer.dueAt.getTime());
@@ -58,17 +69,20 @@ export class TimerLoop {
           for (const timer of due) {
             // Claimed first: with several processes (scale-out) one delivers it, the others skip it.
             const now = this.clock.now();
-            if (!(await this.store.claim(timer.key, now, new Date(now.getTime() + CLAIM_MS)))) continue;
+            const until = new Date(now.getTime() + CLAIM_MS);
+            if (!(await this.store.claim(timer.key, now, until))) continue;
+            const held = this.hold(timer.key, until);
             let delivered = false;
             try {
               delivered = await this.deliver(timer);
             } finally {
+              held.stop();
               if (!delivered) await this.store.release(timer.key);
             }
           }
           if (due.length < 100) break;
         }
-        const next = await this.store.nextDueAt();
+        const next = await this.store.nextDueAt(this.clock.now());
         const poll = this.pollMs === undefined ? undefined : this.clock.now().getTime() + this.pollMs;
         const at = next ? Math.min(next.getTime(), poll ?? Number.POSITIVE_INFINITY) : poll;
         if (at !== undefined) this.arm(at);
@@ -78,5 +92,20 @@ export class TimerLoop {
       }
     });
     return this.running;
+  }
+  /** Renews the claim on `key` while its delivery lasts; a renewal after the end changes nothing. */
+  private hold(key: string, until: Date): { stop(): void } {
+    let held = until;
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = renewing
+        .then(async () => {
+          const next = new Date(this.clock.now().getTime() + CLAIM_MS);
+          if (await this.store.renew(key, held, next)) held = next;
+        })
+        .catch(this.onError);
+    }, CLAIM_RENEW_MS);
+    timer.unref?.();
+    return { stop: () => clearInterval(timer) };
   }
 }
