@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, expect, it } from "vitest";
-import { freePort, ServerProcess } from "../../testing/server-process";
+import { freePort } from "../../testing/free-port";
+import { ServerProcess } from "../../testing/server-process";
 import { flow } from "../core/testing";
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-progress-"));

@@ -7,7 +7,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, expect, it } from "vitest";
 import { sqliteConnection } from "../../db/client";
-import { freePort, ServerProcess } from "../../testing/server-process";
+import { freePort } from "../../testing/free-port";
+import { ServerProcess } from "../../testing/server-process";
 import { startTestServer } from "../../testing/test-server";
 import { flow } from "../core/testing";
 

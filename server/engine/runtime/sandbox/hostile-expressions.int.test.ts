@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../../../lib/flow/document";
+import { freePort } from "../../../testing/free-port";
 import { ServerProcess } from "../../../testing/server-process";
 import { flow } from "../../core/testing";
 
@@ -18,9 +19,10 @@ import { flow } from "../../core/testing";
 const HEALTH_LIMIT_MS = 1_000;
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-hostile-"));
-const server = new ServerProcess(4500 + Math.floor(Math.random() * 400), path.join(dir, "hostile.db"));
+let server: ServerProcess;
 let api: Awaited<ReturnType<ServerProcess["signUp"]>>;
 beforeAll(async () => {
+  server = new ServerProcess(await freePort(), path.join(dir, "hostile.db"));
   await server.start();
   api = await server.signUp("hostile@example.com");
 }, 60_000);
