@@ -9,6 +9,12 @@ import type { NodeExpressions } from "./sandbox/node-expressions";
 
 export interface Clock {
   now(): Date;
+  /**
+   * For a clock that jumps (a test's clock, server/testing/test-clock.ts): calls `listener`
+   * whenever the time moved other than by passing, so whoever sleeps until a due time (the
+   * timer loop) looks again. Returns the unsubscribe. The system clock has none.
+   */
+  onJump?(listener: () => void): () => void;
 }
 
 export interface StoredRun {
