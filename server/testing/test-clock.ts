@@ -25,7 +25,7 @@ import type { Clock } from "../engine/runtime/ports";
 export const TEST_CLOCK_FILE = "SWITCHYARD_TEST_CLOCK_FILE";
 
 /** The clock SWITCHYARD_TEST_CLOCK_FILE asks for, or undefined (the system clock) when unset. */
-export function testClockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock | undefined {
+export function testClockFromEnv(env: Record<string, string | undefined> = process.env): Clock | undefined {
   const file = env[TEST_CLOCK_FILE];
   if (!file) return undefined;
   if (env.NODE_ENV !== "test") {
