@@ -115,7 +115,14 @@ it("a delivery that outlasts its claim renews it: no other process takes the tim
   clock.set(now + 2 * CLAIM_MS); // the delivery outlasts its first claim
   const claimedUntil = async () =>
     (await t.app.services.prisma.timer.findUniqueOrThrow({ where: { key: "held-long" } })).claimedUntil?.getTime() ?? 0;
-  while ((await claimedUntil()) <= clock.now().getTime()) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(
+    "the claim to be renewed past the moved clock",
+    claimedUntil,
+    (until) => until > clock.now().getTime(),
+    {
+      everyMs: 50,
+    },
+  );
 
   const taken: string[] = [];
   const other = new TimerLoop(store, clock, async (timer) => {
