@@ -5,6 +5,7 @@ import { createApp } from "./app";
 import { configFromEnv } from "./config";
 import { projectRoot } from "./db/config";
 import { answerErrors } from "./http/respond";
+import { testClockFromEnv } from "./testing/test-clock";
 
 // Next reports anonymous usage by default; a self-hosted product should not phone home.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -12,7 +13,8 @@ const dev = process.argv.includes("--dev");
 // --api-only: no pages, just the API, webhooks and live updates (benchmarks, headless use).
 const apiOnly = process.argv.includes("--api-only");
 const config = configFromEnv();
-const app = await createApp(config);
+// The system clock, unless a test (NODE_ENV=test only) hands it a clock it moves.
+const app = await createApp(config, { clock: testClockFromEnv() });
 let handlePage = (_req: IncomingMessage, res: ServerResponse): void => void res.writeHead(404).end();
 if (!apiOnly) {
   const nextApp = next({ dev, dir: projectRoot, hostname: "localhost", port: config.port });

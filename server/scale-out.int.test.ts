@@ -6,8 +6,10 @@ import pg from "pg";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunEvent } from "../lib/run/events";
+import { idempotencyKey } from "./engine/core/commands";
 import { flow } from "./engine/core/testing";
 import { ServerProcess } from "./testing/server-process";
+import { waitFor } from "./testing/wait-for";
 import { WorkerProcess } from "./testing/worker-process";
 
 const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -57,12 +59,17 @@ async function startFlow(api: Api, nodes: Parameters<typeof flow>[0], edges: str
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: flow(nodes, edges) });
   return (await api.runs.start.mutate({ flowId: created.id })).runId;
 }
-async function until(check: () => Promise<boolean>, ms = 20_000) {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
+const runOf = (api: Api, runId: string) => () => api.runs.get.query({ id: runId });
+const eventsOf = (api: Api, runId: string) => () => api.runs.events.query({ id: runId });
+/** Where the attempt's job is in the step queue ("waiting", "active"…), or "gone" once a worker finished with it. */
+async function jobState(runId: string, nodeId: string): Promise<string> {
+  const queue = new Queue(env.STEP_QUEUE, { connection: { url: REDIS_URL } });
+  try {
+    const job = await queue.getJob(idempotencyKey(runId, nodeId, [], 1).replaceAll(":", "|"));
+    return job ? await job.getState() : "gone";
+  } finally {
+    await queue.close();
   }
-  throw new Error("timed out waiting");
 }
 const count = (events: RunEvent[], type: string, nodeId: string) =>
   events.filter((e) => e.type === type && "nodeId" in e && e.nodeId === nodeId).length;
@@ -84,10 +91,16 @@ it("the web process hands attempts to workers: a run waits until one is up, then
     ["start -> prep", "prep -> split", "split -> a", "split -> b", "a -> join", "b -> join", "join -> end"],
   );
 
-  // No worker yet: the agent is handed over, not run by the web process.
-  await new Promise((r) => setTimeout(r, 1_000));
+  // No worker yet: the agent is handed over (its job waits in the queue), not run by the web process.
+  await waitFor(
+    "prep's attempt to wait in the step queue",
+    () => jobState(runId, "prep"),
+    (state) => state === "waiting",
+  );
   expect((await api.runs.get.query({ id: runId })).status).toBe("running");
-  expect(count(await api.runs.events.query({ id: runId }), "node.succeeded", "prep")).toBe(0);
+  const handedOver = await api.runs.events.query({ id: runId });
+  expect(count(handedOver, "node.started", "prep")).toBe(1);
+  expect(count(handedOver, "node.input", "prep")).toBe(0); // nobody has begun the attempt
 
   // A browser watching on the web process hears what the worker records.
   socket = io(web.url, {
@@ -102,9 +115,13 @@ it("the web process hands attempts to workers: a run waits until one is up, then
   await socket.timeout(5_000).emitWithAck("run:watch", { runId, afterSeq: 1_000_000 });
 
   await workers[0]!.start();
-  await until(async () => (await api.runs.get.query({ id: runId })).status === "succeeded");
-  expect((await api.runs.get.query({ id: runId })).output).toEqual(["a after prepared", "b after prepared"]);
-  await until(async () => heard.some((e) => e.type === "run.succeeded"));
+  const run = await waitFor("the run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
+  expect(run.output).toEqual(["a after prepared", "b after prepared"]);
+  await waitFor(
+    "the browser to hear run.succeeded",
+    () => heard,
+    (events) => events.some((e) => e.type === "run.succeeded"),
+  );
   expect(heard.some((e) => e.type === "node.succeeded" && "nodeId" in e && e.nodeId === "a")).toBe(true);
   const events = await api.runs.events.query({ id: runId });
   for (const nodeId of ["prep", "a", "b"]) expect(count(events, "node.succeeded", nodeId)).toBe(1);
@@ -122,10 +139,12 @@ it("a worker killed with SIGKILL mid-attempt: its lease runs out, another worker
     ["start -> slow", "slow -> end"],
   );
   // The worker streams the mock's words as it goes: it holds the attempt.
-  await until(async () => count(await api.runs.events.query({ id: runId }), "node.progress", "slow") > 0);
+  await waitFor("a worker to stream slow's words", eventsOf(api, runId), (e) => count(e, "node.progress", "slow") > 0);
   await workers[0]!.crash();
   await workers[1]!.start();
-  await until(async () => (await api.runs.get.query({ id: runId })).status === "succeeded", 30_000);
+  await waitFor("the run to succeed on the other worker", runOf(api, runId), (r) => r.status === "succeeded", {
+    timeoutMs: 30_000,
+  });
   const events = await api.runs.events.query({ id: runId });
   expect((await api.runs.get.query({ id: runId })).output).toBe("slow and steady wins");
   expect(count(events, "node.started", "slow")).toBe(1); // the same attempt, handed on
@@ -145,10 +164,17 @@ it("cancelling on the web process stops the attempt a worker holds: the run ends
     },
     ["start -> slow", "slow -> after", "after -> end"],
   );
-  await until(async () => count(await api.runs.events.query({ id: runId }), "node.progress", "slow") > 0);
+  await waitFor("a worker to stream slow's words", eventsOf(api, runId), (e) => count(e, "node.progress", "slow") > 0);
   await api.runs.cancel.mutate({ id: runId });
-  await until(async () => (await api.runs.get.query({ id: runId })).status === "cancelled");
-  await new Promise((r) => setTimeout(r, 4_500)); // past the time the attempt would have finished
+  await waitFor("the run to be cancelled", runOf(api, runId), (r) => r.status === "cancelled");
+  // The worker lets go of the attempt at once, well before its 4 s would have passed: whatever
+  // it was going to record, it has recorded.
+  await waitFor(
+    "the worker to drop slow's attempt",
+    () => jobState(runId, "slow"),
+    (state) => state === "gone",
+    { timeoutMs: 2_500 },
+  );
   const events = await api.runs.events.query({ id: runId });
   expect(count(events, "node.cancelled", "slow")).toBe(1);
   expect(count(events, "node.succeeded", "slow")).toBe(0);
@@ -166,13 +192,17 @@ it("an attempt whose hand-over was lost (its job gone from the queue) is handed 
     { start: ["start"], step: ["agent", { response: "done at last" }], end: ["end", { output: "prev" }] },
     ["start -> step", "step -> end"],
   );
-  await until(async () => count(await api.runs.events.query({ id: runId }), "node.started", "step") === 1);
+  await waitFor(
+    "step's attempt to be handed over",
+    eventsOf(api, runId),
+    (e) => count(e, "node.started", "step") === 1,
+  );
   const queue = new Queue(env.STEP_QUEUE, { connection: { url: REDIS_URL } });
   await queue.obliterate({ force: true }); // as if Redis lost it, or the process died before handing it over
   await queue.close();
   await workers[0]!.start();
-  await until(async () => (await api.runs.get.query({ id: runId })).status === "succeeded");
-  expect((await api.runs.get.query({ id: runId })).output).toBe("done at last");
+  const run = await waitFor("the lost attempt to run after all", runOf(api, runId), (r) => r.status === "succeeded");
+  expect(run.output).toBe("done at last");
   expect(count(await api.runs.events.query({ id: runId }), "node.succeeded", "step")).toBe(1);
 }, 60_000);
 

@@ -4,6 +4,7 @@ import { configFromEnv } from "./config";
 import { openDatabase } from "./db/client";
 import { createScaleOutEngine } from "./scale-out-engine";
 import { secretCipher } from "./secrets/cipher";
+import { testClockFromEnv } from "./testing/test-clock";
 
 const config = configFromEnv();
 if (!config.scaleOut) {
@@ -14,6 +15,7 @@ const db = await openDatabase(config.db);
 const scaleOut = await createScaleOutEngine(db.prisma, config.scaleOut, {
   cipher: secretCipher(config.secretsKey),
   outboundAllow: config.outboundAllow,
+  clock: testClockFromEnv(), // the system clock, unless a test (NODE_ENV=test only) moves one
   onError: (error, runId) => console.error(`run ${runId}:`, error),
 });
 const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 16);

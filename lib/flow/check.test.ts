@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { checkFlow, isRunnable } from "./check";
 import { type FlowDocument, newFlowDocument } from "./document";
+import { approvalDataSchema } from "./kinds/approval";
+import { endDataSchema } from "./kinds/end";
+import { nodeData } from "./kinds/parsed";
+import { startDataSchema } from "./kinds/start";
 
 const base = () => newFlowDocument("Test");
 const withNodes = (doc: FlowDocument, nodes: unknown[]) => ({ ...doc, nodes }) as unknown;
@@ -14,10 +18,39 @@ describe("checkFlow", () => {
     expect(isRunnable(check)).toBe(true);
   });
 
-  it("applies defaults from the node kind's schema", () => {
-    const doc = base();
-    const check = checkFlow({ ...doc, nodes: [{ ...doc.nodes[0], data: { label: "Begin" } }, doc.nodes[1]] });
-    expect(check.ok && check.document.nodes[0]).toBeTruthy();
+  it("accepts node data that leaves defaulted fields out: the document keeps what was written, the kind's defaults apply when it runs", () => {
+    const { description: _, ...doc } = base();
+    const written = {
+      start: { label: "Begin" },
+      sign: { label: "Sign", title: "Sign?" },
+      end: { label: "Done" },
+    };
+    const check = checkFlow({
+      ...doc,
+      nodes: [
+        { ...doc.nodes[0], data: written.start },
+        { id: "sign", type: "approval", position: { x: 160, y: 0 }, data: written.sign },
+        { ...doc.nodes[1], data: written.end },
+      ],
+      edges: [
+        { id: "a", source: "start", sourceHandle: "out", target: "sign", targetHandle: "in" },
+        { id: "b", source: "sign", sourceHandle: "approved", target: "end", targetHandle: "in" },
+      ],
+    });
+    expect(check.ok && check.problems).toEqual([]);
+    if (!check.ok) return;
+    expect(check.document.description).toBe(""); // the document's own default
+    const [start, sign, end] = check.document.nodes.map((n) => n.data);
+    expect([start, sign, end]).toEqual([written.start, written.sign, written.end]);
+    expect(nodeData(startDataSchema, start)).toEqual({ label: "Begin", inputs: [] });
+    expect(nodeData(endDataSchema, end)).toEqual({ label: "Done", output: "" }); // empty: prev
+    // The contract's defaults (docs/flow-format.md): one approval, not by the requester.
+    expect(nodeData(approvalDataSchema, sign)).toMatchObject({
+      requiredApprovals: 1,
+      allowRequesterToApprove: false,
+      assignees: { users: [], roles: [], groups: [] },
+      form: [],
+    });
   });
 
   it("names an unknown node kind by path", () => {

@@ -6,6 +6,7 @@ import { prismaRunStore } from "../db/run-store";
 import { createEmbeddedEngine } from "../embedded-engine";
 import { flow } from "../engine/core/testing";
 import { startTestServer, type TestServer } from "../testing/test-server";
+import { waitFor } from "../testing/wait-for";
 
 let t: TestServer;
 let owner: string;
@@ -127,10 +128,13 @@ describe("approvals through the API", () => {
 
   it("routes to the timeout path when nobody decides in time", async () => {
     const runId = await startRun(pipeline({ timeout: { afterMs: 1_000, action: "route" } }));
-    const until = Date.now() + 5_000;
-    while ((await status(runId)).status !== "succeeded" && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(await status(runId)).toMatchObject({ status: "succeeded", output: "escalated" });
+    const run = await waitFor(
+      "the deadline to route the run",
+      () => status(runId),
+      (r) => r.status === "succeeded",
+      { timeoutMs: 5_000 },
+    );
+    expect(run).toMatchObject({ status: "succeeded", output: "escalated" });
   });
 
   it("survives a restart while waiting: the decision resumes the run and nothing earlier runs again", async () => {

@@ -7,6 +7,7 @@ import type { RunEvent } from "../../lib/run/events";
 import { flow } from "../engine/core/testing";
 import { freePort } from "../testing/free-port";
 import { ServerProcess } from "../testing/server-process";
+import { waitFor } from "../testing/wait-for";
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-inbox-crash-"));
 let server: ServerProcess | undefined;
@@ -27,16 +28,6 @@ async function signUp(url: string, email: string, name: string): Promise<string>
     .getSetCookie()
     .map((c) => c.split(";")[0])
     .join("; ");
-}
-
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 it("a task waiting when the server is killed with SIGKILL is still in the inbox after the restart; deciding it resumes the run at the approval", async () => {
@@ -66,6 +57,7 @@ it("a task waiting when the server is killed with SIGKILL is still in the inbox 
   await owner.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
   const { runId } = await owner.runs.start.mutate({ flowId: created.id, input: { doc: "Q3" } });
   await waitFor(
+    "the run to wait at the approval",
     () => owner.runs.get.query({ id: runId }),
     (r) => r.status === "waiting",
   );
@@ -94,6 +86,7 @@ it("a task waiting when the server is killed with SIGKILL is still in the inbox 
     }),
   ).toEqual({ taskId: waiting!.id, decision: "approve", taskStatus: "approved" });
   const done = await waitFor(
+    "the approved run to end",
     () => owner.runs.get.query({ id: runId }),
     (r) => r.status !== "waiting" && r.status !== "running",
   );

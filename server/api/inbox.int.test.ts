@@ -17,6 +17,7 @@ import { systemClock } from "../engine/runtime/in-process-bus";
 import { RunEngine } from "../engine/runtime/run-engine";
 import { sharedSandbox } from "../engine/runtime/sandbox/expression-sandbox";
 import { startTestServer, type TestServer } from "../testing/test-server";
+import { waitFor } from "../testing/wait-for";
 
 let t: TestServer;
 /** Session cookies. */
@@ -36,17 +37,6 @@ const errorOf = (p: Promise<unknown>) =>
     (e: { data?: { code?: string }; message: string }) => ({ code: e.data?.code ?? String(e), message: e.message }),
   );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `read` until `ok` holds (short steps, no fixed sleeps); fails with the last value seen. */
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 5_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 500)}`);
-    await sleep(20);
-  }
-}
 
 /** Joins the owner's workspace through a real invite link; it becomes the workspace they work in. */
 async function join(cookie: string, role: "editor" | "approver" | "viewer") {
@@ -487,6 +477,7 @@ describe("decisions that arrive too early", () => {
 
     open();
     await waitFor(
+      "the run to wait at the approval",
       () => run(runId),
       (r) => r.status === "waiting",
     );
@@ -517,9 +508,10 @@ describe("escalation", () => {
     expect(ids(await tab(as.finance, "mine"))).not.toContain(taskId);
 
     const escalated = await waitFor(
+      "the task to be escalated",
       () => t.trpc(as.owner).inbox.get.query({ id: taskId }),
       (x) => x.escalations.length > 0,
-      4_000,
+      { timeoutMs: 4_000 },
     );
     expect(escalated.assignees).toEqual({ users: [], roles: [], groups: ["finance"] });
     expect(escalated.escalations).toEqual([
@@ -541,9 +533,10 @@ describe("escalation", () => {
 
     // The second deadline still falls due, and changes nothing.
     await waitFor(
+      "both deadlines to fall due",
       () => t.app.services.prisma.timer.findMany({ where: { runId } }),
       (timers) => timers.length === 2 && timers.every((x) => x.firedAt !== null),
-      5_000,
+      { timeoutMs: 5_000 },
     );
     const log = await events(runId);
     expect(count(log, "approval.escalated")).toBe(1);
@@ -556,9 +549,10 @@ describe("escalation", () => {
     const runId = await startRun(await saveFlow(escalating(1_000)));
     const taskId = await taskOf(runId);
     const done = await waitFor(
+      "the run to end after the last deadline",
       () => run(runId),
       (r) => r.status !== "waiting" && r.status !== "running",
-      6_000,
+      { timeoutMs: 6_000 },
     );
     expect(done).toMatchObject({ status: "succeeded", output: "archived" });
     await t.app.services.engine.idle();
@@ -609,18 +603,30 @@ describe("workspace isolation", () => {
 
     const runId = await startRun(await saveFlow(reviewFlow()));
     await waitFor(
-      async () => seen.mine,
+      "the workspace's socket to hear of the new task",
+      () => seen.mine,
       (messages) => messages.some((opened) => opened.includes(runId)),
     );
     const messagesBefore = seen.mine.length;
     await decide(as.approverA, await taskOf(runId), "approve");
     await waitFor(
-      async () => seen.mine.length,
+      "the workspace's socket to hear of the decision",
+      () => seen.mine.length,
       (n) => n > messagesBefore,
     ); // the decision changes the inbox too
     await t.app.services.engine.idle();
-    await sleep(100); // a stray message to the other workspace would have arrived by now
-    expect(seen.theirs).toEqual([]);
+    // Then a task in the other workspace: its message comes after any stray one (one socket,
+    // in order), so once it has arrived, anything sent there about this workspace has too.
+    const outsider = t.trpc(as.outsider);
+    const theirFlow = await outsider.flows.create.mutate({ name: "Their flow" });
+    await outsider.flows.save.mutate({ id: theirFlow.id, expectedVersion: 1, document: reviewFlow() });
+    const { runId: theirRun } = await outsider.runs.start.mutate({ flowId: theirFlow.id, input: { doc: "theirs" } });
+    await waitFor(
+      "the other workspace's socket to hear of its own task",
+      () => seen.theirs,
+      (messages) => messages.length > 0,
+    );
+    expect(seen.theirs).toEqual([[theirRun]]);
   });
 });
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flow } from "../engine/core/testing";
 import { startTestServer, type TestServer } from "../testing/test-server";
+import { waitFor } from "../testing/wait-for";
 
 let t: TestServer;
 let owner: string;
@@ -41,13 +42,11 @@ async function callModel(cookie: string) {
   ]);
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
   const { runId } = await api.runs.start.mutate({ flowId: created.id });
-  for (let i = 0; i < 200; i++) {
-    await t.app.services.engine.idle();
-    const run = await api.runs.get.query({ id: runId });
-    if (run.status === "succeeded" || run.status === "failed") return run;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("the run did not finish");
+  return waitFor(
+    "the run calling the LAN to finish",
+    () => api.runs.get.query({ id: runId }),
+    (run) => run.status === "succeeded" || run.status === "failed",
+  );
 }
 
 const codeOf = (p: Promise<unknown>) =>

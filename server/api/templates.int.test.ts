@@ -5,6 +5,7 @@ import { flowTemplates } from "../../lib/flow/templates/catalog";
 import { nodeStatus } from "../../lib/run/state";
 import { simulate } from "../engine/core/testing";
 import { startTestServer, type TestServer } from "../testing/test-server";
+import { waitFor } from "../testing/wait-for";
 
 let t: TestServer;
 let cookie: string;
@@ -19,18 +20,18 @@ async function runTemplate(id: string, decide?: { nodeId: string; decision: "app
   const template = flowTemplates.find((x) => x.id === id)!;
   const flow = await api.flows.create.mutate({ name: template.title, template: id });
   const { runId } = await api.runs.start.mutate({ flowId: flow.id, input: template.sampleInput });
-  for (let i = 0; i < 400; i++) {
-    await t.app.services.engine.idle();
-    const run = await api.runs.get.query({ id: runId });
-    if (run.status === "waiting" && decide) {
+  const read = () => api.runs.get.query({ id: runId });
+  const ended = (run: { status: string }) => !["running", "queued", "waiting"].includes(run.status);
+  if (decide) {
+    const run = await waitFor(
+      `${id} to wait for ${decide.nodeId} or end`,
+      read,
+      (r) => r.status === "waiting" || ended(r),
+    );
+    if (run.status === "waiting")
       await api.runs.decide.mutate({ runId, ...decide, comment: decide.comment ?? "", requestId: randomUUID() });
-      decide = undefined;
-      continue;
-    }
-    if (!["running", "queued", "waiting"].includes(run.status)) return run;
-    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`${id} did not finish`);
+  return waitFor(`${id} to end`, read, ended);
 }
 
 describe("templates", () => {

@@ -58,7 +58,7 @@ describe("switchyard CLI", { timeout: 60_000 }, () => {
     const events = lines.slice(0, -1);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.map((e) => e.type)).toContain("approval.decided");
-    expect(lines.at(-1)).toEqual({ status: "succeeded", output: "Essay on bridges" });
+    expect(lines.at(-1)).toEqual({ status: "succeeded", output: "Essay on bridges", runId: events[0]!.runId });
   });
 
   //  start ─▶ each (forEach over 1,500 items) ─▶ end      body: pad
@@ -84,14 +84,116 @@ describe("switchyard CLI", { timeout: 60_000 }, () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)).toMatchObject({ type: "run.succeeded" });
     const output = Array.from({ length: 1500 }, (_, i) => String(i + 1).padEnd(400, "-"));
-    expect(lines.at(-1)).toEqual({ status: "succeeded", output });
+    expect(lines.at(-1)).toEqual({ status: "succeeded", output, runId: events[0]!.runId });
     expect(code).toBe(0);
   });
 
-  it("exits 3 when the run still waits for a person", () => {
-    const { code, lines } = cli("run", approvalFlow, "--input", '{"topic":"x"}');
+  it("exits 3 when the run still waits for a person, naming the run and the approval", () => {
+    const { code, lines, stderr } = cli("run", approvalFlow, "--input", '{"topic":"x"}');
     expect(code).toBe(3);
-    expect(lines.at(-1)).toEqual({ status: "waiting", output: null });
+    const runId = lines[0]!.runId as string;
+    expect(lines.at(-1)).toEqual({
+      status: "waiting",
+      output: null,
+      runId,
+      waitingFor: [{ nodeId: "review", path: [] }],
+    });
+    expect(stderr).toContain(`run ${runId} waits for a decision on review; answer with --decide nodeId=approve|reject`);
+  });
+
+  //  start ─▶ outer (forEach [1,2]) ─▶ end
+  //           body: inner (forEach [1,2]) ─── body: check (approval) ─▶ note
+  it("--decide answers every waiting instance of the approval, in nested loops too", () => {
+    const nested = file(
+      "nested-approvals.json",
+      flow(
+        {
+          start: ["start"],
+          outer: ["loop", { mode: "forEach", items: "[1, 2]", concurrency: 2, maxIterations: 10 }],
+          inner: ["loop", { mode: "forEach", items: "[10, 20]", concurrency: 2, maxIterations: 10 }, "outer"],
+          check: ["approval", { title: "Item {{ item }}?" }, "inner"],
+          note: ["transform", { expression: "$string(item) & ' ' & prev.decision" }, "inner"],
+          end: ["end"],
+        },
+        ["start -> outer", "check.approved -> note", "outer -> end"],
+      ),
+    );
+    const { code, lines } = cli("run", nested, "--decide", "check=approve");
+    expect(lines.at(-1)).toMatchObject({
+      status: "succeeded",
+      output: [
+        ["10 approved", "20 approved"],
+        ["10 approved", "20 approved"],
+      ],
+    });
+    expect(code).toBe(0);
+    const decided = lines.filter((e) => e.type === "approval.decided").map((e) => (e.path as number[]).join("."));
+    expect(decided.sort()).toEqual(["0.0", "0.1", "1.0", "1.1"]);
+
+    const unanswered = cli("run", nested);
+    expect(unanswered.code).toBe(3);
+    expect(unanswered.lines.at(-1)).toMatchObject({
+      status: "waiting",
+      waitingFor: expect.arrayContaining([
+        { nodeId: "check", path: [0, 0] },
+        { nodeId: "check", path: [1, 1] },
+      ]),
+    });
+  });
+
+  //  start ─▶ review (approval; deadline in an hour, then a finance group for another hour) ─▶ end
+  it("exits 3 at once when only approvals are left, even with deadlines and escalations ahead", () => {
+    const timeout = { afterMs: 3_600_000, action: "approve", escalate: [{ groups: ["finance"], afterMs: 3_600_000 }] };
+    const deadline = file(
+      "deadline.json",
+      flow({ start: ["start"], review: ["approval", { title: "Sign?", timeout }], end: ["end"] }, [
+        "start -> review",
+        "review.approved -> end",
+      ]),
+    );
+    const { code, lines } = cli("run", deadline); // a wait for the deadline would outlast the test
+    expect(code).toBe(3);
+    expect(lines.at(-1)).toMatchObject({ status: "waiting", waitingFor: [{ nodeId: "review", path: [] }] });
+    expect(lines.filter((e) => e.type === "approval.requested")).toHaveLength(1);
+
+    // Two approvals needed: the CLI is one person, so after its decision only someone else can move it.
+    const two = file(
+      "two-approvals.json",
+      flow({ start: ["start"], review: ["approval", { title: "Sign?", requiredApprovals: 2 }], end: ["end"] }, [
+        "start -> review",
+        "review.approved -> end",
+      ]),
+    );
+    const once = cli("run", two, "--decide", "review=approve");
+    expect(once.code).toBe(3);
+    expect(once.lines.filter((e) => e.type === "approval.decided")).toHaveLength(1);
+  });
+
+  //              ┌─▶ flaky (fails once, retried after 300 ms) ─▶ done
+  //  start ─▶ p ─┤
+  //              └─▶ review (approval, nobody answers)
+  it("waits for a back-off that can still move the run before it exits 3", () => {
+    const retry = { maxAttempts: 2, initialDelayMs: 300, multiplier: 1, maxDelayMs: 300, jitter: false };
+    const mixed = file(
+      "backoff-and-approval.json",
+      flow(
+        {
+          start: ["start"],
+          p: ["parallel"],
+          flaky: ["agent", { failTimes: 1, response: "second time lucky", retry }],
+          done: ["transform", { expression: "prev" }],
+          review: ["approval", { title: "Sign?" }],
+          end: ["end"],
+        },
+        ["start -> p", "p -> flaky", "p -> review", "flaky -> done", "review.approved -> end"],
+      ),
+    );
+    const { code, lines } = cli("run", mixed);
+    expect(code).toBe(3);
+    const types = lines.map((e) => `${e.type}${e.nodeId ? `:${e.nodeId}` : ""}`);
+    expect(types).toContain("timer.fired:flaky");
+    expect(types).toContain("node.succeeded:done");
+    expect(lines.at(-1)).toMatchObject({ status: "waiting", waitingFor: [{ nodeId: "review", path: [] }] });
   });
 
   it("exits 0 after a rejection that reaches no end, and 1 when a step fails", () => {

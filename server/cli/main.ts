@@ -12,8 +12,9 @@ const usage = `usage:
   switchyard validate <file.json>
   switchyard run <file.json> [--input '{"k":"v"}'] [--decide nodeId=approve|reject ...] [--db memory|<url>]
 
-run prints each RunEvent as a JSON line, then {"status","output"}.
-exit codes: 0 succeeded · 1 failed · 2 invalid · 3 still waiting`;
+run prints each RunEvent as a JSON line, then {"status","output","runId"}; --decide answers
+that approval wherever it waits, inside loops too.
+exit codes: 0 succeeded · 1 failed · 2 invalid · 3 waiting: only a decision can move it on`;
 
 /**
  * Ends the process once everything written to stdout and stderr has been handed over: when
@@ -88,6 +89,12 @@ async function main([command, ...rest]: string[]): Promise<number> {
         onEvent: (event) => console.log(JSON.stringify(event)),
       });
       console.log(JSON.stringify(result));
+      if (result.status === "waiting") {
+        const where = (result.waitingFor ?? []).map((w) => (w.path.length ? `${w.nodeId} at [${w.path}]` : w.nodeId));
+        console.error(
+          `run ${result.runId} waits for a decision on ${where.join(", ")}; answer with --decide nodeId=approve|reject`,
+        );
+      }
       return result.status === "succeeded" ? EXIT.succeeded : result.status === "waiting" ? EXIT.waiting : EXIT.failed;
     } catch (error) {
       if (error instanceof InvalidRunInput) fail(`--input ${error.message}`);

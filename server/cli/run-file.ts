@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FlowDocument } from "../../lib/flow/document";
 import { runInputSchema, startDataSchema } from "../../lib/flow/kinds/start";
-import type { RunEvent, RunStatus } from "../../lib/run/events";
+import type { EngineEvent, RunEvent, RunStatus } from "../../lib/run/events";
 import { runInputProblem } from "../../lib/run/input-limits";
-import { applyRunEvents, initialRunState } from "../../lib/run/state";
+import { applyRunEvents, initialRunState, nodeKey, pathOf, type RunState } from "../../lib/run/state";
 import { openDatabase } from "../db/client";
 import { type DbConfig, dbConfigFromEnv } from "../db/config";
 import { flowsRepository } from "../db/flows-repository";
@@ -15,7 +15,7 @@ import { createEmbeddedEngine } from "../embedded-engine";
 
 export interface RunFileOptions {
   input: Record<string, unknown>;
-  /** nodeId → decision, applied whenever that approval waits. */
+  /** nodeId → decision, applied whenever that approval waits (every instance of it, inside loops too). */
   decisions: Map<string, "approve" | "reject">;
   /** "memory" (a throwaway database) or a database URL. */
   db: string;
@@ -29,6 +29,28 @@ export interface RunFileResult {
   status: RunStatus;
   output: unknown;
   error?: unknown;
+  runId: string;
+  /** A waiting run: the approvals nothing answered, which only a decision moves on. */
+  waitingFor?: { nodeId: string; path: number[] }[];
+}
+
+/** How often the loop below looks again while it waits for a back-off, in case a timer fires with nothing to record. */
+const LOOK_AGAIN_MS = 1_000;
+
+/**
+ * Whether the run can move on with nobody deciding: a retry back-off is armed (it starts the
+ * next attempt when it falls due). An approval's deadline does not count: the run is parked
+ * on people, and the CLI says so at once rather than wait out deadlines and escalations.
+ * Attempts in flight are not looked at here: the caller waits for them (`engine.idle()`).
+ */
+function movesWithoutPeople(state: RunState, unfired: { event: unknown }[]): boolean {
+  return unfired.some(({ event }) => {
+    const e = event as EngineEvent;
+    if (e.type !== "timer.fired") return true; // a timer this loop does not know: wait and see
+    if (e.data.purpose === "approval-timeout") return false;
+    const node = state.nodes[nodeKey(e.nodeId, pathOf(e))];
+    return node?.status === "retrying" && node.attempt === e.data.attempt; // not one the run moved past
+  });
 }
 
 function dbConfig(db: string): { config: DbConfig; cleanup: () => void } {
@@ -45,7 +67,8 @@ function dbConfig(db: string): { config: DbConfig; cleanup: () => void } {
 
 /**
  * Runs a flow file in this process with the real engine: prints every event, answers
- * approvals from `decisions`, and returns when the run ends or can go no further.
+ * approvals from `decisions`, and returns when the run ends or nothing but a decision can
+ * move it (status `waiting`, with `waitingFor`).
  */
 export async function runFile(document: FlowDocument, options: RunFileOptions): Promise<RunFileResult> {
   const start = document.nodes.find((n) => n.type === "start");
@@ -57,20 +80,39 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
   const { config, cleanup } = dbConfig(options.db);
   const db = await openDatabase(config);
   const { engine, bus } = createEmbeddedEngine(db.prisma, { onError: (e) => console.error(e) });
-  bus.subscribe((events) => events.forEach(options.onEvent));
+  let id = "";
+  let lastHeard = 0;
+  let heard: (() => void) | undefined;
+  bus.subscribe((events) => {
+    events.forEach(options.onEvent);
+    for (const e of events) if (e.runId === id) lastHeard = Math.max(lastHeard, e.seq);
+    heard?.();
+  });
+  /** Resolves once an event after `seq` was recorded, or after a while (the caller looks again). */
+  const newerThan = (seq: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, LOOK_AGAIN_MS);
+      function done() {
+        clearTimeout(timer);
+        heard = undefined;
+        resolve();
+      }
+      heard = () => lastHeard > seq && done();
+      heard();
+    });
   try {
     const cliUser = await ensureUser(db.prisma, "cli", "Switchyard CLI");
     const approver = { id: "cli-approver", name: "CLI approver", role: "owner" };
     const { workspaceId } = await workspacesRepository(db.prisma).createForNewUser(cliUser, "CLI");
     const flow = await flowsRepository(db.prisma, workspaceId).create(document, cliUser);
     const runs = runsRepository(db.prisma, workspaceId);
-    const { id } = await runs.create({
+    ({ id } = await runs.create({
       flowId: flow.id,
       flowVersion: 1,
       definition: document,
       runInput: input,
       startedById: cliUser,
-    });
+    }));
     await engine.start(id);
     await engine.recover(); // starts the timer loop for retries and deadlines
 
@@ -80,24 +122,40 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
       // Folds what was appended since the last look, every page of it (a page is at most REPLAY_PAGE events).
       for await (const page of runs.eventPages(id, state.lastSeq)) state = applyRunEvents(state, page);
       if (["succeeded", "failed", "cancelled"].includes(state.status)) break;
+      // Every waiting instance of an answered approval, at any loop path, that the CLI has not decided yet.
       const answerable = Object.values(state.nodes).filter(
-        (n) => n.status === "waiting" && options.decisions.has(n.nodeId) && n.path.length === 0,
+        (n) =>
+          n.status === "waiting" &&
+          n.approval &&
+          options.decisions.has(n.nodeId) &&
+          !n.approval.decisions.some((d) => d.by.id === approver.id),
       );
       for (const node of answerable) {
         const decision = options.decisions.get(node.nodeId)!;
-        await engine.decide(id, node.nodeId, approver, {
-          decision,
-          comment: decision === "reject" ? "rejected from the CLI" : "",
-          form: {},
-        });
+        await engine.decide(
+          id,
+          node.nodeId,
+          approver,
+          { decision, comment: decision === "reject" ? "rejected from the CLI" : "", form: {} },
+          node.path,
+        );
       }
       if (answerable.length > 0) continue;
-      const timers = await db.prisma.timer.count({ where: { runId: id, firedAt: null } });
-      if (state.status === "waiting" && timers === 0) break; // only people can move it on
-      await new Promise((r) => setTimeout(r, 20));
+      const unfired = await db.prisma.timer.findMany({ where: { runId: id, firedAt: null }, select: { event: true } });
+      if (!movesWithoutPeople(state, unfired)) break; // only people can move it on (or nothing can)
+      await newerThan(state.lastSeq);
     }
     const run = await runs.get(id);
-    return { status: run.status, output: run.output ?? null, ...(run.error && { error: run.error }) };
+    const waitingFor = Object.values(state.nodes)
+      .filter((n) => n.status === "waiting" && n.approval)
+      .map(({ nodeId, path }) => ({ nodeId, path }));
+    return {
+      status: run.status,
+      output: run.output ?? null,
+      ...(run.error && { error: run.error }),
+      runId: id,
+      ...(run.status === "waiting" && { waitingFor }),
+    };
   } finally {
     await engine.stop();
     await db.close();

@@ -5,6 +5,7 @@ import superjson from "superjson";
 import type { AppRouter } from "../api/root";
 import { projectRoot } from "../db/config";
 import { endChild } from "./end-child";
+import { waitFor } from "./wait-for";
 
 /** A TCP port free on 127.0.0.1 right now. */
 
@@ -43,13 +44,20 @@ export class ServerProcess {
       },
       stdio: ["ignore", "ignore", "inherit"],
     });
-    for (let i = 0; i < 300; i++) {
-      try {
-        if ((await fetch(`${this.url}/api/health`)).ok) return;
-      } catch {}
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error("the server process did not start");
+    const child = this.child;
+    await waitFor(
+      `the server process on ${this.url} to answer /api/health`,
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`the server process exited (${child.exitCode}) before it answered`);
+        return fetch(`${this.url}/api/health`).then(
+          (res) => res.ok,
+          () => false, // not listening yet
+        );
+      },
+      (ok) => ok,
+      { timeoutMs: 30_000, everyMs: 100 },
+    );
   }
 
   /** kill -9: no shutdown hook runs, attempts in flight are simply gone. */

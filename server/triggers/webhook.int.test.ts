@@ -70,7 +70,8 @@ describe("webhooks", () => {
   });
 
   it("refuses bad input with a clear message and starts nothing", async () => {
-    const { url, api } = await hook(greeting, "sync");
+    const { url, api, flowId } = await hook(greeting, "sync");
+    const runsOfFlow = async () => (await api.runs.list.query({ flowId })).total;
     const badJson = await post(url, "{ nope");
     expect(badJson.status).toBe(400);
     expect(((await badJson.json()) as { error: string }).error).toMatch(/^the body is not valid JSON/);
@@ -81,7 +82,10 @@ describe("webhooks", () => {
     expect(((await missing.json()) as { error: string }).error).toMatch(/name/);
     const huge = await post(url, JSON.stringify({ name: "x".repeat(1_100_000) }));
     expect(huge.status).toBe(413);
-    expect(await api.flows.list.query()).toBeDefined();
+    expect(await runsOfFlow()).toBe(0);
+    // The same hook with good input does start one: the count above would have seen it.
+    expect((await post(url, JSON.stringify({ name: "Ada" }))).status).toBe(200);
+    expect(await runsOfFlow()).toBe(1);
   });
 
   it("a revoked or unknown address is a 404", async () => {

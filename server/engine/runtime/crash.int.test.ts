@@ -7,10 +7,16 @@ import { afterAll, expect, it } from "vitest";
 import type { FlowDocument } from "../../../lib/flow/document";
 import type { RunEvent } from "../../../lib/run/events";
 import { ServerProcess } from "../../testing/server-process";
+import { TestClock } from "../../testing/test-clock";
+import { waitFor } from "../../testing/wait-for";
 import { flow } from "../core/testing";
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-crash-"));
-const server = new ServerProcess(4100 + Math.floor(Math.random() * 400), path.join(dir, "crash.db"));
+// Time the tests move: a back-off or a deadline falls due while the server is down without a real wait.
+const clock = new TestClock(dir);
+const server = new ServerProcess(4100 + Math.floor(Math.random() * 400), path.join(dir, "crash.db"), {
+  env: clock.env(),
+});
 afterAll(async () => {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -62,26 +68,20 @@ it("a run killed with SIGKILL mid-way finishes after a restart, with the same ou
   const created = await api.flows.create.mutate({ name: "Thirty" });
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
 
-  const waitFor = async (runId: string, check: (events: RunEvent[]) => boolean, ms = 30_000) => {
-    const until = Date.now() + ms;
-    for (;;) {
-      const events = await api.runs.events.query({ id: runId });
-      if (check(events)) return events;
-      if (Date.now() > until) throw new Error("timed out waiting for the run");
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const eventsUntil = (what: string, runId: string, check: (events: RunEvent[]) => boolean) =>
+    waitFor(what, () => api.runs.events.query({ id: runId }), check, { timeoutMs: 30_000 });
   const ended = (events: RunEvent[]) => events.some((e) => e.type === "run.succeeded" || e.type === "run.failed");
 
   // The reference: an uninterrupted run.
   const reference = await api.runs.start.mutate({ flowId: created.id });
-  await waitFor(reference.runId, ended);
+  await eventsUntil("the reference run to end", reference.runId, ended);
   const expected = await api.runs.get.query({ id: reference.runId });
   expect(expected.status).toBe("succeeded");
 
   // The same flow, killed while lanes run in parallel.
   const { runId } = await api.runs.start.mutate({ flowId: created.id });
-  const before = await waitFor(
+  const before = await eventsUntil(
+    "four lane steps to succeed",
     runId,
     (events) => events.filter((e) => e.type === "node.succeeded" && /^[abc]\d/.test(key(e))).length >= 4,
   );
@@ -89,7 +89,7 @@ it("a run killed with SIGKILL mid-way finishes after a restart, with the same ou
   const finishedBeforeCrash = new Set(before.filter((e) => e.type === "node.succeeded").map(key));
 
   await server.start();
-  const events = await waitFor(runId, ended);
+  const events = await eventsUntil("the run to end after the restart", runId, ended);
   const after = await api.runs.get.query({ id: runId });
   expect(after.status).toBe("succeeded");
   expect(after.output).toEqual(expected.output);
@@ -103,6 +103,9 @@ it("a run killed with SIGKILL mid-way finishes after a restart, with the same ou
   expect(startedAgain).toEqual([]); // nothing finished before the crash ran again
   expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
 }, 120_000);
+
+type Api = Awaited<ReturnType<ServerProcess["signUp"]>>;
+const runOf = (api: Api, runId: string) => () => api.runs.get.query({ id: runId });
 
 it("a run waiting for an approval survives SIGKILL: the decision after restart resumes it at the approval", async () => {
   if (!server.child) await server.start();
@@ -119,23 +122,21 @@ it("a run waiting for an approval survives SIGKILL: the decision after restart r
   const created = await api.flows.create.mutate({ name: "Waits" });
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
   const { runId } = await api.runs.start.mutate({ flowId: created.id });
-  for (let i = 0; i < 200 && (await api.runs.get.query({ id: runId })).status !== "waiting"; i++)
-    await new Promise((r) => setTimeout(r, 25));
+  await waitFor("the run to wait at the approval", runOf(api, runId), (r) => r.status === "waiting");
 
   await server.crash();
   await server.start();
   await api.runs.decide.mutate({ runId, nodeId: "ok", decision: "approve", requestId: randomUUID() });
-  for (let i = 0; i < 200 && (await api.runs.get.query({ id: runId })).status !== "succeeded"; i++)
-    await new Promise((r) => setTimeout(r, 25));
+  await waitFor("the approved run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
   const events = await api.runs.events.query({ id: runId });
-  expect((await api.runs.get.query({ id: runId })).status).toBe("succeeded");
   expect(events.filter((e) => e.type === "node.started" && "nodeId" in e && e.nodeId === "work")).toHaveLength(1);
 }, 60_000);
 
 it("a retry back-off that fell due while the server was down fires once at boot", async () => {
   if (!server.child) await server.start();
   const api = await server.signUp(`retry-${Date.now()}@example.com`);
-  const retry = { maxAttempts: 2, initialDelayMs: 1_000, multiplier: 1, maxDelayMs: 1_000, jitter: false };
+  // A minute's back-off: only the clock moved while the server was down can make it due.
+  const retry = { maxAttempts: 2, initialDelayMs: 60_000, multiplier: 1, maxDelayMs: 60_000, jitter: false };
   const doc = flow({ start: ["start"], flaky: ["agent", { failTimes: 1, response: "ok", retry }], end: ["end"] }, [
     "start -> flaky",
     "flaky -> end",
@@ -143,24 +144,24 @@ it("a retry back-off that fell due while the server was down fires once at boot"
   const created = await api.flows.create.mutate({ name: "Backs off" });
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
   const { runId } = await api.runs.start.mutate({ flowId: created.id });
-  for (let i = 0; i < 200; i++) {
-    if ((await api.runs.events.query({ id: runId })).some((e) => e.type === "node.retrying")) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitFor(
+    "the back-off to be armed",
+    () => api.runs.events.query({ id: runId }),
+    (events) => events.some((e) => e.type === "node.retrying"),
+  );
   await server.crash();
-  await new Promise((r) => setTimeout(r, 1_200)); // the back-off falls due while nothing runs
+  clock.advance(60_000); // the back-off falls due while nothing runs
   await server.start();
-  for (let i = 0; i < 200 && (await api.runs.get.query({ id: runId })).status !== "succeeded"; i++)
-    await new Promise((r) => setTimeout(r, 25));
+  await waitFor("the retried run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
   const events = await api.runs.events.query({ id: runId });
-  expect((await api.runs.get.query({ id: runId })).status).toBe("succeeded");
   expect(events.filter((e) => e.type === "timer.fired")).toHaveLength(1);
+  expect(events.filter((e) => e.type === "node.started" && key(e) === "flaky")).toHaveLength(2);
 }, 60_000);
 
 it("an approval deadline that fell due while the server was down escalates once at boot, then times out once", async () => {
   if (!server.child) await server.start();
   const api = await server.signUp(`deadline-${Date.now()}@example.com`);
-  const timeout = { afterMs: 1_000, action: "route", escalate: [{ groups: ["finance"], afterMs: 1_000 }] };
+  const timeout = { afterMs: 60_000, action: "route", escalate: [{ groups: ["finance"], afterMs: 60_000 }] };
   const doc = flow(
     {
       start: ["start"],
@@ -173,15 +174,21 @@ it("an approval deadline that fell due while the server was down escalates once 
   const created = await api.flows.create.mutate({ name: "Deadline" });
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
   const { runId } = await api.runs.start.mutate({ flowId: created.id });
-  for (let i = 0; i < 200 && (await api.runs.get.query({ id: runId })).status !== "waiting"; i++)
-    await new Promise((r) => setTimeout(r, 25));
+  await waitFor("the run to wait at the approval", runOf(api, runId), (r) => r.status === "waiting");
 
   await server.crash();
-  await new Promise((r) => setTimeout(r, 1_200)); // the first deadline passes while nothing runs
+  clock.advance(60_000); // the first deadline passes while nothing runs
   await server.start();
-  for (let i = 0; i < 200 && (await api.runs.get.query({ id: runId })).status !== "succeeded"; i++)
-    await new Promise((r) => setTimeout(r, 25));
-  const run = await api.runs.get.query({ id: runId });
+  const escalated = await waitFor(
+    "the task to be escalated at boot",
+    () => api.runs.events.query({ id: runId }),
+    (events) => events.some((e) => e.type === "approval.escalated"),
+  );
+  expect((await api.runs.get.query({ id: runId })).status).toBe("waiting"); // the next level has its own minute
+  expect(escalated.filter((e) => e.type === "timer.fired")).toHaveLength(1);
+
+  clock.advance(60_000); // the escalation's deadline passes while the server runs
+  const run = await waitFor("the run to take the timeout path", runOf(api, runId), (r) => r.status === "succeeded");
   const events = await api.runs.events.query({ id: runId });
   expect(run).toMatchObject({ status: "succeeded", output: "nobody decided" });
   expect(events.filter((e) => e.type === "approval.escalated")).toHaveLength(1);

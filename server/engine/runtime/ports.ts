@@ -5,10 +5,21 @@ import type { FlowGraph } from "../core/graph";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
 import type { NodeExpressions } from "./sandbox/node-expressions";
 
-/** Small interfaces the runtime depends on; concrete adapters are wired in server/main.ts. */
+/**
+ * Small interfaces the runtime depends on. The concrete adapters are wired in one place:
+ * server/embedded-engine.ts (Prisma stores, the in-process bus, the system clock), which
+ * server/scale-out-engine.ts reuses with the Redis bus and the step queue; server/app.ts picks
+ * one, and tests and the CLI call them directly.
+ */
 
 export interface Clock {
   now(): Date;
+  /**
+   * For a clock that jumps (a test's clock, server/testing/test-clock.ts): calls `listener`
+   * whenever the time moved other than by passing, so whoever sleeps until a due time (the
+   * timer loop) looks again. Returns the unsubscribe. The system clock has none.
+   */
+  onJump?(listener: () => void): () => void;
 }
 
 export interface StoredRun {

@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterAll, expect, it } from "vitest";
 import { freePort } from "../../testing/free-port";
 import { ServerProcess } from "../../testing/server-process";
+import { waitFor } from "../../testing/wait-for";
 import { flow } from "../core/testing";
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-progress-"));
@@ -35,12 +36,11 @@ it("an --api-only server whose database refuses an attempt's progress keeps serv
   other.close();
 
   const { runId } = await api.runs.start.mutate({ flowId: created.id });
-  const until = Date.now() + 15_000;
-  let run = await api.runs.get.query({ id: runId });
-  while (run.status === "running" && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 50));
-    run = await api.runs.get.query({ id: runId });
-  }
+  const run = await waitFor(
+    "the run to finish without its progress rows",
+    () => api.runs.get.query({ id: runId }),
+    (r) => r.status !== "running",
+  );
   expect(run).toMatchObject({ status: "succeeded", output: "one two three four five six" });
   expect(server.child?.exitCode).toBeNull();
   expect((await fetch(`${server.url}/api/health`)).ok).toBe(true);

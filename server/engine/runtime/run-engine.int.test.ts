@@ -6,6 +6,7 @@ import { foldRunEvents, nodeStatus } from "../../../lib/run/state";
 import { prismaRunStore } from "../../db/run-store";
 import { createEmbeddedEngine } from "../../embedded-engine";
 import { startTestServer, type TestServer } from "../../testing/test-server";
+import { waitFor } from "../../testing/wait-for";
 import { flow } from "../core/testing";
 
 let t: TestServer;
@@ -29,13 +30,7 @@ async function run(doc: FlowDocument, input: Record<string, unknown> = {}, wait 
 
 const events = (runId: string) => prismaRunStore(t.app.services.prisma).events(runId);
 const trace = async (runId: string) => (await events(runId)).map(eventLabel);
-const waitFor = async (check: () => Promise<boolean>, ms = 5_000) => {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const runOf = (api: ReturnType<TestServer["trpc"]>, runId: string) => () => api.runs.get.query({ id: runId });
 const node = (type: NodeType, data: Record<string, unknown> = {}): [NodeType, Record<string, unknown>] => [type, data];
 
 describe("real executors on a real database", () => {
@@ -91,7 +86,7 @@ describe("real executors on a real database", () => {
       ["start -> a", "a -> end"],
     );
     const { runId, api } = await run(doc, {}, false);
-    await waitFor(async () => (await api.runs.get.query({ id: runId })).status === "succeeded");
+    await waitFor("the retried run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
     expect((await trace(runId)).filter((x) => x.endsWith(":a"))).toEqual([
       "node.started:a",
       "node.input:a", // each attempt records the prompt it sent
@@ -131,7 +126,11 @@ describe("real executors on a real database", () => {
       "slow -> end",
     ]);
     const { runId, api } = await run(doc, {}, false);
-    await waitFor(async () => (await trace(runId)).includes("node.started:slow"));
+    await waitFor(
+      "slow to start",
+      () => trace(runId),
+      (labels) => labels.includes("node.started:slow"),
+    );
     const started = Date.now();
     await api.runs.cancel.mutate({ id: runId });
     await t.app.services.engine.idle();
@@ -148,13 +147,17 @@ describe("real executors on a real database", () => {
       ["start -> a", "a -> end"],
     );
     const { runId, api } = await run(doc, {}, false);
-    await waitFor(async () => (await trace(runId)).includes("node.retrying:a"));
+    await waitFor(
+      "a's back-off to be armed",
+      () => trace(runId),
+      (labels) => labels.includes("node.retrying:a"),
+    );
     await t.app.services.engine.stop(); // the process "dies" while the back-off is pending
     expect((await api.runs.get.query({ id: runId })).status).toBe("waiting");
 
     const second = createEmbeddedEngine(t.app.services.prisma);
     await second.engine.recover();
-    await waitFor(async () => (await api.runs.get.query({ id: runId })).status === "succeeded");
+    await waitFor("the run to succeed on the second engine", runOf(api, runId), (r) => r.status === "succeeded");
     await second.engine.stop();
     const after = await trace(runId);
     expect(after.filter((x) => x === "timer.fired:a")).toHaveLength(1);

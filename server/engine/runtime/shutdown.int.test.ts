@@ -10,6 +10,7 @@ import { sqliteConnection } from "../../db/client";
 import { freePort } from "../../testing/free-port";
 import { ServerProcess } from "../../testing/server-process";
 import { startTestServer } from "../../testing/test-server";
+import { waitFor } from "../../testing/wait-for";
 import { flow } from "../core/testing";
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-shutdown-"));
@@ -76,7 +77,12 @@ it("SIGTERM under keep-alive webhook traffic: new runs get 503, attempts in flig
     }
   };
   const clients = Array.from({ length: 8 }, hammer);
-  while (acknowledged.length < 100) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(
+    "100 runs acknowledged before the signal",
+    () => acknowledged.length,
+    (n) => n >= 100,
+    { everyMs: 10 },
+  );
 
   const signalledAt = Date.now();
   const ackedBeforeSignal = [...acknowledged];
@@ -115,10 +121,10 @@ it("SIGTERM under keep-alive webhook traffic: new runs get 503, attempts in flig
 
   // The next start resumes what was left; nothing that finished runs again.
   await server.start();
-  const until = Date.now() + 20_000;
   const pending = () => [...runs()].filter(([id, s]) => s !== "succeeded" && id !== slowRun.body.runId);
-  while (pending().length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  expect(pending()).toEqual([]);
+  await waitFor("the runs left at shutdown to succeed after the restart", pending, (left) => left.length === 0, {
+    timeoutMs: 20_000,
+  });
   expect((await api.runs.get.query({ id: slowRun.body.runId })).status).toBe("running"); // resumed, its agent at work
   const db = new Database(file, { readonly: true });
   const twice = db

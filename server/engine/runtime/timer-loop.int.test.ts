@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { prismaTimerStore } from "../../db/timer-store";
 import { startTestServer, type TestServer } from "../../testing/test-server";
+import { waitFor } from "../../testing/wait-for";
 import type { DueTimer } from "./ports";
 import { CLAIM_MS, TimerLoop } from "./timer-loop";
 
@@ -114,7 +115,14 @@ it("a delivery that outlasts its claim renews it: no other process takes the tim
   clock.set(now + 2 * CLAIM_MS); // the delivery outlasts its first claim
   const claimedUntil = async () =>
     (await t.app.services.prisma.timer.findUniqueOrThrow({ where: { key: "held-long" } })).claimedUntil?.getTime() ?? 0;
-  while ((await claimedUntil()) <= clock.now().getTime()) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(
+    "the claim to be renewed past the moved clock",
+    claimedUntil,
+    (until) => until > clock.now().getTime(),
+    {
+      everyMs: 50,
+    },
+  );
 
   const taken: string[] = [];
   const other = new TimerLoop(store, clock, async (timer) => {
@@ -128,4 +136,36 @@ it("a delivery that outlasts its claim renews it: no other process takes the tim
   await slowLook;
   await slow.stop();
   expect(await store.nextDueAt(clock.now())).toBeNull();
+});
+
+it("looks again when its clock jumps, not only when the armed wait ends", async () => {
+  const store = prismaTimerStore(t.app.services.prisma);
+  let offset = 0;
+  const jumped = new Set<() => void>();
+  const jumpy = {
+    now: () => new Date(Date.now() + offset),
+    onJump(listener: () => void) {
+      jumped.add(listener);
+      return () => jumped.delete(listener);
+    },
+  };
+  await store.schedule({ ...due("an-hour-away"), dueAt: new Date(Date.now() + 3_600_000) });
+  const delivered: string[] = [];
+  const loop = new TimerLoop(store, jumpy, async (timer) => {
+    delivered.push(timer.key);
+    await store.markFired(timer.key, jumpy.now());
+    return true;
+  });
+  await loop.start(); // armed for an hour from now
+  expect(delivered).toEqual([]);
+  offset = 3_600_000;
+  for (const listener of jumped) listener();
+  await waitFor(
+    "the timer an hour away to be delivered",
+    () => delivered,
+    (keys) => keys.includes("an-hour-away"),
+    { timeoutMs: 2_000 },
+  );
+  await loop.stop();
+  expect(jumped.size).toBe(0); // a stopped loop stops listening
 });

@@ -18,6 +18,7 @@ export class TimerLoop {
   private armedFor: number | undefined;
   private stopped = false;
   private running: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly store: TimerStore,
@@ -32,11 +33,15 @@ export class TimerLoop {
   /** Checks now, then keeps watching. */
   start(): Promise<void> {
     this.stopped = false;
+    // A clock that jumps (tests) may have made timers due that the armed wait would reach only later.
+    this.unsubscribe ??= this.clock.onJump?.(() => void this.tick());
     return this.tick();
   }
 
   stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     clearTimeout(this.handle);
     return this.running;
   }

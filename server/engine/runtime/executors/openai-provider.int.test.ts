@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../../../lib/flow/document";
 import { startTestServer, type TestServer } from "../../../testing/test-server";
+import { waitFor } from "../../../testing/wait-for";
 import { flow } from "../../core/testing";
 
 const API_KEY = "sk-test-abcdef123456";
@@ -76,14 +77,12 @@ async function run(doc: FlowDocument, input: Record<string, unknown> = {}) {
   const created = await api.flows.create.mutate({ name: "LLM" });
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
   const { runId } = await api.runs.start.mutate({ flowId: created.id, input });
-  for (let i = 0; i < 200; i++) {
-    await t.app.services.engine.idle();
-    const run = await api.runs.get.query({ id: runId });
-    if (!["running", "queued", "waiting"].includes(run.status))
-      return { run, events: await api.runs.events.query({ id: runId }), runId };
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("run did not end");
+  const run = await waitFor(
+    "the run to end",
+    () => api.runs.get.query({ id: runId }),
+    (r) => !["running", "queued", "waiting"].includes(r.status),
+  );
+  return { run, events: await api.runs.events.query({ id: runId }), runId };
 }
 
 const agentFlow = (agent: Record<string, unknown>) =>

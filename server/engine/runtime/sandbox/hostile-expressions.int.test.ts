@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../../../lib/flow/document";
 import { freePort } from "../../../testing/free-port";
 import { ServerProcess } from "../../../testing/server-process";
+import { waitFor } from "../../../testing/wait-for";
 import { flow } from "../../core/testing";
 
 /**
@@ -57,12 +58,13 @@ async function saved(doc: FlowDocument) {
   return created.id;
 }
 
-async function finished(runId: string) {
-  for (;;) {
-    const run = await api.runs.get.query({ id: runId });
-    if (run.status === "succeeded" || run.status === "failed") return run;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function finished(runId: string) {
+  return waitFor(
+    "the run to finish",
+    () => api.runs.get.query({ id: runId }),
+    (run) => run.status === "succeeded" || run.status === "failed",
+    { timeoutMs: 30_000 },
+  );
 }
 
 async function failure(runId: string) {
