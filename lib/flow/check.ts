@@ -1,4 +1,6 @@
 import { type FlowDocument, flowDocumentSchema } from "./document";
+import { expressionsOf } from "./expression-fields";
+import { expressionSyntaxError } from "./expressions";
 import { graphProblems } from "./graph-checks";
 import { migrateFlowDocument, UnsupportedSchemaVersion } from "./migrations";
 import { type FlowProblem, problemsFromZod } from "./problems";
@@ -36,4 +38,21 @@ export function checkFlow(input: unknown): FlowCheck {
 
 export function isRunnable(check: FlowCheck): check is FlowCheck & { ok: true } {
   return check.ok && !check.problems.some((p) => p.severity === "error");
+}
+
+/**
+ * checkFlow for the server: each expression of the document is parsed first, in a turn of the
+ * event loop of its own (parses are cached, refusals too), so a document full of long
+ * expressions makes its own request slow, never everyone else's.
+ */
+export async function checkFlowInTurns(input: unknown): Promise<FlowCheck> {
+  let turn = performance.now();
+  for (const expression of expressionsOf(input)) {
+    expressionSyntaxError(expression);
+    if (performance.now() - turn > 5) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      turn = performance.now();
+    }
+  }
+  return checkFlow(input);
 }

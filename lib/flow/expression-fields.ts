@@ -1,4 +1,4 @@
-import { expressionSyntaxError, templateSyntaxError } from "./expressions";
+import { expressionSyntaxError, shortened, templateParts, templateSyntaxError } from "./expressions";
 import type { NodeType } from "./kinds";
 
 interface Field {
@@ -57,8 +57,29 @@ export function expressionProblems(
     if (typeof field.value !== "string" || (field.optional && field.value.trim() === "")) continue;
     const reason = field.form === "expression" ? expressionSyntaxError(field.value) : templateSyntaxError(field.value);
     if (!reason) continue;
-    const message = field.form === "expression" ? `the expression "${field.value}" does not parse: ${reason}` : reason;
+    const message =
+      field.form === "expression" ? `the expression "${shortened(field.value)}" does not parse: ${reason}` : reason;
     problems.push({ path: field.path, message });
   }
   return problems;
+}
+
+/** Every expression the nodes of an unchecked document hold, templates split into their parts. */
+export function expressionsOf(document: unknown): string[] {
+  const nodes = (document as { nodes?: unknown } | null)?.nodes;
+  const out: string[] = [];
+  if (!Array.isArray(nodes)) return out;
+  for (const node of nodes as { type?: unknown; data?: unknown }[]) {
+    const fields =
+      typeof node?.type === "string" && Object.hasOwn(fieldsByKind, node.type)
+        ? fieldsByKind[node.type as NodeType]
+        : undefined;
+    if (!fields || typeof node.data !== "object" || node.data === null) continue;
+    for (const field of fields(node.data as Record<string, unknown>)) {
+      if (typeof field.value !== "string") continue;
+      if (field.form === "expression") out.push(field.value);
+      else for (const part of templateParts(field.value)) if ("expression" in part) out.push(part.expression);
+    }
+  }
+  return out;
 }

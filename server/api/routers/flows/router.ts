@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { checkFlow } from "../../../../lib/flow/check";
+import { checkFlowInTurns } from "../../../../lib/flow/check";
 import { newFlowDocument } from "../../../../lib/flow/document";
 import { describeProblem } from "../../../../lib/flow/problems";
 import { findTemplate, flowTemplates } from "../../../../lib/flow/templates/catalog";
@@ -38,7 +38,7 @@ export const flowsRouter = router({
   import: workspaceProcedure("edit")
     .input(z.object({ document: z.unknown() }))
     .mutation(async ({ ctx, input }) => {
-      const check = checkFlow(input.document);
+      const check = await checkFlowInTurns(input.document);
       if (!check.ok) {
         throw new UserError(`This file is not a flow Switchyard can open. ${describeProblem(check.problems[0]!)}`, {
           problems: check.problems,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkFlow } from "../../../../lib/flow/check";
+import { checkFlowInTurns } from "../../../../lib/flow/check";
 import { describeProblem } from "../../../../lib/flow/problems";
 import { UserError } from "../../errors";
 import type { WorkspaceContext } from "../../trpc";
@@ -16,7 +16,7 @@ export const saveFlowInput = z.object({
  * path, and nothing is written); graph problems come back as warnings.
  */
 export async function saveFlow({ ctx, input }: { ctx: WorkspaceContext; input: z.infer<typeof saveFlowInput> }) {
-  const check = checkFlow(input.document);
+  const check = await checkFlowInTurns(input.document);
   if (!check.ok) {
     throw new UserError(`The flow was not saved. ${describeProblem(check.problems[0]!)}`, { problems: check.problems });
   }

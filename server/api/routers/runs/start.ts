@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkFlow, type FlowCheck, isRunnable } from "../../../../lib/flow/check";
+import { checkFlowInTurns, type FlowCheck, isRunnable } from "../../../../lib/flow/check";
 import { nodeData } from "../../../../lib/flow/kinds/parsed";
 import { runInputSchema, startDataSchema } from "../../../../lib/flow/kinds/start";
 import { describeProblem } from "../../../../lib/flow/problems";
@@ -19,11 +19,11 @@ const checks = new Map<string, { saved: string; check: FlowCheck }>();
 const CHECKS_KEPT = 100;
 
 /** checkFlow of the saved document, reused while the flow is unchanged. */
-function checkSaved(flow: FlowRecord): FlowCheck {
+async function checkSaved(flow: FlowRecord): Promise<FlowCheck> {
   const saved = `${flow.version}@${flow.updatedAt.getTime()}`;
   const known = checks.get(flow.id);
   if (known?.saved === saved) return known.check;
-  const check = checkFlow(flow.document);
+  const check = await checkFlowInTurns(flow.document);
   checks.delete(flow.id);
   if (checks.size >= CHECKS_KEPT) checks.delete(checks.keys().next().value!);
   checks.set(flow.id, { saved, check });
@@ -42,7 +42,7 @@ export async function startFlowRun(
   input: unknown,
   startedBy: { id: string; name: string } | null,
 ): Promise<{ runId: string }> {
-  const check = checkSaved(flow);
+  const check = await checkSaved(flow);
   if (!isRunnable(check)) {
     const first = check.problems.find((p) => p.severity === "error")!;
     throw new UserError(`This flow cannot run yet. ${describeProblem(first)}`, { problems: check.problems });
