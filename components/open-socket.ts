@@ -1,6 +1,6 @@
 "use client";
 import { io, type Socket } from "socket.io-client";
-import { type ClientToServerEvents, SOCKET_PATH, type ServerToClientEvents } from "@/lib/run/socket-protocol";
+import { type ClientToServerEvents, type ServerToClientEvents, SOCKET_PATH } from "@/lib/run/socket-protocol";
 
 /** A socket that speaks lib/run/socket-protocol.ts. */
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -3,8 +3,8 @@ import { Server, type Socket } from "socket.io";
 import type { RunEvent } from "../../lib/run/events";
 import {
   type ClientToServerEvents,
-  SOCKET_PATH,
   type ServerToClientEvents,
+  SOCKET_PATH,
   unwatchRunMessage,
   type WatchReply,
   watchRunMessage,
