@@ -10,6 +10,7 @@ import { openDatabase } from "../db/client";
 import { type DbConfig, dbConfigFromEnv } from "../db/config";
 import { flowsRepository } from "../db/flows-repository";
 import { runsRepository } from "../db/runs-repository";
+import { usersRepository } from "../db/users-repository";
 import { workspacesRepository } from "../db/workspaces-repository";
 import { createEmbeddedEngine } from "../embedded-engine";
 
@@ -59,7 +60,7 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
   const { engine, bus } = createEmbeddedEngine(db.prisma, { onError: (e) => console.error(e) });
   bus.subscribe((events) => events.forEach(options.onEvent));
   try {
-    const cliUser = await ensureUser(db.prisma, "cli", "Switchyard CLI");
+    const cliUser = await usersRepository(db.prisma).ensure("cli", "Switchyard CLI");
     const approver = { id: "cli-approver", name: "CLI approver", role: "owner" };
     const { workspaceId } = await workspacesRepository(db.prisma).createForNewUser(cliUser, "CLI");
     const flow = await flowsRepository(db.prisma, workspaceId).create(document, cliUser);
@@ -92,7 +93,7 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
         });
       }
       if (answerable.length > 0) continue;
-      const timers = await db.prisma.timer.count({ where: { runId: id, firedAt: null } });
+      const timers = await runs.pendingTimers(id);
       if (state.status === "waiting" && timers === 0) break; // only people can move it on
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -103,10 +104,4 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
     await db.close();
     cleanup();
   }
-}
-
-async function ensureUser(prisma: Awaited<ReturnType<typeof openDatabase>>["prisma"], id: string, name: string) {
-  const email = `${id}-${Date.now()}@switchyard.local`;
-  await prisma.user.upsert({ where: { id }, create: { id, name, email }, update: {} });
-  return id;
 }

@@ -131,6 +131,11 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
       };
     },
 
+    /** How many of the run's timers (retries, deadlines) have yet to fire: 0 when only people can move it on. */
+    async pendingTimers(id: string): Promise<number> {
+      return prisma.timer.count({ where: { runId: id, firedAt: null, run: { workspaceId } } });
+    },
+
     /** Whether the run belongs to this workspace (socket rooms are joined only then). */
     async exists(id: string): Promise<boolean> {
       return (await prisma.run.count({ where: { id, workspaceId } })) > 0;
