@@ -1,17 +1,16 @@
 "use client";
-import { Background, BackgroundVariant, Controls, ReactFlow } from "@xyflow/react";
+import { ReactFlow } from "@xyflow/react";
 import { useMemo, useRef } from "react";
 import { edgePaint, type NodesById } from "@/lib/run/edges";
+import { CanvasBackdrop, DEFAULT_EDGE_OPTIONS, LARGE_FLOW, MIN_ZOOM, PRO_OPTIONS } from "../../canvas/canvas-setup";
+import { edgeLook } from "../../canvas/edge-looks";
+import { nodeTypes } from "../../canvas/nodes";
 import { useEditor, useEditorStoreApi } from "../../editor/editor-context";
-import { nodeTypes } from "../../editor/nodes";
 import { useRun } from "../run-context";
 import { shownPath } from "../run-store";
-import { edgeLook } from "./edge-paint";
 
-// Module constants: React Flow re-renders every edge when these change identity (see flow-canvas.tsx).
+// A module constant, like the shared ones in canvas-setup.tsx: React Flow re-renders every edge when it changes identity.
 const FIT_VIEW_OPTIONS = { padding: 0.3, maxZoom: 1.1 };
-const PRO_OPTIONS = { hideAttribution: true };
-const DEFAULT_EDGE_OPTIONS = { type: "smoothstep" };
 
 /**
  * The nodes' configs by id, for the edge rule (onError, retries). The same map until a config
@@ -60,13 +59,12 @@ export function RunCanvas() {
       deleteKeyCode={null}
       fitView
       fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={0.05}
-      onlyRenderVisibleElements={nodes.length >= 100}
+      minZoom={MIN_ZOOM}
+      onlyRenderVisibleElements={nodes.length >= LARGE_FLOW}
       proOptions={PRO_OPTIONS}
       defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
     >
-      <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
-      <Controls showInteractive={false} />
+      <CanvasBackdrop />
     </ReactFlow>
   );
 }
