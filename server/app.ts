@@ -10,6 +10,8 @@ import { appRouter } from "./api/root";
 import { createAuth } from "./auth/auth";
 import type { AppConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
+import { flowByWebhookToken } from "./db/flows-repository";
+import { invitesRepository } from "./db/team-repository";
 import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
 import type { AccessNotices, Clock, EventBus } from "./engine/runtime/ports";
@@ -68,7 +70,15 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     // The sockets of an ended session close at once, on whichever process holds them.
     onSessionEnded: (sessionId) => bus.publishAccessChange({ sessionId }),
   });
-  const services: Services = { prisma: db.prisma, auth, workspaces, engine, cipher, access: bus };
+  const services: Services = {
+    prisma: db.prisma,
+    auth,
+    workspaces,
+    invites: invitesRepository(db.prisma),
+    engine,
+    cipher,
+    access: bus,
+  };
 
   const authHandler = toNodeHandler(auth);
   const trpcHandler = createHTTPHandler({
@@ -87,7 +97,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal); // one listener per sync webhook waiting for its run
   const webhooks = webhookHandler({
-    prisma: db.prisma,
+    flowByToken: (token) => flowByWebhookToken(db.prisma, token),
     engine,
     bus,
     syncTimeoutMs: config.webhookSyncTimeoutMs,

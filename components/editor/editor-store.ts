@@ -3,7 +3,13 @@ import { createStore } from "zustand/vanilla";
 import { type Connection, connectionProblem, newEdgeId } from "@/lib/flow/connect";
 import type { FlowDocument } from "@/lib/flow/document";
 import { type NodeType, nodeKind } from "@/lib/flow/kinds";
-import { type CanvasEdge, type CanvasNode, canvasToDocument, documentToCanvas, parentsFirst } from "./canvas-document";
+import {
+  type CanvasEdge,
+  type CanvasNode,
+  canvasToDocument,
+  documentToCanvas,
+  parentsFirst,
+} from "../canvas/canvas-document";
 
 export type SaveState = "saved" | "unsaved" | "saving" | "error";
 

@@ -1,21 +1,13 @@
 "use client";
-import {
-  Background,
-  BackgroundVariant,
-  Controls,
-  MiniMap,
-  ReactFlow,
-  type Connection as RFConnection,
-  useReactFlow,
-  type XYPosition,
-} from "@xyflow/react";
+import { MiniMap, ReactFlow, type Connection as RFConnection, useReactFlow, type XYPosition } from "@xyflow/react";
 import { type DragEvent, useCallback } from "react";
 import { connectionProblem } from "@/lib/flow/connect";
 import { isNodeType } from "@/lib/flow/kinds";
+import type { CanvasNode } from "../canvas/canvas-document";
+import { CanvasBackdrop, DEFAULT_EDGE_OPTIONS, LARGE_FLOW, MIN_ZOOM, PRO_OPTIONS } from "../canvas/canvas-setup";
+import { nodeTypes } from "../canvas/nodes";
 import { toast } from "../ui/toaster";
-import type { CanvasNode } from "./canvas-document";
 import { useEditor, useEditorStoreApi } from "./editor-context";
-import { nodeTypes } from "./nodes";
 import { KIND_MIME } from "./palette";
 
 const asConnection = (
@@ -30,22 +22,9 @@ const asConnection = (
 /** Kinds that never go inside a loop. */
 const OUTSIDE_ONLY = new Set(["start", "end"]);
 
-/*
- * React Flow copies these props into its store whenever their identity changes, and every edge
- * reads `defaultEdgeOptions` from there: written inline, each render (every drag frame) would
- * re-render all the edges. Module constants keep them the same object.
- */
+// Module constants, like the shared ones in canvas-setup.tsx: React Flow re-renders every edge when these change identity.
 const DELETE_KEYS = ["Backspace", "Delete"];
 const FIT_VIEW_OPTIONS = { padding: 0.4, maxZoom: 1.2 };
-const PRO_OPTIONS = { hideAttribution: true };
-const DEFAULT_EDGE_OPTIONS = { type: "smoothstep" };
-/** Far enough out that Fit View shows the whole of a large flow (React Flow's default is 0.5). */
-const MIN_ZOOM = 0.05;
-/**
- * From this many nodes on, React Flow mounts only the nodes and edges in view: each mounted one
- * subscribes to its store and is looked at on every drag frame.
- */
-const LARGE_FLOW = 100;
 
 export function FlowCanvas() {
   const store = useEditorStoreApi();
@@ -179,8 +158,7 @@ export function FlowCanvas() {
       proOptions={PRO_OPTIONS}
       defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
     >
-      <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
-      <Controls showInteractive={false} />
+      <CanvasBackdrop />
       <MiniMap pannable zoomable className="!rounded-lg !border !border-slate-200" />
     </ReactFlow>
   );

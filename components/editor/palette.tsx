@@ -2,7 +2,7 @@
 import { Search } from "lucide-react";
 import { type DragEvent, useMemo, useState } from "react";
 import { type NodeType, nodeKinds, nodeTypes } from "@/lib/flow/kinds";
-import { kindLooks } from "./kind-looks";
+import { kindLooks } from "../canvas/kind-looks";
 
 export const KIND_MIME = "application/x-switchyard-kind";
 const groups = ["Flow", "Steps", "Logic", "People"] as const;

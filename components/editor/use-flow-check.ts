@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import { checkFlow, type FlowCheck } from "@/lib/flow/check";
 import type { FlowProblem } from "@/lib/flow/problems";
-import type { CanvasEdge, CanvasNode } from "./canvas-document";
+import type { CanvasEdge, CanvasNode } from "../canvas/canvas-document";
 import { useEditorStoreApi } from "./editor-context";
 
 /** Re-checking waits for a pause in edits, so a drag does not validate the whole flow per frame. */

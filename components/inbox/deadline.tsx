@@ -1,7 +1,7 @@
 "use client";
 import { Clock } from "lucide-react";
-import { formatDuration, formatWhen } from "../runs/format";
-import { useNow } from "../runs/use-now";
+import { formatDuration, formatWhen } from "../ui/format";
+import { useNow } from "../ui/use-now";
 
 /** A task's deadline with the time left, ticking; red in the last hour, "overdue" after. */
 export function Deadline({ dueAt, compact = false }: { dueAt: string | null; compact?: boolean }) {

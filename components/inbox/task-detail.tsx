@@ -3,8 +3,8 @@ import { ArrowUpRight, CircleCheck, CircleX, Copy, TrendingUp } from "lucide-rea
 import Link from "next/link";
 import { useState } from "react";
 import { describeAssignees, type InboxTask } from "@/lib/run/inbox";
-import { formatWhen } from "../runs/format";
 import { Button } from "../ui/button";
+import { formatWhen } from "../ui/format";
 import { toast } from "../ui/toaster";
 import { Deadline } from "./deadline";
 import { DecisionForm, type Draft } from "./decision-form";

@@ -1,6 +1,6 @@
 "use client";
 import type { InboxTask } from "@/lib/run/inbox";
-import { formatWhen } from "../runs/format";
+import { formatWhen } from "../ui/format";
 import { Deadline } from "./deadline";
 import { TaskStatusChip } from "./task-status-chip";
 

@@ -7,8 +7,8 @@ import type { InboxTask } from "@/lib/run/inbox";
 import type { NodeRunState } from "@/lib/run/state";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
+import { formatWhen } from "../ui/format";
 import { toast } from "../ui/toaster";
-import { formatWhen } from "./format";
 import { useRun } from "./run-context";
 
 /**

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Auth } from "../auth/auth";
 import type { Prisma } from "../db/client";
+import type { InvitesRepository } from "../db/team-repository";
 import type { WorkspacesRepository } from "../db/workspaces-repository";
 import type { AccessNotices } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
@@ -11,6 +12,8 @@ export interface Services {
   prisma: Prisma;
   auth: Auth;
   workspaces: WorkspacesRepository;
+  /** Invite links, followed by people not yet in their workspace. */
+  invites: InvitesRepository;
   engine: RunEngine;
   cipher: SecretCipher;
   /** Says whose access changed once the change is committed: their live sockets are dropped (realtime). */

@@ -2,9 +2,12 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson, { type SuperJSONResult } from "superjson";
 import type { Role } from "../../generated/sqlite/enums.ts";
 import { describeJsonLimit, jsonLimitProblem } from "../../lib/json/limits";
+import { credentialsRepository } from "../db/credentials-repository";
 import { flowsRepository } from "../db/flows-repository";
+import { inboxRepository } from "../db/inbox-repository";
 import { runsRepository } from "../db/runs-repository";
-import type { Context } from "./context";
+import { teamRepository } from "../db/team-repository";
+import type { Context, Services } from "./context";
 import { toProcedureError, UserError } from "./errors";
 
 const protoKey = new Set(["__proto__"]);
@@ -73,6 +76,17 @@ export type Capability = keyof typeof capabilities;
 export const may = (role: Role, capability: Capability): boolean =>
   (capabilities[capability] as readonly Role[]).includes(role);
 
+/** Every repository a handler may use, bound to one workspace: the only way handlers reach the database. */
+function workspaceRepositories({ prisma, cipher }: Services, workspaceId: string) {
+  return {
+    flows: flowsRepository(prisma, workspaceId),
+    runs: runsRepository(prisma, workspaceId),
+    inbox: inboxRepository(prisma, workspaceId),
+    team: teamRepository(prisma, workspaceId),
+    credentials: credentialsRepository(prisma, workspaceId, cipher),
+  };
+}
+
 /**
  * A procedure inside the caller's workspace: adds `workspace` and repositories that are
  * already scoped to it, so a handler cannot query another workspace by mistake.
@@ -84,21 +98,13 @@ export function workspaceProcedure(capability: Capability) {
     if (!may(membership.role, capability)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${membership.role}) cannot ${capability} here.` });
     }
-    const { prisma } = ctx.services;
     return next({
-      ctx: {
-        ...ctx,
-        workspace: membership,
-        flows: flowsRepository(prisma, membership.workspaceId),
-        runs: runsRepository(prisma, membership.workspaceId),
-      },
+      ctx: { ...ctx, workspace: membership, ...workspaceRepositories(ctx.services, membership.workspaceId) },
     });
   });
 }
 
-export interface WorkspaceContext extends Context {
+export interface WorkspaceContext extends Context, ReturnType<typeof workspaceRepositories> {
   user: NonNullable<Context["user"]>;
   workspace: { workspaceId: string; workspaceName: string; role: Role };
-  flows: ReturnType<typeof flowsRepository>;
-  runs: ReturnType<typeof runsRepository>;
 }

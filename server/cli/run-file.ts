@@ -10,6 +10,7 @@ import { openDatabase } from "../db/client";
 import { type DbConfig, dbConfigFromEnv } from "../db/config";
 import { flowsRepository } from "../db/flows-repository";
 import { runsRepository } from "../db/runs-repository";
+import { usersRepository } from "../db/users-repository";
 import { workspacesRepository } from "../db/workspaces-repository";
 import { createEmbeddedEngine } from "../embedded-engine";
 
@@ -101,7 +102,7 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
       heard();
     });
   try {
-    const cliUser = await ensureUser(db.prisma, "cli", "Switchyard CLI");
+    const cliUser = await usersRepository(db.prisma).ensure("cli", "Switchyard CLI");
     const approver = { id: "cli-approver", name: "CLI approver", role: "owner" };
     const { workspaceId } = await workspacesRepository(db.prisma).createForNewUser(cliUser, "CLI");
     const flow = await flowsRepository(db.prisma, workspaceId).create(document, cliUser);
@@ -141,7 +142,7 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
         );
       }
       if (answerable.length > 0) continue;
-      const unfired = await db.prisma.timer.findMany({ where: { runId: id, firedAt: null }, select: { event: true } });
+      const unfired = await runs.pendingTimers(id);
       if (!movesWithoutPeople(state, unfired)) break; // only people can move it on (or nothing can)
       await newerThan(state.lastSeq);
     }
@@ -161,10 +162,4 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
     await db.close();
     cleanup();
   }
-}
-
-async function ensureUser(prisma: Awaited<ReturnType<typeof openDatabase>>["prisma"], id: string, name: string) {
-  const email = `${id}-${Date.now()}@switchyard.local`;
-  await prisma.user.upsert({ where: { id }, create: { id, name, email }, update: {} });
-  return id;
 }

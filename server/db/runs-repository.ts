@@ -131,6 +131,14 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
       };
     },
 
+    /** The run's timers (retries, deadlines) that have yet to fire, with the event each will deliver. */
+    async pendingTimers(id: string): Promise<{ event: unknown }[]> {
+      return prisma.timer.findMany({
+        where: { runId: id, firedAt: null, run: { workspaceId } },
+        select: { event: true },
+      });
+    },
+
     /** Whether the run belongs to this workspace (socket rooms are joined only then). */
     async exists(id: string): Promise<boolean> {
       return (await prisma.run.count({ where: { id, workspaceId } })) > 0;

@@ -128,27 +128,33 @@ export function teamRepository(prisma: Prisma, workspaceId: string) {
 }
 export type TeamRepository = ReturnType<typeof teamRepository>;
 
-/** What an invite link offers, for the page that asks "join?" (no secret beyond the token itself). */
-export async function inviteByToken(prisma: Prisma, token: string, now = new Date()) {
-  const invite = await prisma.invite.findUnique({
-    where: { token },
-    include: { workspace: { select: { name: true } } },
-  });
-  if (!invite || invite.revokedAt || invite.expiresAt <= now) return null;
-  return { workspaceId: invite.workspaceId, workspaceName: invite.workspace.name, role: invite.role };
-}
+/** Invite links by token, before the person following one is in its workspace: not scoped to one. */
+export function invitesRepository(prisma: Prisma) {
+  return {
+    /** What an invite link offers, for the page that asks "join?" (no secret beyond the token itself). */
+    async byToken(token: string, now = new Date()) {
+      const invite = await prisma.invite.findUnique({
+        where: { token },
+        include: { workspace: { select: { name: true } } },
+      });
+      if (!invite || invite.revokedAt || invite.expiresAt <= now) return null;
+      return { workspaceId: invite.workspaceId, workspaceName: invite.workspace.name, role: invite.role };
+    },
 
-/**
- * Joins the invite's workspace with its role (someone already a member keeps their role) and
- * makes it the workspace they work in.
- */
-export async function acceptInvite(prisma: Prisma, token: string, userId: string, now = new Date()) {
-  const invite = await inviteByToken(prisma, token, now);
-  if (!invite) throw new Refused("This invite link has expired or was revoked. Ask for a new one.");
-  await prisma.membership.upsert({
-    where: { workspaceId_userId: { workspaceId: invite.workspaceId, userId } },
-    create: { workspaceId: invite.workspaceId, userId, role: invite.role, lastUsedAt: now },
-    update: { lastUsedAt: now },
-  });
-  return invite;
+    /**
+     * Joins the invite's workspace with its role (someone already a member keeps their role) and
+     * makes it the workspace they work in.
+     */
+    async accept(token: string, userId: string, now = new Date()) {
+      const invite = await this.byToken(token, now);
+      if (!invite) throw new Refused("This invite link has expired or was revoked. Ask for a new one.");
+      await prisma.membership.upsert({
+        where: { workspaceId_userId: { workspaceId: invite.workspaceId, userId } },
+        create: { workspaceId: invite.workspaceId, userId, role: invite.role, lastUsedAt: now },
+        update: { lastUsedAt: now },
+      });
+      return invite;
+    },
+  };
 }
+export type InvitesRepository = ReturnType<typeof invitesRepository>;

@@ -1,23 +1,24 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import type { RunEvent } from "../../lib/run/events";
+import {
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  SOCKET_PATH,
+  unwatchRunMessage,
+  type WatchReply,
+  watchRunMessage,
+} from "../../lib/run/socket-protocol";
 import { currentSession, type Services, toHeaders } from "../api/context";
 import { describeZodError } from "../api/errors";
 import { runsRepository } from "../db/runs-repository";
 import type { AccessNotices, EventBus } from "../engine/runtime/ports";
 import { MAX_BODY_BYTES } from "../http/limits";
 import { originProblem } from "../http/origin";
-import {
-  runRoom,
-  SOCKET_PATH,
-  sessionRoom,
-  unwatchRunMessage,
-  userRoom,
-  watchRunMessage,
-  workspaceRoom,
-} from "./protocol";
+import { runRoom, sessionRoom, userRoom, workspaceRoom } from "./rooms";
 
-type Ack = (reply: { ok: true; events: RunEvent[] } | { ok: false; error: string }) => void;
+type Ack = (reply: WatchReply) => void;
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** Who a socket was let in as, and the access notices this process had heard when it asked. */
 interface Grant {
@@ -26,7 +27,7 @@ interface Grant {
   workspaceId: string;
   noticesBefore: number;
 }
-const grantOf = (socket: Socket) => socket.data as Grant;
+const grantOf = (socket: AppSocket) => socket.data as Grant;
 const UNAUTHORIZED = "unauthorized: sign in again";
 
 /**
@@ -45,7 +46,7 @@ export function attachRealtime(
   /** `allowedOrigins`: the pages that may connect (server/http/origin.ts, the rule tRPC mutations follow too). */
   deps: { services: Services; bus: EventBus & AccessNotices; allowedOrigins: readonly string[] },
 ): Server {
-  const io = new Server(httpServer, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
     transports: ["websocket"],
@@ -68,7 +69,7 @@ export function attachRealtime(
   });
 
   /** Whether the socket's session still holds and still works in its workspace, read from the database. */
-  const stillAuthorized = async (socket: Socket) => {
+  const stillAuthorized = async (socket: AppSocket) => {
     const { sessionId, workspaceId } = grantOf(socket);
     const access = await deps.services.workspaces.sessionAccess(sessionId);
     return access?.workspaceId === workspaceId;

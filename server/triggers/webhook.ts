@@ -1,17 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RunEvent } from "../../lib/run/events";
 import { UserError } from "../api/errors";
-import { startFlowRun } from "../api/routers/runs/start";
-import type { Prisma } from "../db/client";
-import { flowByWebhookToken } from "../db/flows-repository";
+import type { FlowRecord } from "../db/flows-repository";
 import { EngineStopping } from "../engine/runtime/errors";
 import type { EventBus } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
 import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "../http/limits";
 import { HttpError, sendJson as send } from "../http/respond";
+import { startFlowRun } from "../runs/start-run";
 
 export interface WebhookDeps {
-  prisma: Prisma;
+  /** The flow a webhook token opens, with its workspace (flowByWebhookToken): the token is the credential. */
+  flowByToken: (token: string) => Promise<(FlowRecord & { workspaceId: string }) | null>;
   engine: RunEngine;
   bus: EventBus;
   /** How long a sync webhook waits for the run to end before answering 202. */
@@ -75,7 +75,7 @@ export function webhookHandler(deps: WebhookDeps) {
     try {
       if (req.method !== "GET" && req.method !== "POST")
         throw new HttpError(405, "use GET (query string) or POST (JSON body)");
-      const flow = await flowByWebhookToken(deps.prisma, decodeToken(rawToken));
+      const flow = await deps.flowByToken(decodeToken(rawToken));
       if (!flow) throw new HttpError(404, "no webhook has this address; it may have been revoked");
       const input =
         req.method === "GET"

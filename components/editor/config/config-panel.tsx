@@ -5,10 +5,10 @@ import { useShallow } from "zustand/react/shallow";
 import { isNodeType, nodeKind } from "@/lib/flow/kinds";
 import { formatPath } from "@/lib/flow/problems";
 import { scopeAt } from "@/lib/flow/scope";
+import { kindLooks } from "../../canvas/kind-looks";
 import { Button } from "../../ui/button";
 import { toast } from "../../ui/toaster";
 import { useEditor, useEditorStoreApi } from "../editor-context";
-import { kindLooks } from "../kind-looks";
 import { kindForms } from "./kind-forms";
 import { nodeForm, Section } from "./node-form";
 

@@ -7,9 +7,9 @@ import { useState } from "react";
 import { type RunStatus, runStatuses } from "@/lib/run/events";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
-import { formatDuration, formatWhen } from "../format";
+import { formatDuration, formatWhen } from "../../ui/format";
+import { useNow } from "../../ui/use-now";
 import { runStatusChipClass, runStatusLooks } from "../run-status-looks";
-import { useNow } from "../use-now";
 import { useRunsChanged } from "./use-runs-changed";
 
 const PAGE_SIZE = 25;

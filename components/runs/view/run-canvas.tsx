@@ -1,16 +1,29 @@
 "use client";
-import { Background, BackgroundVariant, Controls, ReactFlow } from "@xyflow/react";
-import { useMemo } from "react";
+import { ReactFlow } from "@xyflow/react";
+import { useMemo, useRef } from "react";
+import { edgePaint, type NodesById } from "@/lib/run/edges";
+import { CanvasBackdrop, DEFAULT_EDGE_OPTIONS, LARGE_FLOW, MIN_ZOOM, PRO_OPTIONS } from "../../canvas/canvas-setup";
+import { edgeLook } from "../../canvas/edge-looks";
+import { nodeTypes } from "../../canvas/nodes";
 import { useEditor, useEditorStoreApi } from "../../editor/editor-context";
-import { nodeTypes } from "../../editor/nodes";
 import { useRun } from "../run-context";
 import { shownPath } from "../run-store";
-import { edgeLook, edgePaint } from "./edge-paint";
 
-// Module constants: React Flow re-renders every edge when these change identity (see flow-canvas.tsx).
+// A module constant, like the shared ones in canvas-setup.tsx: React Flow re-renders every edge when it changes identity.
 const FIT_VIEW_OPTIONS = { padding: 0.3, maxZoom: 1.1 };
-const PRO_OPTIONS = { hideAttribution: true };
-const DEFAULT_EDGE_OPTIONS = { type: "smoothstep" };
+
+/**
+ * The nodes' configs by id, for the edge rule (onError, retries). The same map until a config
+ * changes: selecting or measuring a card must not repaint every edge.
+ */
+function useNodeConfigs(nodes: readonly { id: string; data: Record<string, unknown> }[]): NodesById {
+  const last = useRef<Map<string, { data: Record<string, unknown> }>>(new Map());
+  const known = last.current;
+  if (nodes.length !== known.size || nodes.some((n) => known.get(n.id)?.data !== n.data)) {
+    last.current = new Map(nodes.map((n) => [n.id, { data: n.data }]));
+  }
+  return last.current;
+}
 
 /**
  * The run's snapshot of the flow, read-only, painted with the run: node statuses on the cards,
@@ -23,13 +36,14 @@ export function RunCanvas() {
   const run = useRun((s) => s.run);
   const parents = useRun((s) => s.parents);
   const picked = useRun((s) => s.pickedIteration);
+  const byId = useNodeConfigs(nodes);
   const edges = useMemo(
     () =>
       plainEdges.map((edge) => {
         const path = shownPath({ run, parents, pickedIteration: picked }, edge.source);
-        return { ...edge, ...edgeLook(edgePaint(run, edge, path)) };
+        return { ...edge, ...edgeLook(edgePaint(byId, run, edge, path)) };
       }),
-    [plainEdges, run, parents, picked],
+    [plainEdges, byId, run, parents, picked],
   );
   return (
     <ReactFlow
@@ -45,13 +59,12 @@ export function RunCanvas() {
       deleteKeyCode={null}
       fitView
       fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={0.05}
-      onlyRenderVisibleElements={nodes.length >= 100}
+      minZoom={MIN_ZOOM}
+      onlyRenderVisibleElements={nodes.length >= LARGE_FLOW}
       proOptions={PRO_OPTIONS}
       defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
     >
-      <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
-      <Controls showInteractive={false} />
+      <CanvasBackdrop />
     </ReactFlow>
   );
 }

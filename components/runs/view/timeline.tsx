@@ -3,9 +3,9 @@ import { useMemo } from "react";
 import { terminalRunStatuses } from "@/lib/run/events";
 import { runHistory } from "@/lib/run/timeline";
 import { useEditor } from "../../editor/editor-context";
-import { formatDuration } from "../format";
+import { formatDuration } from "../../ui/format";
+import { useNow } from "../../ui/use-now";
 import { useRun } from "../run-context";
-import { useNow } from "../use-now";
 import { VirtualRows } from "./virtual-rows";
 
 const outcomeTone = {

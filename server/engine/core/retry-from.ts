@@ -1,7 +1,8 @@
 import type { Actor, EngineEvent } from "../../../lib/run/events";
+import { nodeRef } from "../../../lib/run/node-ref";
 import { applyRunEvent, initialRunState, type NodeRunState, nodeKey, type RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "./graph";
-import { type Advance, Planner, ref } from "./planner";
+import { type Advance, Planner } from "./planner";
 
 /**
  * A new run that retries a failed one from where it failed: the steps that finished are
@@ -33,7 +34,7 @@ export function retryFrom(
     const inFinishedLoop =
       n.path.length > 0 && previous.nodes[nodeKey(topLevelAncestor(n.nodeId))]?.status === "succeeded";
     if (n.path.length > 0 && !inFinishedLoop) continue;
-    const where = ref(n.nodeId, n.path);
+    const where = nodeRef(n.nodeId, n.path);
     if (n.status === "succeeded") {
       carried.push(
         { type: "node.started", ...where, data: { attempt: n.attempt } },

@@ -4,6 +4,7 @@ import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
 import { type NodeType, nodeKind } from "../../../lib/flow/kinds";
 import { eventLabel } from "../../../lib/run/event-label";
 import type { ApprovalRequest, Decision, EngineEvent } from "../../../lib/run/events";
+import { nodeRef } from "../../../lib/run/node-ref";
 import { initialRunState, nodeKey, type RunState } from "../../../lib/run/state";
 import { advance } from "./advance";
 import type { Command } from "./commands";
@@ -46,12 +47,6 @@ const approvalRequest: ApprovalRequest = {
   allowRequesterToApprove: false,
   form: [],
 };
-
-const where = (nodeId: string, path: number[]) => ({
-  nodeId,
-  iteration: path.at(-1) ?? 0,
-  ...(path.length > 0 && { path }),
-});
 
 export type Outcome = { output?: unknown; handles?: string[] } | { error: string; retryable?: boolean };
 
@@ -132,12 +127,12 @@ export function simulate(
     if (command.type === "evaluate-until") {
       const output = state.nodes[nodeKey(command.nodeId, command.path)]?.loop?.outputs[command.index];
       const done = options.until?.[command.nodeId]?.(command.index, output) ?? false;
-      feed({ type: "loop.until", ...where(command.nodeId, command.path), data: { index: command.index, done } });
+      feed({ type: "loop.until", ...nodeRef(command.nodeId, command.path), data: { index: command.index, done } });
       continue;
     }
     if (command.type !== "execute") continue;
     const outcome = options.outcomes?.[command.nodeId]?.[command.attempt - 1] ?? {};
-    const ref = where(command.nodeId, command.path);
+    const ref = nodeRef(command.nodeId, command.path);
     if (graph.nodes.get(command.nodeId)?.type === "loop") {
       feed({ type: "loop.items", ...ref, data: { items: options.items?.[command.nodeId] ?? [] } });
       continue;

@@ -1,6 +1,7 @@
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { describeJsonLimit, jsonLimitProblem } from "../../../lib/json/limits";
 import type { EngineEvent } from "../../../lib/run/events";
+import { nodeRef } from "../../../lib/run/node-ref";
 import type { RunState } from "../../../lib/run/state";
 import type { Command } from "../core/commands";
 import type { FlowGraph } from "../core/graph";
@@ -66,11 +67,7 @@ export async function runAttempt(
 ): Promise<EngineEvent | null> {
   const node = graph.nodes.get(command.nodeId)!;
   const type = node.type as NodeType;
-  const ref = {
-    nodeId: command.nodeId,
-    iteration: command.iteration,
-    ...(command.path.length > 0 && { path: command.path }),
-  };
+  const ref = nodeRef(command.nodeId, command.path);
   const aborted = signal === neverAborted ? undefined : abortion(signal);
   const { credential, http } = deps;
   try {

@@ -1,4 +1,5 @@
 import type { EngineEvent } from "../../../lib/run/events";
+import { nodeRef } from "../../../lib/run/node-ref";
 import type { Command } from "../core/commands";
 
 /** How long streamed text gathers before it is recorded as one `node.progress` event. */
@@ -12,11 +13,7 @@ const PROGRESS_INTERVAL_MS = 100;
 export function progressGatherer(command: Extract<Command, { type: "execute" }>, record: (event: EngineEvent) => void) {
   let pending = "";
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const where = {
-    nodeId: command.nodeId,
-    iteration: command.iteration,
-    ...(command.path.length > 0 && { path: command.path }),
-  };
+  const where = nodeRef(command.nodeId, command.path);
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;

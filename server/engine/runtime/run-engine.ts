@@ -1,6 +1,7 @@
 import type { FlowDocument } from "../../../lib/flow/document";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { type Decision, type EngineEvent, type RunEvent, terminalRunStatuses } from "../../../lib/run/events";
+import { nodeRef } from "../../../lib/run/node-ref";
 import {
   applyRunEvents,
   foldRunEvents,
@@ -269,7 +270,7 @@ export class RunEngine {
       const by = { id: decider.id, name: decider.name };
       const at = this.deps.clock.now().toISOString();
       try {
-        const where = { nodeId, iteration: path.at(-1) ?? 0, ...(path.length > 0 && { path }) };
+        const where = nodeRef(nodeId, path);
         const { requestId, ...taken } = decision;
         const data = { ...taken, by, at, ...(requestId && { requestId }) };
         await this.apply(live, { type: "approval.decided", ...where, data });
@@ -584,11 +585,7 @@ export class RunEngine {
     state: RunState,
     command: Extract<Command, { type: "evaluate-until" }>,
   ): Promise<EngineEvent> {
-    const where = {
-      nodeId: command.nodeId,
-      iteration: command.path.at(-1) ?? 0,
-      ...(command.path.length > 0 && { path: command.path }),
-    };
+    const where = nodeRef(command.nodeId, command.path);
     try {
       const expressions = nodeExpressions(command.nodeId, this.deps.expressions);
       const done = await evaluateUntil(

@@ -1,12 +1,9 @@
 import { z } from "zod";
-import { credentialsRepository } from "../../../db/credentials-repository";
 import { router, workspaceProcedure } from "../../trpc";
 
 /** Workspace credentials. The secret goes in once and never comes back out: lists show names. */
 export const credentialsRouter = router({
-  list: workspaceProcedure("edit").query(({ ctx }) =>
-    credentialsRepository(ctx.services.prisma, ctx.workspace.workspaceId, ctx.services.cipher).list(),
-  ),
+  list: workspaceProcedure("edit").query(({ ctx }) => ctx.credentials.list()),
 
   create: workspaceProcedure("edit")
     .input(
@@ -15,18 +12,12 @@ export const credentialsRouter = router({
         secret: z.string().min(1).max(10_000),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      credentialsRepository(ctx.services.prisma, ctx.workspace.workspaceId, ctx.services.cipher).create(
-        input.name,
-        input.secret,
-        ctx.user.id,
-      ),
-    ),
+    .mutation(({ ctx, input }) => ctx.credentials.create(input.name, input.secret, ctx.user.id)),
 
   remove: workspaceProcedure("edit")
     .input(z.object({ id: z.string().min(1) }))
     .mutation(async ({ ctx, input }) => {
-      await credentialsRepository(ctx.services.prisma, ctx.workspace.workspaceId, ctx.services.cipher).remove(input.id);
+      await ctx.credentials.remove(input.id);
       return { id: input.id };
     }),
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { NotFound, TaskClosed } from "../../../db/errors";
-import { inboxRepository, type TaskRef } from "../../../db/inbox-repository";
+import type { TaskRef } from "../../../db/inbox-repository";
 import { DecisionRefused } from "../../../engine/runtime/errors";
 import { UserError } from "../../errors";
 import type { WorkspaceContext } from "../../trpc";
@@ -46,7 +46,7 @@ export async function decideApproval(
   step: ApprovalStep,
   input: DecisionInput,
 ): Promise<DecideTaskAnswer> {
-  const inbox = inboxRepository(ctx.services.prisma, ctx.workspace.workspaceId);
+  const { inbox } = ctx;
   const requestId = `${ctx.user.id}:${input.requestId}`;
   const answered = async () => {
     const previous = await inbox.decisionByRequest(requestId);
@@ -98,7 +98,7 @@ export async function decideTask({
   input: z.infer<typeof decideTaskInput>;
 }): Promise<DecideTaskAnswer> {
   const { taskId, ...taken } = input;
-  const task = await inboxRepository(ctx.services.prisma, ctx.workspace.workspaceId).find({ id: taskId });
+  const task = await ctx.inbox.find({ id: taskId });
   if (!task) throw new NotFound("approval task"); // not found outside the workspace
   return decideApproval(ctx, task, taken);
 }

@@ -1,15 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { inboxTabs } from "../../../../lib/run/inbox";
-import { inboxRepository } from "../../../db/inbox-repository";
 import { router, type WorkspaceContext, workspaceProcedure } from "../../trpc";
 import { decideTask, decideTaskInput } from "./decide";
 
 /** The caller as the inbox sees them, with the repository scoped to their workspace. */
 async function viewerOf(ctx: WorkspaceContext) {
-  const inbox = inboxRepository(ctx.services.prisma, ctx.workspace.workspaceId);
-  const groups = await inbox.groupsOf(ctx.user.id);
-  return { inbox, viewer: { id: ctx.user.id, role: ctx.workspace.role, groups } };
+  const groups = await ctx.inbox.groupsOf(ctx.user.id);
+  return { inbox: ctx.inbox, viewer: { id: ctx.user.id, role: ctx.workspace.role, groups } };
 }
 
 export const inboxRouter = router({

@@ -2,10 +2,10 @@
 import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { ReactNode } from "react";
 import { type NodeType, nodeKinds } from "@/lib/flow/kinds";
-import { LoopIterationPicker } from "../../runs/loop-iteration-picker";
+import { useEditor } from "../../editor/editor-context";
 import type { CanvasNode } from "../canvas-document";
-import { useEditor } from "../editor-context";
 import { kindLooks } from "../kind-looks";
+import { LoopIterationPicker } from "./loop-iteration-picker";
 import { NodeCard, type OutputHandle } from "./node-card";
 
 const text = (value: unknown, fallback = "") => (typeof value === "string" && value ? value : fallback);

@@ -1,8 +1,8 @@
 "use client";
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import { nodeKey } from "@/lib/run/state";
-import { useRun, useRunStoreApi } from "./run-context";
-import { shownIteration, shownPath } from "./run-store";
+import { useRun, useRunStoreApi } from "../../runs/run-context";
+import { shownIteration, shownPath } from "../../runs/run-store";
 
 /** On a loop during a run: which iteration its body shows, k of n, with arrows to pick another. */
 export function LoopIterationPicker({ loopId }: { loopId: string }) {

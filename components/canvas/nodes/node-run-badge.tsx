@@ -1,9 +1,9 @@
 "use client";
 import { Loader2 } from "lucide-react";
-import { statusStyle } from "../editor/nodes/status-style";
-import { formatDuration } from "./format";
-import { useNodeInstance } from "./run-context";
-import { useNow } from "./use-now";
+import { useNodeInstance } from "../../runs/run-context";
+import { formatDuration } from "../../ui/format";
+import { useNow } from "../../ui/use-now";
+import { statusStyle } from "./status-style";
 
 /**
  * A node's status on its card during a run: running with a spinner and the time so far,

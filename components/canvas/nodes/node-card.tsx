@@ -2,9 +2,9 @@
 import { Handle, Position } from "@xyflow/react";
 import type { LucideIcon } from "lucide-react";
 import { memo, type ReactNode } from "react";
-import { NodeRunBadge } from "../../runs/node-run-badge";
+import { useNodeProblems } from "../../editor/problems-context";
 import { useNodeRunStatus } from "../../runs/run-context";
-import { useNodeProblems } from "../problems-context";
+import { NodeRunBadge } from "./node-run-badge";
 import { statusStyle } from "./status-style";
 
 export interface OutputHandle {
