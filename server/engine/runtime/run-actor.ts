@@ -25,7 +25,7 @@ export interface Runtime {
   readonly lifetime: AbortSignal;
   /** Set by stop(): no new attempt starts here. */
   readonly stopping: boolean;
-  /** Counts `work` as in flight until it settles (idle(), stop()). */
+  /** Counts `work`, which never rejects, as in flight until it settles (idle(), stop()). */
   track(work: Promise<unknown>): void;
   /** The live actor of a run, loaded from its events when it is not held here. */
   load(runId: string): Promise<RunActor>;
@@ -103,8 +103,8 @@ export class RunActor {
 
   /**
    * The one way to run work on the run's queue: after everything queued before it, alone.
-   * Resolves or rejects with what `work` did; the run may leave memory just before, if it is
-   * idle (forgetIfIdle).
+   * Resolves or rejects with what `work` did (the run may leave memory just before, if it is
+   * idle); a caller that does not wait for it reports the error (`.catch(actor.report)`).
    */
   act<T>(work: () => Promise<T>): Promise<T> {
     this.pending++;
