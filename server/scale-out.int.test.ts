@@ -3,12 +3,13 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import pg from "pg";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunEvent } from "../lib/run/events";
 import { idempotencyKey } from "./engine/core/commands";
 import { flow } from "./engine/core/testing";
 import { ServerProcess } from "./testing/server-process";
+import { connectedSocket, dropped, testSocket } from "./testing/test-socket";
 import { waitFor } from "./testing/wait-for";
 import { WorkerProcess } from "./testing/worker-process";
 
@@ -103,12 +104,7 @@ it("the web process hands attempts to workers: a run waits until one is up, then
   expect(count(handedOver, "node.input", "prep")).toBe(0); // nobody has begun the attempt
 
   // A browser watching on the web process hears what the worker records.
-  socket = io(web.url, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    reconnection: false,
-    extraHeaders: { cookie, origin: web.url },
-  });
+  socket = testSocket(web.url, cookie);
   const heard: RunEvent[] = [];
   socket.on("run:events", (batch: RunEvent[]) => heard.push(...batch));
   await new Promise<void>((resolve) => socket!.on("connect", () => resolve()));
@@ -216,18 +212,7 @@ it("a member removed, or a session signed out, on one web process loses its sock
   const memberId = (await web.client(memberCookie).me.get.query()).user.id;
 
   // Both watch from the other process.
-  const onOther = (cookie: string) =>
-    new Promise<Socket>((resolve, reject) => {
-      const s = io(otherWeb.url, {
-        path: "/socket.io",
-        transports: ["websocket"],
-        reconnection: false,
-        extraHeaders: { cookie, origin: otherWeb.url },
-      });
-      s.on("connect", () => resolve(s));
-      s.on("connect_error", reject);
-    });
-  const dropped = (s: Socket) => new Promise<string>((resolve) => s.once("disconnect", resolve));
+  const onOther = (cookie: string) => connectedSocket(otherWeb.url, cookie);
   const [memberSocket, ownerSocket] = [await onOther(memberCookie), await onOther(ownerCookie)];
   try {
     const memberGone = dropped(memberSocket);

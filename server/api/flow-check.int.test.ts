@@ -3,6 +3,7 @@
 // full of them must make its own save slow, never stall everyone else's requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flow } from "../engine/core/testing";
+import { slowestHealth } from "../testing/slowest-health";
 import { startTestServer, type TestServer } from "../testing/test-server";
 
 /** Before, one such save held the loop for seconds; parses are now refused or take a few ms each, between turns. */
@@ -15,25 +16,6 @@ beforeAll(async () => {
   cookie = await t.signUp("parser@example.com");
 });
 afterAll(() => t.close());
-
-/** The slowest /api/health answer while `work` runs. */
-async function slowestHealth<T>(
-  work: () => Promise<T>,
-): Promise<{ value: PromiseSettledResult<T>; slowestMs: number }> {
-  let done = false;
-  let slowestMs = 0;
-  const probe = (async () => {
-    while (!done) {
-      const started = performance.now();
-      await fetch(`${t.url}/api/health`);
-      slowestMs = Math.max(slowestMs, performance.now() - started);
-    }
-  })();
-  const [value] = await Promise.allSettled([work()]);
-  done = true;
-  await probe;
-  return { value, slowestMs };
-}
 
 describe("checking expressions of a saved flow", () => {
   it("refuses the shapes the parser handles slowly, naming node and limit", async () => {
@@ -82,7 +64,7 @@ describe("checking expressions of a saved flow", () => {
       last = `t${i}`;
     }
     edges.push(`${last} -> end`);
-    const { value, slowestMs } = await slowestHealth(() =>
+    const { value, slowestMs } = await slowestHealth(t.url, () =>
       api.flows.save.mutate({ id, expectedVersion: 1, document: flow(nodes, edges) }),
     );
     expect(value.status).toBe("fulfilled");

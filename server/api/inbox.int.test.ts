@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../lib/flow/document";
 import type { RunEvent } from "../../lib/run/events";
@@ -17,6 +17,7 @@ import { systemClock } from "../engine/runtime/in-process-bus";
 import { RunEngine } from "../engine/runtime/run-engine";
 import { sharedSandbox } from "../engine/runtime/sandbox/expression-sandbox";
 import { startTestServer, type TestServer } from "../testing/test-server";
+import { connectedSocket } from "../testing/test-socket";
 import { waitFor } from "../testing/wait-for";
 
 let t: TestServer;
@@ -133,19 +134,7 @@ const count = (list: RunEvent[], type: string, nodeId?: string) =>
 const run = (runId: string) => t.trpc(as.owner).runs.get.query({ id: runId });
 const decisionRows = (taskId: string) => t.app.services.prisma.approvalDecision.findMany({ where: { taskId } });
 
-function connect(cookie: string): Promise<Socket> {
-  const socket = io(t.url, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    reconnection: false,
-    extraHeaders: { cookie, origin: t.url },
-  });
-  sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.on("connect", () => resolve(socket));
-    socket.on("connect_error", reject);
-  });
-}
+const connect = (cookie: string) => connectedSocket(t.url, cookie, { opened: sockets });
 
 describe("tabs and counts", () => {
   it("shows a task to the role it is assigned to, not to viewers; all is for owners; a decision moves it to decided and into the run's log", async () => {

@@ -1,11 +1,12 @@
 // Access on live sockets: a removal, a change of role, a sign-out or a revoked session ends the
 // sockets concerned at once, and every watch is authorized against the database again.
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openSocket } from "../../components/open-socket";
 import type { RunEvent } from "../../lib/run/events";
 import { flow } from "../engine/core/testing";
 import { startTestServer, type TestServer } from "../testing/test-server";
+import { connectedSocket, dropped } from "../testing/test-socket";
 
 let t: TestServer;
 let owner: string;
@@ -61,22 +62,7 @@ const authPost = (path: string, cookie: string) =>
     body: "{}",
   });
 
-function connect(cookie: string): Promise<Socket> {
-  const socket = io(t.url, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    reconnection: false,
-    extraHeaders: { cookie, origin: t.url },
-  });
-  sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.on("connect", () => resolve(socket));
-    socket.on("connect_error", reject);
-  });
-}
-
-/** Resolves with the reason once the server drops the socket. */
-const dropped = (socket: Socket) => new Promise<string>((resolve) => socket.once("disconnect", resolve));
+const connect = (cookie: string) => connectedSocket(t.url, cookie, { opened: sockets });
 
 type Reply = { ok: true; events: RunEvent[] } | { ok: false; error: string };
 const watch = (socket: Socket, runId: string): Promise<Reply> =>

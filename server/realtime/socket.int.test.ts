@@ -1,8 +1,9 @@
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "../../lib/run/events";
 import { runsRepository } from "../db/runs-repository";
 import { startTestServer, type TestServer } from "../testing/test-server";
+import { connectedSocket } from "../testing/test-socket";
 
 let t: TestServer;
 let ada: string;
@@ -19,19 +20,8 @@ afterEach(() => {
 });
 afterAll(() => t.close());
 
-function connect(cookie: string | undefined, origin: string = t.url): Promise<Socket> {
-  const socket = io(t.url, {
-    path: "/socket.io",
-    transports: ["websocket"],
-    reconnection: false,
-    extraHeaders: { ...(cookie && { cookie }), origin },
-  });
-  sockets.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.on("connect", () => resolve(socket));
-    socket.on("connect_error", reject);
-  });
-}
+const connect = (cookie: string | undefined, origin: string = t.url) =>
+  connectedSocket(t.url, cookie, { origin, opened: sockets });
 
 type Reply = { ok: true; events: RunEvent[] } | { ok: false; error: string };
 const watch = (socket: Socket, runId: string, afterSeq: unknown): Promise<Reply> =>

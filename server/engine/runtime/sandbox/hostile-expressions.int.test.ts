@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../../../lib/flow/document";
 import { freePort } from "../../../testing/free-port";
 import { ServerProcess } from "../../../testing/server-process";
+import { slowestHealth } from "../../../testing/slowest-health";
 import { waitFor } from "../../../testing/wait-for";
 import { flow } from "../../core/testing";
 
@@ -32,24 +33,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The slowest /api/health answer while `work` runs, asking again as soon as each answer arrives. */
-async function slowestHealth<T>(work: () => Promise<T>): Promise<{ value: T; slowestMs: number }> {
-  let done = false;
-  let slowestMs = 0;
-  const probe = (async () => {
-    while (!done) {
-      const started = performance.now();
-      const res = await fetch(`${server.url}/api/health`);
-      expect(res.ok).toBe(true);
-      slowestMs = Math.max(slowestMs, performance.now() - started);
-    }
-  })();
-  try {
-    return { value: await work(), slowestMs };
-  } finally {
-    done = true;
-    await probe;
-  }
+/** The value `work` gave (it must not throw) and the slowest health answer meanwhile. */
+async function slowestHealthOf<T>(work: () => Promise<T>): Promise<{ value: T; slowestMs: number }> {
+  const { value, slowestMs } = await slowestHealth(server.url, work);
+  if (value.status === "rejected") throw value.reason;
+  return { value: value.value, slowestMs };
 }
 
 async function saved(doc: FlowDocument) {
@@ -90,7 +78,7 @@ describe("hostile expressions on a running server", () => {
           "shape -> end",
         ]),
       );
-      const { value: run, slowestMs } = await slowestHealth(async () =>
+      const { value: run, slowestMs } = await slowestHealthOf(async () =>
         finished((await api.runs.start.mutate({ flowId, input: {} })).runId),
       );
       expect(run.status, expression).toBe("failed");
@@ -111,7 +99,7 @@ describe("hostile expressions on a running server", () => {
         ["start -> route", "route.big -> end", "route.else -> end"],
       ),
     );
-    const { value: runs, slowestMs } = await slowestHealth(() =>
+    const { value: runs, slowestMs } = await slowestHealthOf(() =>
       Promise.all([1, 2, 3, 4].map(async () => finished((await api.runs.start.mutate({ flowId, input: {} })).runId))),
     );
     for (const run of runs) {
@@ -132,7 +120,7 @@ describe("hostile expressions on a running server", () => {
         ["start -> ask", "ask -> end"],
       ),
     );
-    const { value: run, slowestMs } = await slowestHealth(async () =>
+    const { value: run, slowestMs } = await slowestHealthOf(async () =>
       finished((await api.runs.start.mutate({ flowId, input: {} })).runId),
     );
     expect(run.status).toBe("failed");
@@ -153,7 +141,7 @@ describe("hostile expressions on a running server", () => {
       items: Array.from({ length: 100_000 }, (_, i) => ((i * 7_919) % 900_000) + 100_000),
     });
     expect(body.length).toBeGreaterThan(680_000);
-    const { value: res, slowestMs } = await slowestHealth(() =>
+    const { value: res, slowestMs } = await slowestHealthOf(() =>
       fetch(`${server.url}${hook!.path}`, { method: "POST", body, headers: { "content-type": "application/json" } }),
     );
     const answer = (await res.json()) as { status: string; runId: string };
