@@ -1,7 +1,6 @@
 import type { FlowNode } from "../../../lib/flow/document";
-import { isNodeType, nodeKind } from "../../../lib/flow/kinds";
+import { inboundRule, isNodeType, nodeKind } from "../../../lib/flow/kinds";
 import { approvalDataSchema } from "../../../lib/flow/kinds/approval";
-import { joinDataSchema } from "../../../lib/flow/kinds/join";
 import { loopDataSchema } from "../../../lib/flow/kinds/loop";
 import { parallelDataSchema } from "../../../lib/flow/kinds/parallel";
 import { parseNodeData } from "../../../lib/flow/kinds/parsed";
@@ -382,12 +381,10 @@ export class Planner {
     return false;
   }
 
-  /** For a join in mode any/count: how many active paths fire it early. Otherwise undefined. */
+  /** For a node that fires early (a join in mode any/count): how many active paths fire it. Otherwise undefined. */
   private activeEdgesNeeded(node: FlowNode): number | undefined {
-    if (node.type !== "join") return undefined;
-    const join = parseNodeData(joinDataSchema, node.data);
-    if (!join.success || join.data.mode === "all") return undefined;
-    return join.data.mode === "any" ? 1 : join.data.count;
+    const { waitFor } = inboundRule(node.type, node.data);
+    return waitFor === "all" ? undefined : waitFor;
   }
 
   /** When every node of an iteration has settled, record its output (its last nodes' outputs). */
@@ -459,9 +456,8 @@ export class Planner {
     const before = this.events.length;
     for (const n of Object.values(this.state.nodes)) {
       const node = this.graph.nodes.get(n.nodeId);
-      if (node?.type !== "join" || !["running", "succeeded"].includes(n.status)) continue;
-      const join = parseNodeData(joinDataSchema, node.data);
-      if (!join.success || !join.data.cancelRemaining) continue;
+      if (!node || !["running", "succeeded"].includes(n.status)) continue;
+      if (!inboundRule(node.type, node.data).cancelRemaining) continue;
       const remaining = exclusiveAncestors(this.graph, node.id)
         .map((id) => this.instance(id, n.path))
         .filter((i): i is NodeRunState => i !== undefined);
@@ -479,10 +475,8 @@ export class Planner {
   }
 }
 
-/** Whether any join of the flow cancels remaining paths (most have none: no scan then). */
+/** Whether any node of the flow cancels remaining paths (most have none: no scan then). */
 function cancellingJoins(graph: FlowGraph): boolean {
-  graph.cancelling ??= graph.document.nodes.some(
-    (n) => n.type === "join" && parseNodeData(joinDataSchema, n.data).data?.cancelRemaining === true,
-  );
+  graph.cancelling ??= graph.document.nodes.some((n) => inboundRule(n.type, n.data).cancelRemaining);
   return graph.cancelling;
 }

@@ -1,4 +1,5 @@
 import type { FlowDocument } from "../../../lib/flow/document";
+import { effectsOf } from "../../../lib/flow/kinds";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { type Decision, type EngineEvent, type RunEvent, terminalRunStatuses } from "../../../lib/run/events";
 import {
@@ -24,8 +25,6 @@ import { nodeExpressions } from "./sandbox/node-expressions";
 import type { StepQueue } from "./step-queue";
 import { TimerLoop } from "./timer-loop";
 
-/** Kinds whose executor touches nothing outside the run: they run inline, committed in one batch. */
-const PURE_KINDS = new Set(["start", "transform", "branch", "parallel", "join", "loop", "approval", "end"]);
 /** Compiled graphs by snapshot: runs begun from one saved version share its document (start.ts). */
 const graphs = new WeakMap<object, FlowGraph>();
 function graphOf(definition: FlowDocument): FlowGraph {
@@ -416,7 +415,7 @@ export class RunEngine {
   /** Steps that touch nothing outside the run and have no timeout to honour. */
   private isPure(live: LiveRun, nodeId: string): boolean {
     const node = live.graph.nodes.get(nodeId);
-    return node !== undefined && PURE_KINDS.has(node.type) && stepSettings(node.data).timeoutMs === undefined;
+    return node !== undefined && effectsOf(node.type) === "none" && stepSettings(node.data).timeoutMs === undefined;
   }
 
   private enqueue(live: LiveRun, work: () => Promise<void>): Promise<void> {
