@@ -1,16 +1,9 @@
 import type { EngineEvent } from "../../../lib/run/events";
 import { applyRunEvent, pathOf, type RunState, withOwnedNodes } from "../../../lib/run/state";
+import { approvalTimer, executeCommand, retryTimer } from "./commands";
 import type { FlowGraph } from "./graph";
-import {
-  type Advance,
-  approvalTimer,
-  escalationLevel,
-  evaluatingItems,
-  executeCommand,
-  Planner,
-  retryTimer,
-  untilPending,
-} from "./planner";
+import { evaluatingItems, untilPending } from "./loops";
+import { type Advance, escalationLevel, Planner } from "./planner";
 
 export type { Advance } from "./planner";
 export { retryFrom } from "./retry-from";

@@ -1,7 +1,8 @@
 import type { Actor, EngineEvent } from "../../../lib/run/events";
 import { applyRunEvent, initialRunState, type NodeRunState, nodeKey, type RunState } from "../../../lib/run/state";
+import { ref } from "./commands";
 import type { FlowGraph } from "./graph";
-import { type Advance, Planner, ref } from "./planner";
+import { type Advance, Planner } from "./planner";
 
 /**
  * A new run that retries a failed one from where it failed: the steps that finished are
