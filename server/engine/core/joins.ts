@@ -4,6 +4,7 @@ import { parallelDataSchema } from "../../../lib/flow/kinds/parallel";
 import { parseNodeData } from "../../../lib/flow/kinds/parsed";
 import type { NodeRunState } from "../../../lib/run/state";
 import { exclusiveAncestors, type FlowGraph, splitBranches } from "./graph";
+import { members, scopes } from "./loops";
 import type { Pass } from "./planner";
 
 const unfinished = new Set(["pending", "running", "retrying", "waiting"]);
@@ -35,18 +36,27 @@ export function heldBySplit(pass: Pass, node: FlowNode, path: number[]): boolean
   return false;
 }
 
-/** A join that fired with cancelRemaining stops the paths still heading into it. */
+/**
+ * A join that fired with cancelRemaining stops the paths still heading into it. Joins are
+ * looked for where work goes on (the top level, iterations not finished): a finished
+ * iteration has nothing left to cancel.
+ */
 export function cancelRemaining(pass: Pass): boolean {
   if (!cancellingJoins(pass.graph)) return false;
   const before = pass.events.length;
-  for (const n of Object.values(pass.state.nodes)) {
-    const node = pass.graph.nodes.get(n.nodeId);
-    if (!node || !["running", "succeeded"].includes(n.status)) continue;
-    if (!inboundRule(node.type, node.data).cancelRemaining) continue;
-    const remaining = exclusiveAncestors(pass.graph, node.id)
+  const fired: NodeRunState[] = [];
+  for (const scope of scopes(pass)) {
+    for (const node of members(pass.graph, scope)) {
+      if (!inboundRule(node.type, node.data).cancelRemaining) continue;
+      const n = pass.instance(node.id, scope.path);
+      if (n && (n.status === "running" || n.status === "succeeded")) fired.push(n);
+    }
+  }
+  for (const n of pass.index().inMapOrder(fired)) {
+    const remaining = exclusiveAncestors(pass.graph, n.nodeId)
       .map((id) => pass.instance(id, n.path))
       .filter((i): i is NodeRunState => i !== undefined);
-    pass.cancel(remaining, `${node.id} already has the paths it waited for`);
+    pass.cancel(remaining, `${n.nodeId} already has the paths it waited for`);
   }
   return pass.events.length > before;
 }

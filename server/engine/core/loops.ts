@@ -35,10 +35,9 @@ const settled = (graph: FlowGraph, n: NodeRunState | undefined) =>
 /** The top level, and every iteration of a running loop that has not finished yet. */
 export function scopes(pass: Pass): Scope[] {
   const scopes: Scope[] = [{ loopId: null, path: [] }];
-  for (const n of pass.openInstances()) {
+  for (const n of pass.atWork()) {
     if (!n.loop || n.status !== "running") continue;
-    for (let i = 0; i < n.loop.started; i++)
-      if (!(i in n.loop.outputs)) scopes.push({ loopId: n.nodeId, path: [...n.path, i] });
+    for (const i of pass.index().openIterations(n)) scopes.push({ loopId: n.nodeId, path: [...n.path, i] });
   }
   return scopes;
 }
@@ -84,7 +83,7 @@ export function advanceLoop(pass: Pass, n: NodeRunState): boolean {
 
   if (progress.items !== undefined) {
     const total = progress.items.length;
-    const done = Object.keys(progress.outputs).length;
+    const done = pass.index().finishedIterations(n);
     if (total > maxIterations) {
       pass.fail(n, `the list has ${total} items, more than maxIterations (${maxIterations})`);
       return true;

@@ -21,7 +21,7 @@ import {
   startLoop,
   untilPending,
 } from "./loops";
-import { OpenInstances } from "./open-index";
+import { type OpenIndex, openIndex } from "./open-index";
 import { retriesLeft } from "./retries";
 
 export { executeCommand } from "./commands";
@@ -47,7 +47,10 @@ export interface Pass {
   readonly commands: Command[];
   instance(nodeId: string, path: readonly number[]): NodeRunState | undefined;
   status(nodeId: string, path?: readonly number[]): NodeStatus;
-  openInstances(): NodeRunState[];
+  /** The state's index of node instances (open-index.ts). */
+  index(): OpenIndex;
+  /** Running, retrying and waiting instances, in the node map's order, as of the last decision. */
+  atWork(): NodeRunState[];
   decide(event: EngineEvent): void;
   succeed(current: NodeRunState, output: unknown, handles: string[]): void;
   fail(current: NodeRunState, message: string): void;
@@ -62,7 +65,8 @@ export interface Pass {
 export class Planner implements Pass {
   readonly events: EngineEvent[] = [];
   readonly commands: Command[] = [];
-  private readonly open = new OpenInstances();
+  /** atWork() until the next decision. */
+  private working: NodeRunState[] | undefined;
 
   constructor(
     readonly graph: FlowGraph,
@@ -77,13 +81,17 @@ export class Planner implements Pass {
 
   decide(event: EngineEvent) {
     this.events.push(event);
-    const added = this.open.adds(this.current, event);
     this.current = applyRunEvent(this.current, event, this.now);
-    this.open.folded(this.current, event, added);
+    this.working = undefined;
   }
 
-  openInstances(): NodeRunState[] {
-    return this.open.list(this.current);
+  index(): OpenIndex {
+    return openIndex(this.current);
+  }
+
+  atWork(): NodeRunState[] {
+    this.working ??= this.index().atWork();
+    return this.working;
   }
 
   instance(nodeId: string, path: readonly number[]) {
@@ -175,7 +183,7 @@ export class Planner implements Pass {
     if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
 
     this.scheduleRetries();
-    for (const current of this.openInstances()) {
+    for (const current of this.atWork()) {
       const result = current.status === "waiting" ? decisionsResult(current) : undefined;
       if (result) this.finishApproval(current, result);
     }
@@ -191,7 +199,7 @@ export class Planner implements Pass {
         }
         if (scope.loopId !== null && finishIteration(this, scope)) changed = true;
       }
-      for (const n of this.openInstances()) {
+      for (const n of this.atWork()) {
         if (n.loop && n.status === "running" && advanceLoop(this, n)) changed = true;
       }
       if (cancelRemaining(this)) changed = true;
@@ -199,7 +207,7 @@ export class Planner implements Pass {
     if (this.failIfNodeFailed()) return this.plan();
 
     const topLevel = members(this.graph, { loopId: null, path: [] }).map((n) => this.status(n.id));
-    const executing = this.openInstances().some(
+    const executing = this.atWork().some(
       (n) => n.status === "running" && (!n.loop || evaluatingItems(n) || untilPending(n) !== undefined),
     );
     if (!topLevel.some((s) => unfinished.has(s))) {
@@ -217,9 +225,9 @@ export class Planner implements Pass {
 
   /** A node failed for good and its errors are not handled: the run fails. Returns whether it did. */
   private failIfNodeFailed(): boolean {
-    const failed = this.openInstances().find(
-      (n) => n.status === "failed" && stepSettings(this.graph.nodes.get(n.nodeId)?.data ?? {}).onError === "fail",
-    );
+    const failed = this.index()
+      .failures()
+      .find((n) => stepSettings(this.graph.nodes.get(n.nodeId)?.data ?? {}).onError === "fail");
     if (!failed) return false;
     const error = failed.error;
     this.decide({
@@ -237,9 +245,13 @@ export class Planner implements Pass {
 
   /** Failed attempts that may pass next time wait for a durable timer. */
   private scheduleRetries() {
-    for (const current of this.openInstances()) {
+    for (const current of this.index().failures()) {
       const node = this.graph.nodes.get(current.nodeId);
-      if (current.status !== "failed" || !node || !retriesLeft(node, current)) continue;
+      if (!node || !retriesLeft(node, current)) {
+        // Handled (continue, route): this failure will never change anything again.
+        if (stepSettings(node?.data ?? {}).onError !== "fail") this.index().settled(current);
+        continue;
+      }
       const key = idempotencyKey(this.runId, node.id, current.path, current.attempt);
       const retry = stepSettings(node.data).retry!;
       const retryAt = new Date(Date.parse(this.now) + retryDelayMs(retry, current.attempt, key)).toISOString();

@@ -9,6 +9,7 @@ import {
   nodeKey,
   pathOf,
   type RunState,
+  undoDraft,
   withOwnedNodesAsync,
 } from "../../../lib/run/state";
 import { advance, resume, retryFrom } from "../core/advance";
@@ -386,7 +387,7 @@ export class RunEngine {
   private async apply(live: LiveRun, first: EngineEvent): Promise<void> {
     const batch: EngineEvent[] = [];
     const effects: Command[] = [];
-    // One copy of the node map for the whole batch: each step below changes it in place.
+    // The node map is changed in place by each step below (undone if the commit fails).
     const state = await withOwnedNodesAsync(live.state, async (draft) => {
       let state = draft;
       const queue = [first];
@@ -439,6 +440,7 @@ export class RunEngine {
         const at = this.deps.clock.now();
         stored = await this.deps.store.append(live.id, live.state.lastSeq, events, at, state, live.unsaved);
       } catch (error) {
+        undoDraft(state); // nothing was stored: the batch's changes to the node map are undone
         // Another process appended first: nothing was recorded; this copy catches up so the
         // caller can decide again on the log as it now is.
         if (error instanceof SeqConflict) await this.catchUp(live);
