@@ -2,7 +2,7 @@ import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange, t
 import { createStore } from "zustand/vanilla";
 import { type Connection, connectionProblem, newEdgeId } from "@/lib/flow/connect";
 import type { FlowDocument } from "@/lib/flow/document";
-import { type NodeType, nodeKind } from "@/lib/flow/kinds";
+import { type NodeType, nodeKind, outputHandleIds } from "@/lib/flow/kinds";
 import {
   type CanvasEdge,
   type CanvasNode,
@@ -201,7 +201,7 @@ export function createEditorStore(flow: { id: string; version: number; document:
       insertOnEdge(edgeId, type, position) {
         const edge = get().edges.find((e) => e.id === edgeId);
         const kind = nodeKind(type);
-        const outputs = typeof kind.outputs === "function" ? kind.outputs(kind.defaultData()) : kind.outputs;
+        const outputs = outputHandleIds(kind, kind.defaultData());
         if (!edge || !kind.inputs.includes("in") || !outputs.includes("out")) return false;
         const parentId = get().nodes.find((n) => n.id === edge.source)?.parentId;
         remember();

@@ -1,5 +1,5 @@
 import type { FlowDocument } from "./document";
-import { isNodeType, nodeKind, outputHandles } from "./kinds";
+import { isNodeType, nodeKind, outputHandleIds } from "./kinds";
 
 export interface Connection {
   source: string;
@@ -17,7 +17,7 @@ export function connectionProblem(doc: Pick<FlowDocument, "nodes" | "edges">, c:
   const target = doc.nodes.find((n) => n.id === c.target);
   if (!source || !target) return "both ends must be nodes of this flow";
   if (source.id === target.id) return "a node cannot connect to itself";
-  if (!isNodeType(source.type) || !outputHandles(nodeKind(source.type), source.data).includes(c.sourceHandle)) {
+  if (!isNodeType(source.type) || !outputHandleIds(nodeKind(source.type), source.data).includes(c.sourceHandle)) {
     return `${source.id} has no output "${c.sourceHandle}"`;
   }
   if (!isNodeType(target.type) || !nodeKind(target.type).inputs.includes(c.targetHandle)) {

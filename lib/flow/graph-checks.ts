@@ -1,6 +1,6 @@
 import type { FlowDocument } from "./document";
 import { expressionProblems } from "./expression-fields";
-import { isNodeType, nodeKind, outputHandles } from "./kinds";
+import { isNodeType, nodeKind, outputHandleIds } from "./kinds";
 import type { FlowProblem } from "./problems";
 
 /**
@@ -68,7 +68,7 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
     if (!target) error({ ...at("target"), message: `the target node "${edge.target}" does not exist` });
     if (!source || !target) return;
     if (isNodeType(source.type)) {
-      const handles = outputHandles(nodeKind(source.type), source.data);
+      const handles = outputHandleIds(nodeKind(source.type), source.data);
       if (!handles.includes(edge.sourceHandle)) {
         error({ ...at("sourceHandle"), message: `a ${source.type} node has no output "${edge.sourceHandle}"` });
       }

@@ -1,64 +1,47 @@
 "use client";
 import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { ReactNode } from "react";
-import { type NodeType, nodeKinds } from "@/lib/flow/kinds";
+import { type NodeType, nodeKind, outputHandles } from "@/lib/flow/kinds";
 import { useEditor } from "../../editor/editor-context";
 import type { CanvasNode } from "../canvas-document";
 import { kindLooks } from "../kind-looks";
 import { LoopIterationPicker } from "./loop-iteration-picker";
-import { NodeCard, type OutputHandle } from "./node-card";
+import { NodeCard } from "./node-card";
 
 const text = (value: unknown, fallback = "") => (typeof value === "string" && value ? value : fallback);
-const errorOutputs = (data: Record<string, unknown>): OutputHandle[] =>
-  data.onError === "route"
-    ? [
-        { id: "out", label: "out" },
-        { id: "error", label: "on error", danger: true },
-      ]
-    : [{ id: "out", label: "out" }];
 
-/** How each kind looks: icon, colour, outputs and the config worth seeing on the card. */
+/**
+ * The config worth seeing on each kind's card. Handles are not here: the card draws the ones
+ * the kind declares (lib/flow/kinds), so the canvas and the checks cannot disagree.
+ */
 const looks: {
   [K in NodeType]: {
-    outputs: (data: Record<string, unknown>) => OutputHandle[];
     summary?: (data: Record<string, unknown>) => ReactNode;
   };
 } = {
   start: {
-    outputs: () => [{ id: "out", label: "out" }],
     summary: (d) =>
       Array.isArray(d.inputs) && d.inputs.length > 0
         ? `${d.inputs.length} input field${d.inputs.length === 1 ? "" : "s"}`
         : undefined,
   },
   agent: {
-    outputs: errorOutputs,
     summary: (d) => <span className="line-clamp-2 font-mono">{text(d.prompt, "no prompt")}</span>,
   },
   http: {
-    outputs: errorOutputs,
     summary: (d) => <span className="line-clamp-1 font-mono">{`${text(d.method, "GET")} ${text(d.url)}`}</span>,
   },
   transform: {
-    outputs: errorOutputs,
     summary: (d) => <span className="line-clamp-2 font-mono">{text(d.expression)}</span>,
   },
   branch: {
-    outputs: (d) => [
-      ...(Array.isArray(d.cases)
-        ? (d.cases as { id: string; label?: string }[]).map((c) => ({ id: c.id, label: c.label || c.id }))
-        : []),
-      { id: "else", label: "else" },
-    ],
     summary: (d) => (d.mode === "all" ? "every matching case" : "first matching case"),
   },
   parallel: {
-    outputs: () => [{ id: "out", label: "out" }],
     summary: (d) =>
       typeof d.maxConcurrency === "number" ? `at most ${d.maxConcurrency} paths at once` : "all paths at once",
   },
   join: {
-    outputs: () => [{ id: "out", label: "out" }],
     summary: (d) =>
       d.mode === "any"
         ? "first to arrive"
@@ -67,23 +50,15 @@ const looks: {
           : "waits for all",
   },
   loop: {
-    outputs: () => [{ id: "out", label: "out" }],
     summary: (d) =>
       d.mode === "repeat"
         ? `repeat until ${text(d.until, "…")} · at most ${String(d.maxIterations ?? "?")}`
         : `for each of ${text(d.items, "…")}${Number(d.concurrency) > 1 ? ` · ${String(d.concurrency)} at once` : ""} · at most ${String(d.maxIterations ?? "?")}`,
   },
   approval: {
-    outputs: (d) => [
-      { id: "approved", label: "approved" },
-      { id: "rejected", label: "rejected" },
-      ...((d.timeout as { action?: string } | undefined)?.action === "route"
-        ? [{ id: "timeout", label: "timed out" }]
-        : []),
-    ],
     summary: (d) => approvalSummary(d),
   },
-  end: { outputs: () => [] },
+  end: {},
 };
 
 function approvalSummary(d: Record<string, unknown>): string {
@@ -109,7 +84,7 @@ function approvalSummary(d: Record<string, unknown>): string {
 /** Every kind renders through this one component; `looks` says how each differs. */
 function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {
   const look = looks[type as NodeType];
-  const kind = nodeKinds[type as NodeType];
+  const kind = nodeKind(type as NodeType);
   const card = (
     <NodeCard
       id={id}
@@ -118,7 +93,7 @@ function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {
       icon={kindLooks[type as NodeType].icon}
       tone={kindLooks[type as NodeType].tone}
       inputs={kind.inputs}
-      outputs={look.outputs(data)}
+      outputs={outputHandles(kind, data)}
       selected={selected}
       summary={look.summary?.(data)}
       maxAttempts={(data.retry as { maxAttempts?: number } | undefined)?.maxAttempts}

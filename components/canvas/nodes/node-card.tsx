@@ -2,17 +2,11 @@
 import { Handle, Position } from "@xyflow/react";
 import type { LucideIcon } from "lucide-react";
 import { memo, type ReactNode } from "react";
+import type { OutputHandle } from "@/lib/flow/kinds";
 import { useNodeProblems } from "../../editor/problems-context";
 import { useNodeRunStatus } from "../../runs/run-context";
 import { NodeRunBadge } from "./node-run-badge";
 import { statusStyle } from "./status-style";
-
-export interface OutputHandle {
-  id: string;
-  label: string;
-  /** The error handle is drawn in red. */
-  danger?: boolean;
-}
 
 export interface NodeCardProps {
   id: string;
@@ -22,6 +16,7 @@ export interface NodeCardProps {
   /** Tailwind classes for the icon tile, e.g. "bg-emerald-50 text-emerald-600". */
   tone: string;
   inputs: readonly string[];
+  /** As the kind declares them: an `error` handle is drawn in red, an idle one muted. */
   outputs: readonly OutputHandle[];
   selected: boolean;
   summary?: ReactNode;
@@ -100,14 +95,21 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
       {props.outputs.length > 1 && (
         <ul className="border-t border-slate-100 py-1">
           {props.outputs.map((out) => (
-            <li key={out.id} className="relative flex h-6 items-center justify-end pr-4 text-[11px]">
-              <span className={out.danger ? "text-red-500" : "text-slate-500"}>{out.label}</span>
+            <li
+              key={out.id}
+              title={out.idle}
+              data-idle={out.idle ? "true" : undefined}
+              className="relative flex h-6 items-center justify-end pr-4 text-[11px]"
+            >
+              <span className={out.idle ? "text-slate-300" : out.error ? "text-red-500" : "text-slate-500"}>
+                {out.label}
+              </span>
               <Handle
                 id={out.id}
                 type="source"
                 position={Position.Right}
                 aria-label={`${props.label} output ${out.id}`}
-                className={out.danger ? "!bg-red-400" : undefined}
+                className={out.idle ? "!bg-slate-300" : out.error ? "!bg-red-400" : undefined}
               />
             </li>
           ))}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { NodeKind } from "./kind";
-import { stepSettingsShape } from "./step-settings";
+import { stepSettingsShape, workStepOutputs } from "./step-settings";
 
 export const agentDataSchema = z
   .strictObject({
@@ -44,8 +44,9 @@ export const agentKind: NodeKind<"agent", AgentData> = {
   type: "agent",
   title: "Agent",
   description: "Asks an LLM (or the built-in mock) and passes its answer on.",
+  effects: "outside",
   inputs: ["in"],
-  outputs: ["out", "error"],
+  outputs: workStepOutputs,
   dataSchema: agentDataSchema,
   defaultData: () => agentDataSchema.parse({ label: "Agent", prompt: "{{ prev }}", response: "Done: {{ prev }}" }),
 };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { NodeKind } from "./kind";
+import type { NodeKind, OutputHandle } from "./kind";
 
 export const approvalFormFieldSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "use letters, digits and _ (not first)"),
@@ -58,12 +58,31 @@ export const approvalDataSchema = z.strictObject({
 });
 export type ApprovalData = z.infer<typeof approvalDataSchema>;
 
+/** approved and rejected; `timeout` is followed when the deadline passes with `timeout.action: route`. `data` may be a draft. */
+function approvalOutputs(data: unknown): readonly OutputHandle[] {
+  const timeout = typeof data === "object" && data !== null ? (data as { timeout?: unknown }).timeout : undefined;
+  const routes =
+    typeof timeout === "object" && timeout !== null && (timeout as { action?: unknown }).action === "route";
+  return [
+    { id: "approved", label: "approved" },
+    { id: "rejected", label: "rejected" },
+    {
+      id: "timeout",
+      label: "timed out",
+      ...(!routes && {
+        idle: "followed only when the deadline's action is to follow this output (timeout.action: route)",
+      }),
+    },
+  ];
+}
+
 export const approvalKind: NodeKind<"approval", ApprovalData> = {
   type: "approval",
   title: "Approval",
   description: "Pauses the path until people approve or reject.",
+  effects: "none", // the inbox task is written with the events that request it
   inputs: ["in"],
-  outputs: ["approved", "rejected", "timeout"],
+  outputs: approvalOutputs,
   dataSchema: approvalDataSchema,
   defaultData: () => approvalDataSchema.parse({ label: "Approval", title: "Please review" }),
 };

@@ -33,8 +33,15 @@ export const branchKind: NodeKind<"branch", BranchData> = {
   type: "branch",
   title: "Branch",
   description: "Routes to the first (or every) case whose condition holds, else the default.",
+  effects: "none",
   inputs: ["in"],
-  outputs: (data) => [...(Array.isArray(data?.cases) ? data.cases.map((c) => c.id) : []), "else"],
+  // A draft may hold anything: only cases with an id become handles.
+  outputs: (data) => [
+    ...(Array.isArray(data?.cases) ? data.cases : [])
+      .filter((c) => typeof c?.id === "string")
+      .map((c) => ({ id: c.id, label: typeof c.label === "string" && c.label !== "" ? c.label : c.id })),
+    { id: "else", label: "else" },
+  ],
   dataSchema: branchDataSchema,
   defaultData: () => ({
     label: "Branch",

@@ -12,8 +12,9 @@ export const endKind: NodeKind<"end", EndData> = {
   type: "end",
   title: "End",
   description: "Where a path finishes; sets the run's output.",
+  effects: "none",
   inputs: ["in"],
-  outputs: [],
+  outputs: () => [],
   dataSchema: endDataSchema,
   defaultData: () => ({ label: "End", output: "" }),
 };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { NodeKind } from "./kind";
-import { stepSettingsShape } from "./step-settings";
+import { stepSettingsShape, workStepOutputs } from "./step-settings";
 
 export const httpDataSchema = z.strictObject({
   label: z.string().min(1, "a label is required"),
@@ -23,8 +23,9 @@ export const httpKind: NodeKind<"http", HttpData> = {
   type: "http",
   title: "HTTP request",
   description: "Calls a web API; the response becomes the output.",
+  effects: "outside",
   inputs: ["in"],
-  outputs: ["out", "error"],
+  outputs: workStepOutputs,
   dataSchema: httpDataSchema,
   defaultData: () => httpDataSchema.parse({ label: "HTTP request", url: "https://example.com" }),
 };

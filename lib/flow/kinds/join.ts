@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { NodeKind } from "./kind";
+import { type NodeKind, outOnly } from "./kind";
 
 export const joinDataSchema = z
   .strictObject({
@@ -17,8 +17,13 @@ export const joinKind: NodeKind<"join", JoinData> = {
   type: "join",
   title: "Join",
   description: "Waits for all, any or some of its incoming paths.",
+  effects: "none",
   inputs: ["in"],
-  outputs: ["out"],
+  outputs: () => outOnly,
+  inbound: (data) => ({
+    waitFor: data.mode === "any" ? 1 : data.mode === "count" && data.count !== undefined ? data.count : "all",
+    cancelRemaining: data.cancelRemaining,
+  }),
   dataSchema: joinDataSchema,
   defaultData: () => ({ label: "Join", mode: "all", cancelRemaining: false }),
 };

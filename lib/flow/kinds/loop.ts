@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { NodeKind } from "./kind";
+import { type NodeKind, outOnly } from "./kind";
 
 export const loopDataSchema = z
   .strictObject({
@@ -27,8 +27,9 @@ export const loopKind: NodeKind<"loop", LoopData> = {
   type: "loop",
   title: "Loop",
   description: "Runs the nodes inside it for each item, or until a condition holds.",
+  effects: "none",
   inputs: ["in"],
-  outputs: ["out"],
+  outputs: () => outOnly,
   dataSchema: loopDataSchema,
   defaultData: () => ({ label: "Loop", mode: "forEach", items: "prev", concurrency: 1, until: "", maxIterations: 100 }),
 };

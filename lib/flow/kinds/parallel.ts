@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { NodeKind } from "./kind";
+import { type NodeKind, outOnly } from "./kind";
 
 export const parallelDataSchema = z.strictObject({
   label: z.string().min(1, "a label is required"),
@@ -12,8 +12,9 @@ export const parallelKind: NodeKind<"parallel", ParallelData> = {
   type: "parallel",
   title: "Parallel",
   description: "Starts every outgoing path at once, or a few at a time.",
+  effects: "none",
   inputs: ["in"],
-  outputs: ["out"],
+  outputs: () => outOnly,
   dataSchema: parallelDataSchema,
   defaultData: () => ({ label: "Parallel" }),
 };

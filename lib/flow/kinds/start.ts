@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { NodeKind } from "./kind";
+import { type NodeKind, outOnly } from "./kind";
 
 export const inputFieldSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "use letters, digits and _ (not first)"),
@@ -19,8 +19,9 @@ export const startKind: NodeKind<"start", StartData> = {
   type: "start",
   title: "Start",
   description: "Where a run begins; declares the run's input fields.",
+  effects: "none",
   inputs: [],
-  outputs: ["out"],
+  outputs: () => outOnly,
   dataSchema: startDataSchema,
   defaultData: () => ({ label: "Start", inputs: [] }),
 };

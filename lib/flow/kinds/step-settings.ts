@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { OutputHandle } from "./kind";
 
 /** Settings every work step shares (flow-format.md, "Common step settings"). */
 export const retrySchema = z.strictObject({
@@ -37,4 +38,21 @@ export function stepSettings(data: Record<string, unknown>): StepSettings {
   const settings: StepSettings = parsed.success ? parsed.data : { onError: "fail" };
   parsedSettings.set(data, settings);
   return settings;
+}
+
+/**
+ * A work step's outputs: `out`, and `error`, which a failure follows with `onError: route`
+ * (flow-format.md, "Common step settings"). `data` may be an editor draft.
+ */
+export function workStepOutputs(data: unknown): readonly OutputHandle[] {
+  const routes = typeof data === "object" && data !== null && (data as { onError?: unknown }).onError === "route";
+  return [
+    { id: "out", label: "out" },
+    {
+      id: "error",
+      label: "on error",
+      error: true,
+      ...(!routes && { idle: "followed only when a failure is set to follow the error output (onError: route)" }),
+    },
+  ];
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { NodeKind } from "./kind";
-import { stepSettingsShape } from "./step-settings";
+import { stepSettingsShape, workStepOutputs } from "./step-settings";
 
 export const transformDataSchema = z.strictObject({
   label: z.string().min(1, "a label is required"),
@@ -14,8 +14,9 @@ export const transformKind: NodeKind<"transform", TransformData> = {
   type: "transform",
   title: "Transform",
   description: "Reshapes data with a JSONata expression.",
+  effects: "none",
   inputs: ["in"],
-  outputs: ["out", "error"],
+  outputs: workStepOutputs,
   dataSchema: transformDataSchema,
   defaultData: () => transformDataSchema.parse({ label: "Transform", expression: "prev" }),
 };

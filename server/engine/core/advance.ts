@@ -1,16 +1,9 @@
 import type { EngineEvent } from "../../../lib/run/events";
 import { applyRunEvent, pathOf, type RunState, withOwnedNodes } from "../../../lib/run/state";
+import { approvalTimer, executeCommand, retryTimer } from "./commands";
 import type { FlowGraph } from "./graph";
-import {
-  type Advance,
-  approvalTimer,
-  escalationLevel,
-  evaluatingItems,
-  executeCommand,
-  Planner,
-  retryTimer,
-  untilPending,
-} from "./planner";
+import { evaluatingItems, untilPending } from "./loops";
+import { type Advance, escalationLevel, Planner } from "./planner";
 
 export type { Advance } from "./planner";
 export { retryFrom } from "./retry-from";
@@ -21,7 +14,8 @@ export { retryFrom } from "./retry-from";
  * the state (not from the event alone), so `resume` after a crash reaches the same ones.
  */
 export function advance(graph: FlowGraph, runId: string, state: RunState, event: EngineEvent, now: string): Advance {
-  // The node map is copied once here; the planner's own decisions then change it in place.
+  // The node map is copied once here (unless the caller's batch already owns it); the event and
+  // the planner's decisions then change it in place.
   return withOwnedNodes(state, (draft) => {
     const next = applyRunEvent(draft, event, now);
     // Streamed text changes what people see, never what happens next.
@@ -40,6 +34,10 @@ export function advance(graph: FlowGraph, runId: string, state: RunState, event:
 
 /** Commands for a run rebuilt from its events after a restart: in-flight work runs again, timers are re-armed. */
 export function resume(graph: FlowGraph, runId: string, state: RunState, now: string): Advance {
+  return withOwnedNodes(state, (draft) => resumeDraft(graph, runId, draft, now));
+}
+
+function resumeDraft(graph: FlowGraph, runId: string, state: RunState, now: string): Advance {
   const planner = new Planner(graph, runId, state, now);
   for (const current of Object.values(state.nodes)) {
     const { nodeId, path } = current;

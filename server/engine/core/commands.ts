@@ -23,3 +23,43 @@ export type Command =
 export function idempotencyKey(runId: string, nodeId: string, path: readonly number[], attempt: number): string {
   return `${runId}:${nodeId}:${path.length === 0 ? 0 : path.join(".")}:${attempt}`;
 }
+
+/** Which node instance an event is about (`path` only inside loops). */
+export const ref = (nodeId: string, path: number[]) => ({
+  nodeId,
+  iteration: path.at(-1) ?? 0,
+  ...(path.length > 0 && { path }),
+});
+
+export const executeCommand = (
+  runId: string,
+  nodeId: string,
+  path: number[],
+  attempt: number,
+): Extract<Command, { type: "execute" }> => ({
+  type: "execute",
+  nodeId,
+  path,
+  iteration: path.at(-1) ?? 0,
+  attempt,
+  idempotencyKey: idempotencyKey(runId, nodeId, path, attempt),
+});
+
+export const retryTimer = (runId: string, nodeId: string, path: number[], attempt: number, dueAt: string): Command => ({
+  type: "schedule",
+  key: `${idempotencyKey(runId, nodeId, path, attempt)}:retry`,
+  dueAt,
+  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "retry", attempt } },
+});
+
+/** The deadline of an approval at escalation `level` (0: as requested); each level has its own timer. */
+export const approvalTimer = (runId: string, nodeId: string, path: number[], dueAt: string, level = 0): Command => ({
+  type: "schedule",
+  key: `${idempotencyKey(runId, nodeId, path, 1)}:approval-timeout${level > 0 ? `:${level}` : ""}`,
+  dueAt,
+  event: {
+    type: "timer.fired",
+    ...ref(nodeId, path),
+    data: { purpose: "approval-timeout", attempt: 1, ...(level > 0 && { level }) },
+  },
+});

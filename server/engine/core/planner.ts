@@ -1,19 +1,30 @@
 import type { FlowNode } from "../../../lib/flow/document";
 import { isNodeType, nodeKind } from "../../../lib/flow/kinds";
 import { approvalDataSchema } from "../../../lib/flow/kinds/approval";
-import { joinDataSchema } from "../../../lib/flow/kinds/join";
-import { loopDataSchema } from "../../../lib/flow/kinds/loop";
-import { parallelDataSchema } from "../../../lib/flow/kinds/parallel";
 import { parseNodeData } from "../../../lib/flow/kinds/parsed";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
-import type { EngineEvent } from "../../../lib/run/events";
-import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, pathOf, type RunState } from "../../../lib/run/state";
+import type { EngineEvent, NodeStatus } from "../../../lib/run/events";
+import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, type RunState } from "../../../lib/run/state";
 import { type ApprovalResult, approvalOutput, decisionsResult } from "./approvals";
 import { retryDelayMs } from "./backoff";
-import { type Command, idempotencyKey } from "./commands";
+import { approvalTimer, type Command, executeCommand, idempotencyKey, ref, retryTimer } from "./commands";
 import { type EdgeState, edgeState } from "./edges";
-import { exclusiveAncestors, type FlowGraph, splitBranches } from "./graph";
+import type { FlowGraph } from "./graph";
+import { activeEdgesNeeded, cancelRemaining, heldBySplit } from "./joins";
+import {
+  advanceLoop,
+  evaluatingItems,
+  finishIteration,
+  members,
+  type Scope,
+  scopes,
+  startLoop,
+  untilPending,
+} from "./loops";
+import { type OpenIndex, openIndex } from "./open-index";
 import { retriesLeft } from "./retries";
+
+export { executeCommand } from "./commands";
 
 export interface Advance {
   state: RunState;
@@ -23,75 +34,27 @@ export interface Advance {
   commands: Command[];
 }
 
-export const ref = (nodeId: string, path: number[]) => ({
-  nodeId,
-  iteration: path.at(-1) ?? 0,
-  ...(path.length > 0 && { path }),
-});
-
-export const executeCommand = (
-  runId: string,
-  nodeId: string,
-  path: number[],
-  attempt: number,
-): Extract<Command, { type: "execute" }> => ({
-  type: "execute",
-  nodeId,
-  path,
-  iteration: path.at(-1) ?? 0,
-  attempt,
-  idempotencyKey: idempotencyKey(runId, nodeId, path, attempt),
-});
-
-export const retryTimer = (runId: string, nodeId: string, path: number[], attempt: number, dueAt: string): Command => ({
-  type: "schedule",
-  key: `${idempotencyKey(runId, nodeId, path, attempt)}:retry`,
-  dueAt,
-  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "retry", attempt } },
-});
-
-/** The deadline of an approval at escalation `level` (0: as requested); each level has its own timer. */
-export const approvalTimer = (runId: string, nodeId: string, path: number[], dueAt: string, level = 0): Command => ({
-  type: "schedule",
-  key: `${idempotencyKey(runId, nodeId, path, 1)}:approval-timeout${level > 0 ? `:${level}` : ""}`,
-  dueAt,
-  event: {
-    type: "timer.fired",
-    ...ref(nodeId, path),
-    data: { purpose: "approval-timeout", attempt: 1, ...(level > 0 && { level }) },
-  },
-});
-
 /** The escalation level an approval is at (0: not escalated). */
 export const escalationLevel = (n: NodeRunState) => n.approval?.escalations?.length ?? 0;
 
-/** A forEach loop whose list is still being evaluated. */
-export const evaluatingItems = (n: NodeRunState) =>
-  n.loop !== undefined && n.loop.items === undefined && n.loop.started === 0;
-
-/** A repeat loop's finished iteration whose `until` is not evaluated yet, if any. */
-export function untilPending(n: NodeRunState): number | undefined {
-  const loop = n.loop;
-  if (!loop || loop.items !== undefined || loop.started === 0) return undefined;
-  const last = loop.started - 1;
-  return last in loop.outputs && loop.checked?.index !== last ? last : undefined;
-}
-
 const unfinished = new Set(["pending", "running", "retrying", "waiting"]);
-/** Statuses a planning pass looks at (failed: retries and run failure); the rest are done. */
-const open = new Set(["running", "retrying", "waiting", "failed"]);
-/** Keys an object orders before its other keys (array indices), whatever their insertion order. */
-const indexLike = (key: string) => /^(0|[1-9]\d{0,8})$/.test(key);
-/** Statuses after which a node instance will not change any more (with its retries exhausted). */
-const settled = (graph: FlowGraph, n: NodeRunState | undefined) =>
-  n !== undefined &&
-  (["succeeded", "skipped", "cancelled"].includes(n.status) ||
-    (n.status === "failed" && !retriesLeft(graph.nodes.get(n.nodeId)!, n)));
 
-interface Scope {
-  /** The loop whose body this is, or null for the top level. */
-  loopId: string | null;
-  path: number[];
+/** What the planner's parts (loops.ts, joins.ts) see of a planning pass and may decide through it. */
+export interface Pass {
+  readonly graph: FlowGraph;
+  readonly state: RunState;
+  readonly events: readonly EngineEvent[];
+  readonly commands: Command[];
+  instance(nodeId: string, path: readonly number[]): NodeRunState | undefined;
+  status(nodeId: string, path?: readonly number[]): NodeStatus;
+  /** The state's index of node instances (open-index.ts). */
+  index(): OpenIndex;
+  /** Running, retrying and waiting instances, in the node map's order, as of the last decision. */
+  atWork(): NodeRunState[];
+  decide(event: EngineEvent): void;
+  succeed(current: NodeRunState, output: unknown, handles: string[]): void;
+  fail(current: NodeRunState, message: string): void;
+  cancel(instances: NodeRunState[], reason: string): void;
 }
 
 /**
@@ -99,70 +62,44 @@ interface Scope {
  * finish, which retries and deadlines are armed, when the run ends or waits. Each decision is
  * an event folded into the state at once, so later decisions in the same pass see it.
  */
-export class Planner {
+export class Planner implements Pass {
   readonly events: EngineEvent[] = [];
   readonly commands: Command[] = [];
-  /**
-   * Keys of open instances, in the node map's order: most instances of a long run are done,
-   * and scanning them all several times per event made loops quadratic. Undefined: rebuild.
-   */
-  private openKeys: string[] | undefined;
-  /** openInstances() until the next decision. */
-  private openList: NodeRunState[] | undefined;
+  /** atWork() until the next decision. */
+  private working: NodeRunState[] | undefined;
 
   constructor(
-    private readonly graph: FlowGraph,
+    readonly graph: FlowGraph,
     private readonly runId: string,
-    private state: RunState,
+    private current: RunState,
     private readonly now: string,
   ) {}
 
-  private decide(event: EngineEvent) {
+  get state(): RunState {
+    return this.current;
+  }
+
+  decide(event: EngineEvent) {
     this.events.push(event);
-    const key = "nodeId" in event ? nodeKey(event.nodeId, pathOf(event)) : undefined;
-    const added = key !== undefined && !(key in this.state.nodes);
-    this.state = applyRunEvent(this.state, event, this.now);
-    this.openList = undefined;
-    const status = key === undefined ? undefined : this.state.nodes[key]?.status;
-    if (key === undefined || !this.openKeys || status === undefined || !open.has(status)) return;
-    if (this.openKeys.includes(key)) return;
-    // A new key goes last in the map's order; anything else needs the order rebuilt.
-    if (added && !indexLike(key)) this.openKeys.push(key);
-    else this.openKeys = undefined;
+    this.current = applyRunEvent(this.current, event, this.now);
+    this.working = undefined;
   }
 
-  /** Open instances (see openKeys), as they are now. */
-  private openInstances(): NodeRunState[] {
-    if (this.openList) return this.openList;
-    const nodes = this.state.nodes;
-    this.openKeys ??= Object.keys(nodes).filter((key) => open.has(nodes[key]!.status));
-    const result: NodeRunState[] = [];
-    for (const key of this.openKeys) if (open.has(nodes[key]!.status)) result.push(nodes[key]!);
-    this.openList = result;
-    return result;
+  index(): OpenIndex {
+    return openIndex(this.current);
   }
 
-  private instance(nodeId: string, path: readonly number[]) {
-    return this.state.nodes[nodeKey(nodeId, path)];
+  atWork(): NodeRunState[] {
+    this.working ??= this.index().atWork();
+    return this.working;
   }
 
-  private status(nodeId: string, path: readonly number[] = []) {
-    return nodeStatus(this.state, nodeId, path);
+  instance(nodeId: string, path: readonly number[]) {
+    return this.current.nodes[nodeKey(nodeId, path)];
   }
 
-  /** The top level, and every iteration of a running loop that has not finished yet. */
-  private scopes(): Scope[] {
-    const scopes: Scope[] = [{ loopId: null, path: [] }];
-    for (const n of this.openInstances()) {
-      if (!n.loop || n.status !== "running") continue;
-      for (let i = 0; i < n.loop.started; i++)
-        if (!(i in n.loop.outputs)) scopes.push({ loopId: n.nodeId, path: [...n.path, i] });
-    }
-    return scopes;
-  }
-
-  private members(scope: Scope): FlowNode[] {
-    return this.graph.children.get(scope.loopId ?? "") ?? [];
+  status(nodeId: string, path: readonly number[] = []) {
+    return nodeStatus(this.current, nodeId, path);
   }
 
   /** A retry timer fell due: start the next attempt if the node is still waiting for it. */
@@ -207,7 +144,7 @@ export class Planner {
     this.succeed(current, approvalOutput(current, result, this.now), [result]);
   }
 
-  private succeed(current: NodeRunState, output: unknown, handles: string[]) {
+  succeed(current: NodeRunState, output: unknown, handles: string[]) {
     this.decide({
       type: "node.succeeded",
       ...ref(current.nodeId, current.path),
@@ -215,7 +152,7 @@ export class Planner {
     });
   }
 
-  private fail(current: NodeRunState, message: string) {
+  fail(current: NodeRunState, message: string) {
     const error = { message, nodeId: current.nodeId, retryable: false };
     this.decide({
       type: "node.failed",
@@ -226,17 +163,11 @@ export class Planner {
 
   private start(node: FlowNode, path: number[], attempt: number) {
     this.decide({ type: "node.started", ...ref(node.id, path), data: { attempt } });
-    if (node.type !== "loop") {
-      this.commands.push(executeCommand(this.runId, node.id, path, attempt));
-      return;
-    }
-    const loop = parseNodeData(loopDataSchema, node.data).data;
-    // forEach evaluates its list in the runtime (an execute); repeat starts its first pass now.
-    if (loop?.mode === "repeat") this.decide({ type: "loop.iteration", ...ref(node.id, path), data: { index: 0 } });
-    else this.commands.push(executeCommand(this.runId, node.id, path, attempt));
+    if (node.type === "loop" && startLoop(this, node, path) === "iterating") return;
+    this.commands.push(executeCommand(this.runId, node.id, path, attempt));
   }
 
-  private cancel(instances: NodeRunState[], reason: string) {
+  cancel(instances: NodeRunState[], reason: string) {
     const order = (n: NodeRunState) => this.graph.document.nodes.findIndex((d) => d.id === n.nodeId);
     const live = instances.filter((n) => unfinished.has(n.status)).sort((a, b) => order(a) - order(b));
     for (const n of live) this.decide({ type: "node.cancelled", ...ref(n.nodeId, n.path), data: { reason } });
@@ -252,7 +183,7 @@ export class Planner {
     if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
 
     this.scheduleRetries();
-    for (const current of this.openInstances()) {
+    for (const current of this.atWork()) {
       const result = current.status === "waiting" ? decisionsResult(current) : undefined;
       if (result) this.finishApproval(current, result);
     }
@@ -262,21 +193,21 @@ export class Planner {
     let changed = true;
     while (changed) {
       changed = false;
-      for (const scope of this.scopes()) {
-        for (const node of this.members(scope)) {
+      for (const scope of scopes(this)) {
+        for (const node of members(this.graph, scope)) {
           if (this.status(node.id, scope.path) === "pending" && this.tryStart(node, scope)) changed = true;
         }
-        if (scope.loopId !== null && this.finishIteration(scope)) changed = true;
+        if (scope.loopId !== null && finishIteration(this, scope)) changed = true;
       }
-      for (const n of this.openInstances()) {
-        if (n.loop && n.status === "running" && this.advanceLoop(n)) changed = true;
+      for (const n of this.atWork()) {
+        if (n.loop && n.status === "running" && advanceLoop(this, n)) changed = true;
       }
-      if (this.cancelRemaining()) changed = true;
+      if (cancelRemaining(this)) changed = true;
     }
     if (this.failIfNodeFailed()) return this.plan();
 
-    const topLevel = this.members({ loopId: null, path: [] }).map((n) => this.status(n.id));
-    const executing = this.openInstances().some(
+    const topLevel = members(this.graph, { loopId: null, path: [] }).map((n) => this.status(n.id));
+    const executing = this.atWork().some(
       (n) => n.status === "running" && (!n.loop || evaluatingItems(n) || untilPending(n) !== undefined),
     );
     if (!topLevel.some((s) => unfinished.has(s))) {
@@ -294,9 +225,9 @@ export class Planner {
 
   /** A node failed for good and its errors are not handled: the run fails. Returns whether it did. */
   private failIfNodeFailed(): boolean {
-    const failed = this.openInstances().find(
-      (n) => n.status === "failed" && stepSettings(this.graph.nodes.get(n.nodeId)?.data ?? {}).onError === "fail",
-    );
+    const failed = this.index()
+      .failures()
+      .find((n) => stepSettings(this.graph.nodes.get(n.nodeId)?.data ?? {}).onError === "fail");
     if (!failed) return false;
     const error = failed.error;
     this.decide({
@@ -314,9 +245,13 @@ export class Planner {
 
   /** Failed attempts that may pass next time wait for a durable timer. */
   private scheduleRetries() {
-    for (const current of this.openInstances()) {
+    for (const current of this.index().failures()) {
       const node = this.graph.nodes.get(current.nodeId);
-      if (current.status !== "failed" || !node || !retriesLeft(node, current)) continue;
+      if (!node || !retriesLeft(node, current)) {
+        // Handled (continue, route): this failure will never change anything again.
+        if (stepSettings(node?.data ?? {}).onError !== "fail") this.index().settled(current);
+        continue;
+      }
       const key = idempotencyKey(this.runId, node.id, current.path, current.attempt);
       const retry = stepSettings(node.data).retry!;
       const retryAt = new Date(Date.parse(this.now) + retryDelayMs(retry, current.attempt, key)).toISOString();
@@ -344,7 +279,7 @@ export class Planner {
     const edges: EdgeState[] = inbound.map((e) => edgeState(this.graph, this.state, e, path));
     const active = edges.filter((e) => e === "active").length;
     const resolved = !edges.includes("unresolved");
-    const needed = this.activeEdgesNeeded(node);
+    const needed = activeEdgesNeeded(node);
     if (needed !== undefined && active >= needed) {
       this.start(node, path, 1);
       return true;
@@ -356,118 +291,10 @@ export class Planner {
       this.decide({ type: "node.started", ...ref(node.id, path), data: { attempt: 1 } });
       this.fail(this.instance(node.id, path)!, `only ${active} of the ${needed} paths it waits for arrived`);
     } else {
-      if (this.heldBySplit(node, path)) return false;
+      if (heldBySplit(this, node, path)) return false;
       this.start(node, path, 1);
     }
     return true;
-  }
-
-  /**
-   * Whether `node` begins a branch of a parallel split that already has `maxConcurrency`
-   * branches in progress; it starts once one of them has settled.
-   */
-  private heldBySplit(node: FlowNode, path: number[]): boolean {
-    for (const edge of this.graph.inbound.get(node.id) ?? []) {
-      const split = this.graph.nodes.get(edge.source);
-      if (split?.type !== "parallel") continue;
-      const max = parseNodeData(parallelDataSchema, split.data).data?.maxConcurrency;
-      if (max === undefined) continue;
-      let inProgress = 0;
-      for (const [head, members] of splitBranches(this.graph, split.id)) {
-        if (head === node.id || this.status(head, path) === "pending") continue;
-        if (members.some((id) => unfinished.has(this.status(id, path)))) inProgress++;
-      }
-      if (inProgress >= max) return true;
-    }
-    return false;
-  }
-
-  /** For a join in mode any/count: how many active paths fire it early. Otherwise undefined. */
-  private activeEdgesNeeded(node: FlowNode): number | undefined {
-    if (node.type !== "join") return undefined;
-    const join = parseNodeData(joinDataSchema, node.data);
-    if (!join.success || join.data.mode === "all") return undefined;
-    return join.data.mode === "any" ? 1 : join.data.count;
-  }
-
-  /** When every node of an iteration has settled, record its output (its last nodes' outputs). */
-  private finishIteration(scope: Scope): boolean {
-    const members = this.members(scope);
-    if (!members.every((n) => settled(this.graph, this.instance(n.id, scope.path)))) return false;
-    const exits = members.filter((n) => (this.graph.outbound.get(n.id) ?? []).length === 0);
-    const outputs = exits
-      .map((n) => this.instance(n.id, scope.path)!)
-      .filter((n) => n.status === "succeeded" || n.status === "failed")
-      .map((n) => [n.nodeId, n.output ?? null] as const);
-    const output = outputs.length === 0 ? null : outputs.length === 1 ? outputs[0]![1] : Object.fromEntries(outputs);
-    const loopPath = scope.path.slice(0, -1);
-    const index = scope.path.at(-1)!;
-    this.decide({ type: "loop.iterated", ...ref(scope.loopId!, loopPath), data: { index, output } });
-    const loop = this.instance(scope.loopId!, loopPath)!;
-    if (loop.loop?.items === undefined)
-      this.commands.push({ type: "evaluate-until", nodeId: loop.nodeId, path: loop.path, index });
-    return true;
-  }
-
-  /** Moves a running loop on: starts iterations up to its concurrency, or finishes it. */
-  private advanceLoop(n: NodeRunState): boolean {
-    const config = parseNodeData(loopDataSchema, this.graph.nodes.get(n.nodeId)?.data);
-    const progress = n.loop!;
-    if (!config.success) return false;
-    const { maxIterations, concurrency } = config.data;
-
-    if (progress.items !== undefined) {
-      const total = progress.items.length;
-      const done = Object.keys(progress.outputs).length;
-      if (total > maxIterations) {
-        this.fail(n, `the list has ${total} items, more than maxIterations (${maxIterations})`);
-        return true;
-      }
-      if (done === total) {
-        this.succeed(
-          n,
-          Array.from({ length: total }, (_, i) => progress.outputs[i] ?? null),
-          ["out"],
-        );
-        return true;
-      }
-      if (progress.started < total && progress.started - done < concurrency) {
-        this.iterate(n, progress.started);
-        return true;
-      }
-      return false;
-    }
-    // repeat: after each pass, `until` (evaluated by the runtime) decides.
-    const last = progress.started - 1;
-    if (last < 0 || !(last in progress.outputs) || progress.checked?.index !== last) return false;
-    const stop = progress.checked.done ? "until" : progress.started >= maxIterations ? "max" : undefined;
-    if (!stop) {
-      this.iterate(n, progress.started);
-      return true;
-    }
-    this.succeed(n, { last: progress.outputs[last] ?? null, iterations: progress.started, stoppedBy: stop }, ["out"]);
-    return true;
-  }
-
-  private iterate(loop: NodeRunState, index: number) {
-    this.decide({ type: "loop.iteration", ...ref(loop.nodeId, loop.path), data: { index } });
-  }
-
-  /** A join that fired with cancelRemaining stops the paths still heading into it. */
-  private cancelRemaining(): boolean {
-    if (!cancellingJoins(this.graph)) return false;
-    const before = this.events.length;
-    for (const n of Object.values(this.state.nodes)) {
-      const node = this.graph.nodes.get(n.nodeId);
-      if (node?.type !== "join" || !["running", "succeeded"].includes(n.status)) continue;
-      const join = parseNodeData(joinDataSchema, node.data);
-      if (!join.success || !join.data.cancelRemaining) continue;
-      const remaining = exclusiveAncestors(this.graph, node.id)
-        .map((id) => this.instance(id, n.path))
-        .filter((i): i is NodeRunState => i !== undefined);
-      this.cancel(remaining, `${node.id} already has the paths it waited for`);
-    }
-    return this.events.length > before;
   }
 
   /** One end reached: its output. Several: an object keyed by end id. None: null. */
@@ -477,12 +304,4 @@ export class Planner {
     if (ends.length === 1) return this.instance(ends[0]!.id, [])?.output ?? null;
     return Object.fromEntries(ends.map((n) => [n.id, this.instance(n.id, [])?.output ?? null]));
   }
-}
-
-/** Whether any join of the flow cancels remaining paths (most have none: no scan then). */
-function cancellingJoins(graph: FlowGraph): boolean {
-  graph.cancelling ??= graph.document.nodes.some(
-    (n) => n.type === "join" && parseNodeData(joinDataSchema, n.data).data?.cancelRemaining === true,
-  );
-  return graph.cancelling;
 }

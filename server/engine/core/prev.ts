@@ -1,5 +1,6 @@
 import { nodeKey, type RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "./graph";
+import { openIndex } from "./open-index";
 
 /**
  * `prev` in the expression context: the output of the node's single predecessor (in the same
@@ -23,16 +24,20 @@ export function previousOutput(
   return Object.fromEntries(sources.map((id) => [id, state.nodes[nodeKey(id, path)]?.output ?? null]));
 }
 
-const isPrefix = (prefix: readonly number[], path: readonly number[]) =>
-  prefix.length <= path.length && prefix.every((v, i) => path[i] === v);
-
-/** `nodes.<id>.output`: finished nodes outside and, inside a loop, of the current iteration. */
+/**
+ * `nodes.<id>.output`: finished nodes outside and, inside a loop, of the current iteration.
+ * Looks only at the instances on `path`'s way out (the top level, each enclosing iteration),
+ * outermost first; a node id lives at one depth, so each is found once.
+ */
 export function finishedOutputs(state: RunState, path: readonly number[] = []): Record<string, { output: unknown }> {
   const result: Record<string, { output: unknown }> = {};
-  const visible = Object.values(state.nodes)
-    .filter((n) => n.status === "succeeded" && isPrefix(n.path, path))
-    .sort((a, b) => a.path.length - b.path.length); // the innermost wins
-  for (const node of visible) result[node.nodeId] = { output: node.output };
+  const index = openIndex(state);
+  for (let depth = 0; depth <= path.length; depth++) {
+    for (const key of index.at(path.slice(0, depth))) {
+      const node = state.nodes[key];
+      if (node?.status === "succeeded") result[node.nodeId] = { output: node.output };
+    }
+  }
   return result;
 }
 
@@ -45,7 +50,7 @@ export function expressionContext(
   path: readonly number[] = [],
 ) {
   const context = { input: state.input ?? {}, prev: previousOutput(graph, state, nodeId, path) };
-  // `nodes` is a pass over every node instance, and most expressions never read it.
+  // Most expressions never read `nodes`: it is gathered when first read.
   let nodes: Record<string, { output: unknown }> | undefined;
   Object.defineProperty(context, "nodes", {
     enumerable: true,

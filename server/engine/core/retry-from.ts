@@ -1,6 +1,13 @@
 import type { Actor, EngineEvent } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
-import { applyRunEvent, initialRunState, type NodeRunState, nodeKey, type RunState } from "../../../lib/run/state";
+import {
+  applyRunEvent,
+  initialRunState,
+  type NodeRunState,
+  nodeKey,
+  type RunState,
+  withOwnedNodes,
+} from "../../../lib/run/state";
 import type { FlowGraph } from "./graph";
 import { type Advance, Planner } from "./planner";
 
@@ -54,10 +61,13 @@ export function retryFrom(
       again.push(n);
     }
   }
-  let state = applyRunEvent(initialRunState(), start, now);
-  for (const event of carried) state = applyRunEvent(state, event, now);
-  const planner = new Planner(graph, runId, state, now);
-  for (const n of again) planner.retryDue(n.nodeId, [], n.attempt);
-  const planned = planner.plan();
-  return { ...planned, events: [start, ...carried, ...planned.events] };
+  // One node map for the whole fold, changed in place: a big run carries many steps over.
+  return withOwnedNodes(applyRunEvent(initialRunState(), start, now), (draft) => {
+    let state = draft;
+    for (const event of carried) state = applyRunEvent(state, event, now);
+    const planner = new Planner(graph, runId, state, now);
+    for (const n of again) planner.retryDue(n.nodeId, [], n.attempt);
+    const planned = planner.plan();
+    return { ...planned, events: [start, ...carried, ...planned.events] };
+  });
 }

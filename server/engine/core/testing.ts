@@ -1,11 +1,11 @@
 // Test helpers for the core: a small graph builder and a simulated runtime. Used by tests only.
 
 import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
-import { type NodeType, nodeKind } from "../../../lib/flow/kinds";
+import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { eventLabel } from "../../../lib/run/event-label";
 import type { ApprovalRequest, Decision, EngineEvent } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
-import { initialRunState, nodeKey, type RunState } from "../../../lib/run/state";
+import { initialRunState, nodeKey, type RunState, withOwnedNodes } from "../../../lib/run/state";
 import { advance } from "./advance";
 import type { Command } from "./commands";
 import { compileFlow } from "./graph";
@@ -83,13 +83,25 @@ export function simulate(
     until?: Record<string, (index: number, output: unknown) => boolean>;
     /** Picks which of `count` outstanding commands completes next (default: the first not in `last`). */
     order?: (count: number) => number;
+    /**
+     * Keep one node map for the whole run, changed in place by every step, as the engine does
+     * within a batch (its index is then kept up to date rather than rebuilt per step).
+     */
+    inPlace?: boolean;
   } = {},
 ): Simulation {
+  const start = initialRunState();
+  return options.inPlace
+    ? withOwnedNodes(start, (draft) => simulateFrom(doc, options, draft))
+    : simulateFrom(doc, options, start);
+}
+
+function simulateFrom(doc: FlowDocument, options: Parameters<typeof simulate>[1] & {}, initial: RunState): Simulation {
   const graph = compileFlow(doc);
   const now = "2026-01-01T00:00:00.000Z";
   const log: EngineEvent[] = [];
   const commands: Command[] = [];
-  let state = initialRunState();
+  let state = initial;
   let pending: Command[] = [];
   const feed = (event: EngineEvent) => {
     const step = advance(graph, "run1", state, event, now);
@@ -162,8 +174,10 @@ export function simulate(
     } else {
       const node = graph.nodes.get(command.nodeId)!;
       const kind = nodeKind(node.type as NodeType);
+      // By default a success takes every handle but `error`; a branch must be told which case it took.
       const handles =
-        outcome.handles ?? (typeof kind.outputs === "function" ? [] : kind.outputs.filter((h) => h !== "error"));
+        outcome.handles ??
+        (node.type === "branch" ? [] : outputHandles(kind, node.data).flatMap((h) => (h.error ? [] : [h.id])));
       const output =
         outcome.output ?? (command.path.length > 0 ? `${command.nodeId}#${command.path.join(".")}` : command.nodeId);
       feed({ type: "node.succeeded", ...ref, data: { attempt: command.attempt, output, handles } });

@@ -96,7 +96,8 @@ export async function runAttempt(
     if (unreadable) throw new NonRetryableError(`${unreadable}: it could be stored but not read back`);
     if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
     if ("loopItems" in outcome) return { type: "loop.items", ...ref, data: { items: outcome.loopItems } };
-    const handles = outcome.handles ?? [...outputHandles(nodeKind(type), node.data)];
+    // An executor that names no handle took every handle a success may take.
+    const handles = outcome.handles ?? outputHandles(nodeKind(type), node.data).flatMap((h) => (h.error ? [] : [h.id]));
     return {
       type: "node.succeeded",
       ...ref,

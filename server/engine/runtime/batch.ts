@@ -1,5 +1,5 @@
 import type { EngineEvent, RunEvent } from "../../../lib/run/events";
-import { withOwnedNodesAsync } from "../../../lib/run/state";
+import { undoDraft, withOwnedNodesAsync } from "../../../lib/run/state";
 import { type Advance, advance } from "../core/advance";
 import type { Command } from "../core/commands";
 import { runAttempt } from "./attempt";
@@ -24,7 +24,7 @@ export async function applyBatch(actor: RunActor, first: EngineEvent): Promise<v
   const { clock } = actor.runtime.deps;
   const batch: EngineEvent[] = [];
   const effects: Command[] = [];
-  // One copy of the node map for the whole batch: each step below changes it in place.
+  // The node map is changed in place by each step below (undone if the commit fails).
   const state = await withOwnedNodesAsync(actor.state, async (draft) => {
     let state = draft;
     const queue = [first];
@@ -65,6 +65,7 @@ export async function commit(actor: RunActor, { events, state, commands }: Advan
       const retry = events.every((e) => COSMETIC.has(e.type)) ? { ...defaultCommitRetry, tries: 1 } : commitRetry;
       stored = await appendWithRetries(actor.id, append, retry, lifetime);
     } catch (error) {
+      undoDraft(state); // nothing was stored: the batch's changes to the node map are undone
       if (error instanceof SeqConflict) await catchUp(actor);
       throw error;
     }

@@ -1,3 +1,4 @@
+import { effectsOf } from "../../../lib/flow/kinds";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import type { EngineEvent } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
@@ -10,13 +11,10 @@ import { progressGatherer } from "./progress-gatherer";
 import type { ExecuteCommand, RunActor } from "./run-actor";
 import { nodeExpressions } from "./sandbox/node-expressions";
 
-/** Kinds whose executor touches nothing outside the run: they run inline, committed in one batch. */
-const PURE_KINDS = new Set(["start", "transform", "branch", "parallel", "join", "loop", "approval", "end"]);
-
 /** Steps that touch nothing outside the run and have no timeout to honour. */
 export function isPure(graph: FlowGraph, nodeId: string): boolean {
   const node = graph.nodes.get(nodeId);
-  return node !== undefined && PURE_KINDS.has(node.type) && stepSettings(node.data).timeoutMs === undefined;
+  return node !== undefined && effectsOf(node.type) === "none" && stepSettings(node.data).timeoutMs === undefined;
 }
 
 /** Carries out a command a commit decided (batch.ts), once its events are stored. */
