@@ -124,11 +124,40 @@ export function nodeMapIndex<I extends NodeMapIndex>(state: RunState, build: (no
   return index;
 }
 
+/**
+ * `before` with `patch` applied (a key in `patch` wins, also when it clears a field). Every
+ * record has every field, in one order (absent ones undefined): one object shape for all node
+ * instances keeps reading them fast, and all fields fit in the object itself.
+ */
+function nodeRecord(
+  e: { nodeId: string; path?: number[] },
+  before: NodeRunState | undefined,
+  patch: Partial<NodeRunState>,
+): NodeRunState {
+  const field = <K extends keyof NodeRunState>(k: K): NodeRunState[K] | undefined =>
+    k in patch ? patch[k] : before?.[k];
+  return {
+    nodeId: e.nodeId,
+    path: before?.path ?? pathOf(e),
+    status: field("status") ?? "pending",
+    attempt: field("attempt") ?? 0,
+    output: field("output"),
+    error: field("error"),
+    handles: field("handles"),
+    loop: field("loop"),
+    approval: field("approval"),
+    input: field("input"),
+    streamed: field("streamed"),
+    retryAt: field("retryAt"),
+    startedAt: field("startedAt"),
+    finishedAt: field("finishedAt"),
+  };
+}
+
 const setNode = (state: RunState, e: { nodeId: string; path?: number[] }, patch: Partial<NodeRunState>): RunState => {
-  const path = pathOf(e);
-  const key = nodeKey(e.nodeId, path);
+  const key = nodeKey(e.nodeId, pathOf(e));
   const before = state.nodes[key];
-  const node = { nodeId: e.nodeId, path, status: "pending" as const, attempt: 0, ...before, ...patch };
+  const node = nodeRecord(e, before, patch);
   const draft = drafts.get(state.nodes);
   if (!draft) return { ...state, nodes: { ...state.nodes, [key]: node } };
   if (draft.replaced && !draft.replaced.has(key)) draft.replaced.set(key, before);
