@@ -90,8 +90,8 @@ interface Draft {
    * Absent when the map is a private copy, which is simply dropped instead.
    */
   replaced?: Map<string, NodeRunState | undefined>;
-  /** Objects this draft created: later events of the same draft may change them in place. */
-  fresh: WeakSet<object>;
+  /** Objects this draft created (once it creates one): later events of the same draft may change them in place. */
+  fresh?: WeakSet<object>;
 }
 const drafts = new WeakMap<object, Draft>();
 
@@ -238,10 +238,10 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
     // Copied once per draft, not per iteration: a loop of 10,000 items copied 50 million entries.
     const draft = drafts.get(s.nodes);
     let outputs = loop.outputs;
-    if (draft?.fresh.has(outputs)) outputs[e.data.index] = e.data.output;
+    if (draft?.fresh?.has(outputs)) outputs[e.data.index] = e.data.output;
     else {
       outputs = { ...outputs, [e.data.index]: e.data.output };
-      draft?.fresh.add(outputs);
+      if (draft) (draft.fresh ??= new WeakSet()).add(outputs);
     }
     return setNode(s, e, { loop: { ...loop, outputs } });
   },
@@ -278,7 +278,7 @@ export function applyRunEvents(
 export function withOwnedNodes<T>(state: RunState, work: (draft: RunState) => T): T {
   if (drafts.has(state.nodes)) return work(state); // already a draft: its owner copied it or gave it up
   const nodes = { ...state.nodes };
-  drafts.set(nodes, { fresh: new WeakSet() });
+  drafts.set(nodes, {});
   try {
     return work({ ...state, nodes });
   } finally {
@@ -305,7 +305,7 @@ export async function withOwnedNodesAsync(
   if (drafts.has(state.nodes)) return work(state);
   const nodes = state.nodes;
   const replaced = new Map<string, NodeRunState | undefined>();
-  drafts.set(nodes, { replaced, fresh: new WeakSet() });
+  drafts.set(nodes, { replaced });
   latest.set(nodes, replaced);
   let result: RunState;
   try {
