@@ -241,7 +241,10 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
     if (draft?.fresh?.has(outputs)) outputs[e.data.index] = e.data.output;
     else {
       outputs = { ...outputs, [e.data.index]: e.data.output };
-      if (draft) (draft.fresh ??= new WeakSet()).add(outputs);
+      if (draft) {
+        draft.fresh ??= new WeakSet();
+        draft.fresh.add(outputs);
+      }
     }
     return setNode(s, e, { loop: { ...loop, outputs } });
   },
