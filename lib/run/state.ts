@@ -134,25 +134,29 @@ function nodeRecord(
   before: NodeRunState | undefined,
   patch: Partial<NodeRunState>,
 ): NodeRunState {
-  const field = <K extends keyof NodeRunState>(k: K): NodeRunState[K] | undefined =>
-    k in patch ? patch[k] : before?.[k];
   return {
     nodeId: e.nodeId,
     path: before?.path ?? pathOf(e),
-    status: field("status") ?? "pending",
-    attempt: field("attempt") ?? 0,
-    output: field("output"),
-    error: field("error"),
-    handles: field("handles"),
-    loop: field("loop"),
-    approval: field("approval"),
-    input: field("input"),
-    streamed: field("streamed"),
-    retryAt: field("retryAt"),
-    startedAt: field("startedAt"),
-    finishedAt: field("finishedAt"),
+    status: field(patch, before, "status") ?? "pending",
+    attempt: field(patch, before, "attempt") ?? 0,
+    output: field(patch, before, "output"),
+    error: field(patch, before, "error"),
+    handles: field(patch, before, "handles"),
+    loop: field(patch, before, "loop"),
+    approval: field(patch, before, "approval"),
+    input: field(patch, before, "input"),
+    streamed: field(patch, before, "streamed"),
+    retryAt: field(patch, before, "retryAt"),
+    startedAt: field(patch, before, "startedAt"),
+    finishedAt: field(patch, before, "finishedAt"),
   };
 }
+
+const field = <K extends keyof NodeRunState>(
+  patch: Partial<NodeRunState>,
+  before: NodeRunState | undefined,
+  k: K,
+): NodeRunState[K] | undefined => (k in patch ? patch[k] : before?.[k]);
 
 const setNode = (state: RunState, e: { nodeId: string; path?: number[] }, patch: Partial<NodeRunState>): RunState => {
   const key = nodeKey(e.nodeId, pathOf(e));
