@@ -90,8 +90,8 @@ interface Draft {
    * Absent when the map is a private copy, which is simply dropped instead.
    */
   replaced?: Map<string, NodeRunState | undefined>;
-  /** Objects this draft created: later events of the same draft may change them in place. */
-  fresh: WeakSet<object>;
+  /** Objects this draft created (once it creates one): later events of the same draft may change them in place. */
+  fresh?: WeakSet<object>;
 }
 const drafts = new WeakMap<object, Draft>();
 
@@ -124,11 +124,44 @@ export function nodeMapIndex<I extends NodeMapIndex>(state: RunState, build: (no
   return index;
 }
 
+/**
+ * `before` with `patch` applied (a key in `patch` wins, also when it clears a field). Every
+ * record has every field, in one order (absent ones undefined): one object shape for all node
+ * instances keeps reading them fast, and all fields fit in the object itself.
+ */
+function nodeRecord(
+  e: { nodeId: string; path?: number[] },
+  before: NodeRunState | undefined,
+  patch: Partial<NodeRunState>,
+): NodeRunState {
+  return {
+    nodeId: e.nodeId,
+    path: before?.path ?? pathOf(e),
+    status: field(patch, before, "status") ?? "pending",
+    attempt: field(patch, before, "attempt") ?? 0,
+    output: field(patch, before, "output"),
+    error: field(patch, before, "error"),
+    handles: field(patch, before, "handles"),
+    loop: field(patch, before, "loop"),
+    approval: field(patch, before, "approval"),
+    input: field(patch, before, "input"),
+    streamed: field(patch, before, "streamed"),
+    retryAt: field(patch, before, "retryAt"),
+    startedAt: field(patch, before, "startedAt"),
+    finishedAt: field(patch, before, "finishedAt"),
+  };
+}
+
+const field = <K extends keyof NodeRunState>(
+  patch: Partial<NodeRunState>,
+  before: NodeRunState | undefined,
+  k: K,
+): NodeRunState[K] | undefined => (k in patch ? patch[k] : before?.[k]);
+
 const setNode = (state: RunState, e: { nodeId: string; path?: number[] }, patch: Partial<NodeRunState>): RunState => {
-  const path = pathOf(e);
-  const key = nodeKey(e.nodeId, path);
+  const key = nodeKey(e.nodeId, pathOf(e));
   const before = state.nodes[key];
-  const node = { nodeId: e.nodeId, path, status: "pending" as const, attempt: 0, ...before, ...patch };
+  const node = nodeRecord(e, before, patch);
   const draft = drafts.get(state.nodes);
   if (!draft) return { ...state, nodes: { ...state.nodes, [key]: node } };
   if (draft.replaced && !draft.replaced.has(key)) draft.replaced.set(key, before);
@@ -209,10 +242,13 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
     // Copied once per draft, not per iteration: a loop of 10,000 items copied 50 million entries.
     const draft = drafts.get(s.nodes);
     let outputs = loop.outputs;
-    if (draft?.fresh.has(outputs)) outputs[e.data.index] = e.data.output;
+    if (draft?.fresh?.has(outputs)) outputs[e.data.index] = e.data.output;
     else {
       outputs = { ...outputs, [e.data.index]: e.data.output };
-      draft?.fresh.add(outputs);
+      if (draft) {
+        draft.fresh ??= new WeakSet();
+        draft.fresh.add(outputs);
+      }
     }
     return setNode(s, e, { loop: { ...loop, outputs } });
   },
@@ -249,7 +285,7 @@ export function applyRunEvents(
 export function withOwnedNodes<T>(state: RunState, work: (draft: RunState) => T): T {
   if (drafts.has(state.nodes)) return work(state); // already a draft: its owner copied it or gave it up
   const nodes = { ...state.nodes };
-  drafts.set(nodes, { fresh: new WeakSet() });
+  drafts.set(nodes, {});
   try {
     return work({ ...state, nodes });
   } finally {
@@ -276,7 +312,7 @@ export async function withOwnedNodesAsync(
   if (drafts.has(state.nodes)) return work(state);
   const nodes = state.nodes;
   const replaced = new Map<string, NodeRunState | undefined>();
-  drafts.set(nodes, { replaced, fresh: new WeakSet() });
+  drafts.set(nodes, { replaced });
   latest.set(nodes, replaced);
   let result: RunState;
   try {

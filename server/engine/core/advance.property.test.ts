@@ -232,4 +232,4 @@ it("every generated flow is valid, every run ends or waits only for people, and 
     }),
     { numRuns: 300 },
   );
-});
+}, 60_000); // a few seconds alone; a loaded machine running the suite in parallel takes longer

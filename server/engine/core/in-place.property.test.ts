@@ -229,7 +229,7 @@ it("every generated flow is valid, every run ends or waits, and folding its even
     }),
     { numRuns: 300 },
   );
-});
+}, 60_000); // a few seconds alone; a loaded machine running the suite in parallel takes longer
 
 /** What the index answers, worked out by a pass over the whole map. */
 function scanned(state: RunState) {
@@ -280,4 +280,4 @@ it("the open-instance index, kept up to date event by event, answers as a pass o
     }),
     { numRuns: 100 },
   );
-});
+}, 60_000);

@@ -37,7 +37,8 @@ export function scopes(pass: Pass): Scope[] {
   const scopes: Scope[] = [{ loopId: null, path: [] }];
   for (const n of pass.atWork()) {
     if (!n.loop || n.status !== "running") continue;
-    for (const i of pass.index().openIterations(n)) scopes.push({ loopId: n.nodeId, path: [...n.path, i] });
+    // concat: a spread would reserve room for 17 elements, and every instance keeps its path.
+    for (const i of pass.index().openIterations(n)) scopes.push({ loopId: n.nodeId, path: n.path.concat(i) });
   }
   return scopes;
 }
