@@ -2,23 +2,13 @@
 // hardening issue's hostile expressions (each stopped at its time or memory limit) and large
 // inputs and results. Figures, not assertions: the bound is 50 ms (docs/architecture.md).
 import { expressionSandbox } from "../server/engine/runtime/sandbox/expression-sandbox";
+import { longestStall } from "../server/testing/longest-stall";
 
 const sandbox = expressionSandbox();
-/** The longest the event loop went without running a 1 ms timer while `work` ran. */
 async function stall(name: string, work: () => Promise<unknown>) {
-  let last = performance.now();
-  let worst = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last);
-    last = now;
-  }, 1);
-  const started = performance.now();
-  await Promise.allSettled([work()]);
-  clearInterval(ticker);
-  const took = performance.now() - started;
+  const { stallMs, tookMs } = await longestStall(work);
   console.log(
-    `${name.padEnd(28)} longest event-loop stall ${worst.toFixed(1).padStart(6)} ms   (took ${took.toFixed(0)} ms)`,
+    `${name.padEnd(28)} longest event-loop stall ${stallMs.toFixed(1).padStart(6)} ms   (took ${tookMs.toFixed(0)} ms)`,
   );
 }
 await sandbox.evaluate("1+1", {}); // the pool is up

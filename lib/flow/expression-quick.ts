@@ -117,43 +117,40 @@ function compileBinary(node: Ast): Quick {
   const left = compile(node.lhs);
   const right = compile(node.rhs);
   const op = node.value;
+  /** Both operands' values to `f`; unsure if either is. */
+  const both =
+    (f: (l: unknown, r: unknown) => unknown): Quick =>
+    (context) => {
+      const l = left(context);
+      if (l === QUICK_UNSURE) return QUICK_UNSURE;
+      const r = right(context);
+      return r === QUICK_UNSURE ? QUICK_UNSURE : f(l, r);
+    };
   switch (op) {
     case "+":
     case "-":
     case "*":
     case "/":
     case "%":
-      return (context) => {
-        const l = left(context);
-        if (l === QUICK_UNSURE) return QUICK_UNSURE;
-        const r = right(context);
-        if (r === QUICK_UNSURE) return QUICK_UNSURE;
+      return both((l, r) => {
         if ((l !== undefined && typeof l !== "number") || (r !== undefined && typeof r !== "number"))
           return QUICK_UNSURE; // JSONata's type error, with its own message
         if (l === undefined || r === undefined) return undefined;
         const result = op === "+" ? l + r : op === "-" ? l - r : op === "*" ? l * r : op === "/" ? l / r : l % r;
         return Number.isFinite(result) ? result : QUICK_UNSURE;
-      };
+      });
     case "=":
     case "!=":
-      return (context) => {
-        const l = left(context);
-        if (l === QUICK_UNSURE) return QUICK_UNSURE;
-        const r = right(context);
-        if (r === QUICK_UNSURE) return QUICK_UNSURE;
+      return both((l, r) => {
         if (l === undefined || r === undefined) return false;
         if (!isScalar(l) || !isScalar(r)) return QUICK_UNSURE; // deep equality: full JSONata
         return op === "=" ? l === r : l !== r;
-      };
+      });
     case "<":
     case "<=":
     case ">":
     case ">=":
-      return (context) => {
-        const l = left(context);
-        if (l === QUICK_UNSURE) return QUICK_UNSURE;
-        const r = right(context);
-        if (r === QUICK_UNSURE) return QUICK_UNSURE;
+      return both((l, r) => {
         const lt = typeof l;
         const rt = typeof r;
         if (!(lt === "number" || lt === "string") || !(rt === "number" || rt === "string") || lt !== rt) {
@@ -168,7 +165,7 @@ function compileBinary(node: Ast): Quick {
         const a = l as number | string;
         const b = r as number | string;
         return op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b;
-      };
+      });
     case "and":
     case "or":
       return (context) => {

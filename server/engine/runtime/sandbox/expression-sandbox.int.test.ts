@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { evaluateExpression } from "../../../../lib/flow/expressions";
+import { longestStall } from "../../../testing/longest-stall";
 import { defaultSandboxLimits, expressionSandbox, SandboxError } from "./expression-sandbox";
 import { nodeExpressions } from "./node-expressions";
 
@@ -9,21 +10,6 @@ import { nodeExpressions } from "./node-expressions";
  * side by side); `npm run bench` prints the real figures.
  */
 const STALL_LIMIT_MS = 200;
-
-/** The longest the event loop went without running a timer while `work` ran (a 5 ms ticker). */
-async function longestStall<T>(work: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; stallMs: number }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 5);
-  const [result] = await Promise.allSettled([work()]);
-  clearInterval(ticker);
-  stallMs = Math.max(stallMs, performance.now() - last);
-  return { result, stallMs };
-}
 
 const sandbox = expressionSandbox();
 afterAll(() => sandbox.close());
