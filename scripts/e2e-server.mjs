@@ -1,4 +1,4 @@
-// The server for the Playwright suite: the production build on a fresh SQLite file.
+// The server for the Playwright suite: the production build (pages and compiled server) on a fresh SQLite file.
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -6,7 +6,7 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 const dir = path.join(root, "data", "e2e");
 rmSync(dir, { recursive: true, force: true });
-const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+const child = spawn(process.execPath, [path.join(root, "dist", "server", "main.mjs")], {
   cwd: root,
   stdio: "inherit",
   env: {

@@ -13,7 +13,7 @@ const steps = [
     "npx",
     ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=.reports/vitest.json"],
   ],
-  ["build", "npx", ["next", "build"]],
+  ["build", "npm", ["run", "build"]],
   ["browser (Playwright)", "npx", ["playwright", "test"]],
 ];
 

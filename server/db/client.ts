@@ -1,5 +1,3 @@
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as PostgresClient } from "../../generated/postgres/client.ts";
 import { PrismaClient as SqliteClient } from "../../generated/sqlite/client.ts";
 import { DEFAULT_BUSY_WAIT_MS } from "./busy-wait";
 import type { DbConfig } from "./config";
@@ -45,8 +43,17 @@ export async function openDatabase(config: DbConfig, options: { migrate?: boolea
           // A transaction may wait that long for another connection's lock before it begins.
           transactionOptions: { maxWait: busyWaitMs + 2_000 },
         })
-      : (new PostgresClient({ adapter: new PrismaPg({ connectionString: config.url }) }) as unknown as Prisma);
+      : await postgresClient(config.url);
   providers.set(prisma, config.provider);
   await prisma.$connect();
   return { prisma, provider: config.provider, close: () => prisma.$disconnect() };
+}
+
+/** Loaded only for PostgreSQL: the embedded (SQLite) process never pays for pg and its client. */
+async function postgresClient(url: string): Promise<Prisma> {
+  const [{ PrismaPg }, { PrismaClient }] = await Promise.all([
+    import("@prisma/adapter-pg"),
+    import("../../generated/postgres/client.ts"),
+  ]);
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Prisma;
 }

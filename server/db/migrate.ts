@@ -2,7 +2,6 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { type DbConfig, migrationsDir } from "./config";
 import { commitDurably } from "./sqlite-connection";
 
@@ -88,6 +87,7 @@ const postgresTable = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 const MIGRATION_LOCK = 7_203_410_211; // any constant: serialises processes booting together
 
 async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
+  const { default: pg } = await import("pg"); // only PostgreSQL pays for loading it
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
