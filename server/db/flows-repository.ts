@@ -113,39 +113,57 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
 }
 export type FlowsRepository = ReturnType<typeof flowsRepository>;
 
+/** Parsed definitions by flow id, for the saved state they were read at: webhooks run the same flow over and over. */
+const definitions = new Map<string, { saved: string; definition: unknown }>();
+const DEFINITIONS_KEPT = 100;
+
 /**
  * The flow a webhook token opens, with its workspace: the token itself is the credential.
- * Every webhook call reads it, so on SQLite it is one statement on the shared connection.
+ * Every webhook call reads it, so the definition (the large part) is read and parsed only
+ * when the flow changed since the last call; the same document object then comes back, and
+ * what is derived from it (its check, its compiled graph) is reused too. On SQLite both
+ * statements go straight to the shared connection.
  */
 export async function flowByWebhookToken(
   prisma: Prisma,
   token: string,
 ): Promise<(FlowRecord & { workspaceId: string }) | null> {
   const connection = sqliteConnection(prisma);
-  const row = connection
-    ? sqliteFlowRow(queryRow(connection, webhookFlowSql, [token]))
-    : await prisma.flow.findUnique({ where: { webhookToken: token }, select: { ...full, workspaceId: true } });
-  return row ? { ...toRecord(row), workspaceId: row.workspaceId } : null;
+  const header = connection
+    ? sqliteTimes(queryRow<SqliteFlowHeader>(connection, webhookFlowSql, [token]))
+    : await prisma.flow.findUnique({
+        where: { webhookToken: token },
+        select: { ...summary, workspaceId: true, webhookToken: true, webhookMode: true },
+      });
+  if (!header) return null;
+  const saved = `${header.version}@${header.updatedAt.getTime()}`;
+  let known = definitions.get(header.id);
+  if (known?.saved !== saved) {
+    const definition = connection
+      ? JSON.parse(queryRow<{ definition: string }>(connection, definitionSql, [header.id])?.definition ?? "null")
+      : (await prisma.flow.findUnique({ where: { id: header.id }, select: { definition: true } }))?.definition;
+    if (!definition) return null; // deleted between the two reads
+    known = { saved, definition };
+    definitions.delete(header.id);
+    if (definitions.size >= DEFINITIONS_KEPT) definitions.delete(definitions.keys().next().value!);
+    definitions.set(header.id, known);
+  }
+  return { ...toRecord({ ...header, definition: known.definition }), workspaceId: header.workspaceId };
 }
 
-const webhookFlowSql = `SELECT "id", "workspaceId", "name", "description", "version", "createdAt", "updatedAt", "definition", "webhookToken", "webhookMode" FROM "Flow" WHERE "webhookToken" = ?`;
+const webhookFlowSql = `SELECT "id", "workspaceId", "name", "description", "version", "createdAt", "updatedAt", "webhookToken", "webhookMode" FROM "Flow" WHERE "webhookToken" = ?`;
+const definitionSql = `SELECT "definition" FROM "Flow" WHERE "id" = ?`;
 
-type SqliteFlowRow = Omit<FlowSummary, "createdAt" | "updatedAt"> & {
+type SqliteFlowHeader = Omit<FlowSummary, "createdAt" | "updatedAt"> & {
   workspaceId: string;
   createdAt: string;
   updatedAt: string;
-  definition: string;
   webhookToken: string | null;
   webhookMode: string;
 };
 
-/** A row as SQLite gives it: JSON and times as text (as Prisma writes them). */
-function sqliteFlowRow(row: SqliteFlowRow | undefined) {
+/** A row as SQLite gives it: times as text (as Prisma writes them). */
+function sqliteTimes<T extends { createdAt: string; updatedAt: string }>(row: T | undefined) {
   if (!row) return undefined;
-  return {
-    ...row,
-    createdAt: new Date(row.createdAt),
-    updatedAt: new Date(row.updatedAt),
-    definition: JSON.parse(row.definition) as unknown,
-  };
+  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
 }

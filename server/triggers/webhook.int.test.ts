@@ -39,6 +39,15 @@ describe("webhooks", () => {
     expect(await res.json()).toMatchObject({ status: "succeeded", output: "Hello, Ada" });
   });
 
+  it("runs the flow as saved now, not as it was at the last call", async () => {
+    const { url, flowId, api } = await hook(greeting, "sync");
+    expect(await (await post(url, JSON.stringify({ name: "Ada" }))).json()).toMatchObject({ output: "Hello, Ada" });
+    const changed = structuredClone(greeting);
+    changed.nodes.find((n) => n.id === "greet")!.data.expression = '"Goodbye, " & input.name';
+    await api.flows.save.mutate({ id: flowId, expectedVersion: 2, document: changed });
+    expect(await (await post(url, JSON.stringify({ name: "Ada" }))).json()).toMatchObject({ output: "Goodbye, Ada" });
+  });
+
   it("GET: the query string becomes the input", async () => {
     const { url } = await hook(greeting, "sync");
     const res = await fetch(`${url}?name=Grace`);
