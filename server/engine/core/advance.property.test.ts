@@ -169,15 +169,19 @@ it("every generated flow is valid, every run ends or waits only for people, and 
           else until[id] = (index) => index >= s.loop.untilAfter;
         } else if (s.fails) outcomes[id] = [{ error: "boom" }];
       }
-      const sim = simulate(doc, {
+      const taken: number[] = [];
+      const options = {
         outcomes,
         decisions,
         items,
         until,
         timeouts,
         request: { timeoutAt: "2026-01-01T00:01:00.000Z" }, // every approval has a deadline; only `timeouts` pass it
-        order: (n) => choices.next().value % n,
-      });
+      };
+      const sim = simulate(doc, { ...options, order: (n) => taken[taken.push(choices.next().value) - 1]! % n });
+      // Looking only at the nodes an event touched (frontier.ts) decides exactly what a look at every node decides.
+      let replay = 0;
+      expect(simulate(doc, { ...options, everyNode: true, order: (n) => taken[replay++]! % n }).log).toEqual(sim.log);
 
       expect(foldRunEvents(sim.log.map((e, i) => ({ ...e, seq: i + 1, at: "2026-01-01T00:00:00.000Z" })))).toEqual(
         sim.state,

@@ -1,6 +1,7 @@
 import type { EngineEvent } from "../../../lib/run/events";
 import { applyRunEvent, pathOf, type RunState, withOwnedNodes } from "../../../lib/run/state";
 import { approvalTimer, executeCommand, retryTimer } from "./commands";
+import { Frontier } from "./frontier";
 import type { FlowGraph } from "./graph";
 import { evaluatingItems, untilPending } from "./loops";
 import { type Advance, escalationLevel, Planner } from "./planner";
@@ -13,14 +14,24 @@ export { retryFrom } from "./retry-from";
  * `runId` come from the caller; nothing is read or written here. Decisions are taken from
  * the state (not from the event alone), so `resume` after a crash reaches the same ones.
  */
-export function advance(graph: FlowGraph, runId: string, state: RunState, event: EngineEvent, now: string): Advance {
+export function advance(
+  graph: FlowGraph,
+  runId: string,
+  state: RunState,
+  event: EngineEvent,
+  now: string,
+  /** Look at every node rather than the frontier (tests check both decide alike). */
+  options: { everyNode?: boolean } = {},
+): Advance {
   // The node map is copied once here (unless the caller's batch already owns it); the event and
   // the planner's decisions then change it in place.
   return withOwnedNodes(state, (draft) => {
     const next = applyRunEvent(draft, event, now);
     // Streamed text changes what people see, never what happens next.
     if (event.type === "node.progress" || event.type === "node.input") return { state: next, events: [], commands: [] };
-    const planner = new Planner(graph, runId, next, now);
+    const frontier = options.everyNode ? undefined : Frontier.of(graph);
+    frontier?.touch(event);
+    const planner = new Planner(graph, runId, next, now, frontier);
     if (event.type === "timer.fired" && event.data.purpose === "retry")
       planner.retryDue(event.nodeId, pathOf(event), event.data.attempt);
     if (event.type === "timer.fired" && event.data.purpose === "approval-timeout")

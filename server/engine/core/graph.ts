@@ -14,6 +14,10 @@ export interface FlowGraph {
   branches: Map<string, Map<string, string[]>>;
   /** Memo: whether a join cancels remaining paths (planner). */
   cancelling?: boolean;
+  /** Memo: whether a parallel split holds branches back (maxConcurrency), see frontier.ts. */
+  heldBranches?: boolean;
+  /** Memo: each node's position in the document (frontier.ts). */
+  positions?: Map<string, number>;
 }
 
 export function compileFlow(document: FlowDocument): FlowGraph {

@@ -9,6 +9,7 @@ import { type ApprovalResult, approvalOutput, decisionsResult } from "./approval
 import { retryDelayMs } from "./backoff";
 import { approvalTimer, type Command, executeCommand, idempotencyKey, ref, retryTimer } from "./commands";
 import { type EdgeState, edgeState } from "./edges";
+import type { Frontier } from "./frontier";
 import type { FlowGraph } from "./graph";
 import { activeEdgesNeeded, cancelRemaining, heldBySplit } from "./joins";
 import {
@@ -73,6 +74,8 @@ export class Planner implements Pass {
     private readonly runId: string,
     private current: RunState,
     private readonly now: string,
+    /** The nodes to look at (frontier.ts); without one, every node is looked at. */
+    private readonly frontier?: Frontier,
   ) {}
 
   get state(): RunState {
@@ -83,6 +86,7 @@ export class Planner implements Pass {
     this.events.push(event);
     this.current = applyRunEvent(this.current, event, this.now);
     this.working = undefined;
+    this.frontier?.touch(event);
   }
 
   index(): OpenIndex {
@@ -194,9 +198,7 @@ export class Planner implements Pass {
     while (changed) {
       changed = false;
       for (const scope of scopes(this)) {
-        for (const node of members(this.graph, scope)) {
-          if (this.status(node.id, scope.path) === "pending" && this.tryStart(node, scope)) changed = true;
-        }
+        if (this.lookAt(scope)) changed = true;
         if (scope.loopId !== null && finishIteration(this, scope)) changed = true;
       }
       for (const n of this.atWork()) {
@@ -206,17 +208,39 @@ export class Planner implements Pass {
     }
     if (this.failIfNodeFailed()) return this.plan();
 
-    const topLevel = members(this.graph, { loopId: null, path: [] }).map((n) => this.status(n.id));
     const executing = this.atWork().some(
       (n) => n.status === "running" && (!n.loop || evaluatingItems(n) || untilPending(n) !== undefined),
     );
-    if (!topLevel.some((s) => unfinished.has(s))) {
+    if (this.topLevelFinished()) {
       this.decide({ type: "run.succeeded", data: { output: this.runOutput() } });
     } else if (this.state.status === "running" && !executing) {
       // Nothing executes; only timers or decisions can move the run on.
       this.decide({ type: "run.waiting", data: {} });
     }
     return this.result();
+  }
+
+  /** Starts or skips the pending nodes of `scope` that may move (all, or the frontier's); returns whether any did. */
+  private lookAt(scope: Scope): boolean {
+    let changed = false;
+    const frontier = this.frontier;
+    if (!frontier) {
+      for (const node of members(this.graph, scope)) if (this.startIfReady(node, scope)) changed = true;
+      return changed;
+    }
+    for (let node = frontier.next(scope, -1); node; node = frontier.next(scope, frontier.position(node.id)))
+      if (this.startIfReady(node, scope)) changed = true;
+    return changed;
+  }
+
+  private startIfReady(node: FlowNode, scope: Scope): boolean {
+    return this.status(node.id, scope.path) === "pending" && this.tryStart(node, scope);
+  }
+
+  /** Whether every top-level node has finished. Most passes have one at work, which settles it at once. */
+  private topLevelFinished(): boolean {
+    if (this.atWork().some((n) => n.path.length === 0)) return false;
+    return members(this.graph, { loopId: null, path: [] }).every((n) => !unfinished.has(this.status(n.id)));
   }
 
   private result(): Advance {

@@ -88,6 +88,8 @@ export function simulate(
      * within a batch (its index is then kept up to date rather than rebuilt per step).
      */
     inPlace?: boolean;
+    /** Plan by looking at every node instead of the frontier (frontier.ts). */
+    everyNode?: boolean;
   } = {},
 ): Simulation {
   const start = initialRunState();
@@ -104,7 +106,7 @@ function simulateFrom(doc: FlowDocument, options: Parameters<typeof simulate>[1]
   let state = initial;
   let pending: Command[] = [];
   const feed = (event: EngineEvent) => {
-    const step = advance(graph, "run1", state, event, now);
+    const step = advance(graph, "run1", state, event, now, { everyNode: options.everyNode });
     log.push(event, ...step.events);
     state = step.state;
     commands.push(...step.commands);
