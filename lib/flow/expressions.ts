@@ -94,6 +94,17 @@ export function expressionSyntaxError(expression: string): string | null {
 export type FullEvaluator = (expression: string, context: unknown) => Promise<unknown>;
 
 /**
+ * The quick evaluator's answer, or QUICK_UNSURE when only full JSONata can tell (or the
+ * expression does not parse): for callers that decide now or hand the expression on.
+ */
+export function evaluateQuickly(expression: string, context: unknown): unknown {
+  const parsed = parse(expression);
+  if (parsed.error !== undefined || !parsed.quick) return QUICK_UNSURE;
+  const value = parsed.quick(context);
+  return value === undefined ? null : value;
+}
+
+/**
  * Evaluates one JSONata expression (never JavaScript) against a context: the common shapes
  * right here, in time bounded by the expression's size, everything else through `full`.
  * Throws ExpressionError naming the field.

@@ -151,11 +151,14 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     ...nodeRef,
     data: z.object({ index: z.number().int().nonnegative() }),
   }),
-  /** A loop's body finished iteration `index` with this output. */
+  /**
+   * A loop's body finished iteration `index` with this output. `done`: a repeat loop's `until`
+   * after it, when it could be answered at once (else a `loop.until` follows).
+   */
   z.object({
     type: z.literal("loop.iterated"),
     ...nodeRef,
-    data: z.object({ index: z.number().int().nonnegative(), output: z.unknown() }),
+    data: z.object({ index: z.number().int().nonnegative(), output: z.unknown(), done: z.boolean().optional() }),
   }),
   /** A repeat loop evaluated `until` after iteration `index`. */
   z.object({

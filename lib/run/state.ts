@@ -250,7 +250,8 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
         draft.fresh.add(outputs);
       }
     }
-    return setNode(s, e, { loop: { ...loop, outputs } });
+    const checked = e.data.done === undefined ? loop.checked : { index: e.data.index, done: e.data.done };
+    return setNode(s, e, { loop: { ...loop, outputs, checked } });
   },
   "loop.until": (s, e) =>
     setNode(s, e, { loop: { ...loopOf(s, e), checked: { index: e.data.index, done: e.data.done } } }),

@@ -38,6 +38,17 @@ function runEvent(
   return { runId, seq, at, type, data, nodeId, iteration: iteration ?? 0, path } as RunEvent;
 }
 
+/** A run's snapshot as stored, by document: webhooks start run after run of the same document object. */
+const definitionTexts = new WeakMap<FlowDocument, string>();
+function definitionText(definition: FlowDocument): string {
+  let text = definitionTexts.get(definition);
+  if (text === undefined) {
+    text = JSON.stringify(definition);
+    definitionTexts.set(definition, text);
+  }
+  return text;
+}
+
 /** Rows per INSERT: 8 parameters each stays well under SQLite's and PostgreSQL's limits. */
 const INSERT_CHUNK = 500;
 
@@ -144,7 +155,7 @@ export function prismaRunStore(prisma: Prisma): RunStore {
                 create.workspaceId,
                 create.flowId,
                 create.flowVersion,
-                JSON.stringify(create.definition),
+                definitionText(create.definition),
                 state.status,
                 json(create.input),
                 json(state.output),

@@ -182,6 +182,18 @@ it("every generated flow is valid, every run ends or waits only for people, and 
       // Looking only at the nodes an event touched (frontier.ts) decides exactly what a look at every node decides.
       let replay = 0;
       expect(simulate(doc, { ...options, everyNode: true, order: (n) => taken[replay++]! % n }).log).toEqual(sim.log);
+      // `until` answered within the pass: one event per repeat pass fewer, the log still folds to
+      // the live state, and a repeat loop that finishes in both ways finishes alike.
+      const inPass = simulate(doc, { ...options, untilInPass: true, order: (n) => choices.next().value % n });
+      expect(inPass.log.filter((e) => e.type === "loop.until")).toEqual([]);
+      expect(foldRunEvents(inPass.log.map((e, i) => ({ ...e, seq: i + 1, at: "2026-01-01T00:00:00.000Z" })))).toEqual(
+        inPass.state,
+      );
+      for (const [id, s] of specs) {
+        const [a, b] = [sim.state.nodes[id], inPass.state.nodes[id]];
+        if (s.kind === "loop" && s.loop.mode === "repeat" && a?.status === "succeeded" && b?.status === "succeeded")
+          expect(b.output).toEqual(a.output);
+      }
 
       expect(foldRunEvents(sim.log.map((e, i) => ({ ...e, seq: i + 1, at: "2026-01-01T00:00:00.000Z" })))).toEqual(
         sim.state,

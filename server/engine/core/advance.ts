@@ -4,7 +4,7 @@ import { approvalTimer, executeCommand, retryTimer } from "./commands";
 import { Frontier } from "./frontier";
 import type { FlowGraph } from "./graph";
 import { evaluatingItems, untilPending } from "./loops";
-import { type Advance, escalationLevel, Planner } from "./planner";
+import { type Advance, escalationLevel, Planner, type UntilNow } from "./planner";
 
 export type { Advance } from "./planner";
 export { retryFrom } from "./retry-from";
@@ -20,8 +20,12 @@ export function advance(
   state: RunState,
   event: EngineEvent,
   now: string,
-  /** Look at every node rather than the frontier (tests check both decide alike). */
-  options: { everyNode?: boolean } = {},
+  options: {
+    /** Look at every node rather than the frontier (tests check both decide alike). */
+    everyNode?: boolean;
+    /** Answers repeat loops' `until` in the pass where it can (the runtime's quick evaluator). */
+    untilNow?: UntilNow;
+  } = {},
 ): Advance {
   // The node map is copied once here (unless the caller's batch already owns it); the event and
   // the planner's decisions then change it in place.
@@ -31,7 +35,7 @@ export function advance(
     if (event.type === "node.progress" || event.type === "node.input") return { state: next, events: [], commands: [] };
     const frontier = options.everyNode ? undefined : Frontier.of(graph);
     frontier?.touch(event);
-    const planner = new Planner(graph, runId, next, now, frontier);
+    const planner = new Planner(graph, runId, next, now, frontier, options.untilNow);
     if (event.type === "timer.fired" && event.data.purpose === "retry")
       planner.retryDue(event.nodeId, pathOf(event), event.data.attempt);
     if (event.type === "timer.fired" && event.data.purpose === "approval-timeout")

@@ -68,9 +68,16 @@ export function finishIteration(pass: Pass, scope: Scope): boolean {
   const output = outputs.length === 0 ? null : outputs.length === 1 ? outputs[0]![1] : Object.fromEntries(outputs);
   const loopPath = scope.path.slice(0, -1);
   const index = scope.path.at(-1)!;
-  pass.decide({ type: "loop.iterated", ...ref(scope.loopId!, loopPath), data: { index, output } });
   const loop = pass.instance(scope.loopId!, loopPath)!;
-  if (loop.loop?.items === undefined)
+  const repeat = loop.loop?.items === undefined;
+  // repeat: `until` answered in this pass when it can be, else by the runtime (a loop.until follows).
+  const done = repeat ? pass.untilNow?.(pass.state, loop.nodeId, loopPath, index, output) : undefined;
+  pass.decide({
+    type: "loop.iterated",
+    ...ref(scope.loopId!, loopPath),
+    data: done === undefined ? { index, output } : { index, output, done },
+  });
+  if (repeat && done === undefined)
     pass.commands.push({ type: "evaluate-until", nodeId: loop.nodeId, path: loop.path, index });
   return true;
 }

@@ -41,8 +41,21 @@ export const escalationLevel = (n: NodeRunState) => n.approval?.escalations?.len
 const unfinished = new Set(["pending", "running", "retrying", "waiting"]);
 
 /** What the planner's parts (loops.ts, joins.ts) see of a planning pass and may decide through it. */
+/**
+ * A repeat loop's `until` after pass `index` (whose output is `output`), answered now, or
+ * undefined when only the runtime can answer it (an evaluate-until command then asks).
+ */
+export type UntilNow = (
+  state: RunState,
+  loopId: string,
+  path: number[],
+  index: number,
+  output: unknown,
+) => boolean | undefined;
+
 export interface Pass {
   readonly graph: FlowGraph;
+  readonly untilNow?: UntilNow;
   readonly state: RunState;
   readonly events: readonly EngineEvent[];
   readonly commands: Command[];
@@ -76,6 +89,7 @@ export class Planner implements Pass {
     private readonly now: string,
     /** The nodes to look at (frontier.ts); without one, every node is looked at. */
     private readonly frontier?: Frontier,
+    readonly untilNow?: UntilNow,
   ) {}
 
   get state(): RunState {

@@ -90,6 +90,8 @@ export function simulate(
     inPlace?: boolean;
     /** Plan by looking at every node instead of the frontier (frontier.ts). */
     everyNode?: boolean;
+    /** `until` answered inside the planning pass (as the runtime's quick evaluator does), not by a command. */
+    untilInPass?: boolean;
   } = {},
 ): Simulation {
   const start = initialRunState();
@@ -105,8 +107,12 @@ function simulateFrom(doc: FlowDocument, options: Parameters<typeof simulate>[1]
   const commands: Command[] = [];
   let state = initial;
   let pending: Command[] = [];
+  const untilNow = options.untilInPass
+    ? (_: RunState, loopId: string, _path: number[], index: number, output: unknown) =>
+        options.until?.[loopId]?.(index, output) ?? false
+    : undefined;
   const feed = (event: EngineEvent) => {
-    const step = advance(graph, "run1", state, event, now, { everyNode: options.everyNode });
+    const step = advance(graph, "run1", state, event, now, { everyNode: options.everyNode, untilNow });
     log.push(event, ...step.events);
     state = step.state;
     commands.push(...step.commands);

@@ -5,6 +5,7 @@ import type { Command } from "../core/commands";
 import { runAttempt } from "./attempt";
 import { carryOut, isPure, untilOutcome } from "./carry-out";
 import { appendWithRetries, defaultCommitRetry } from "./commit-retry";
+import { untilNow } from "./executors/loop";
 import { catchUp } from "./follow";
 import { SeqConflict } from "./ports";
 import type { RunActor } from "./run-actor";
@@ -24,13 +25,14 @@ export async function applyBatch(actor: RunActor, first: EngineEvent): Promise<v
   const { clock } = actor.runtime.deps;
   const batch: EngineEvent[] = [];
   const effects: Command[] = [];
+  const until = untilNow(actor.graph, actor.id);
   // The node map is changed in place by each step below (undone if the commit fails).
   const state = await withOwnedNodesAsync(actor.state, async (draft) => {
     let state = draft;
     const queue = [first];
     while (queue.length > 0) {
       const event = queue.shift()!;
-      const next = advance(actor.graph, actor.id, state, event, clock.now().toISOString());
+      const next = advance(actor.graph, actor.id, state, event, clock.now().toISOString(), { untilNow: until });
       batch.push(event, ...next.events);
       state = next.state;
       for (const command of next.commands) {

@@ -65,6 +65,34 @@ it("repeats until a condition on the pass's output holds", async () => {
   );
   const result = await runFlow(doc, {});
   expect(result.output).toMatchObject({ last: { score: 0.9 }, iterations: 3, stoppedBy: "until" });
+  // A shape the quick evaluator answers: decided with each pass's end, no loop.until of its own.
+  const events = await t.trpc(cookie).runs.events.query({ id: result.id });
+  expect(events.filter((e) => e.type === "loop.iterated").map((e) => (e.data as { done?: boolean }).done)).toEqual([
+    false,
+    false,
+    true,
+  ]);
+  expect(events.filter((e) => e.type === "loop.until")).toEqual([]);
+});
+
+it("repeats until a condition only full JSONata answers holds (evaluated in the sandbox)", async () => {
+  const doc = flow(
+    {
+      start: ["start"],
+      refine: ["loop", { mode: "repeat", until: "$sum(prev.scores) > 2", maxIterations: 5 }],
+      score: ["transform", { expression: '{ "scores": [iteration, 1] }' }, "refine"],
+      end: ["end"],
+    },
+    ["start -> refine", "refine -> end"],
+  );
+  const result = await runFlow(doc, {});
+  expect(result.output).toMatchObject({ last: { scores: [2, 1] }, iterations: 3, stoppedBy: "until" });
+  const events = await t.trpc(cookie).runs.events.query({ id: result.id });
+  expect(events.filter((e) => e.type === "loop.until").map((e) => (e.data as { done: boolean }).done)).toEqual([
+    false,
+    false,
+    true,
+  ]);
 });
 
 it("fails with a clear message when items is not a list", async () => {

@@ -1,7 +1,10 @@
+import { QUICK_UNSURE } from "../../../../lib/flow/expression-quick";
+import { evaluateQuickly } from "../../../../lib/flow/expressions";
 import { loopDataSchema } from "../../../../lib/flow/kinds/loop";
 import { nodeData } from "../../../../lib/flow/kinds/parsed";
 import { nodeKey, type RunState } from "../../../../lib/run/state";
 import type { FlowGraph } from "../../core/graph";
+import type { UntilNow } from "../../core/planner";
 import { expressionContext } from "../../core/prev";
 import { NonRetryableError } from "../errors";
 import type { NodeExecutor } from "../ports";
@@ -18,7 +21,22 @@ export const executeLoop: NodeExecutor = async ({ runId, graph, node, path, stat
   return { loopItems: value };
 };
 
-/** repeat: after pass `index`, does `until` hold? `prev` is the pass's output, `iteration` its index. */
+/** What `until` sees after pass `index` of a repeat loop: `prev` is the pass's output, `iteration` its index. */
+function untilContext(
+  graph: FlowGraph,
+  state: RunState,
+  runId: string,
+  loopId: string,
+  path: number[],
+  index: number,
+  output: unknown,
+) {
+  return Object.assign(expressionContext(graph, state, loopId, runId, path), { prev: output, iteration: index });
+}
+
+const untilOf = (graph: FlowGraph, loopId: string) => nodeData(loopDataSchema, graph.nodes.get(loopId)?.data).until;
+
+/** repeat: after pass `index`, does `until` hold? */
 export async function evaluateUntil(
   graph: FlowGraph,
   state: RunState,
@@ -28,11 +46,23 @@ export async function evaluateUntil(
   index: number,
   expressions: NodeExpressions,
 ): Promise<boolean> {
-  const { until } = nodeData(loopDataSchema, graph.nodes.get(loopId)?.data);
   const output = state.nodes[nodeKey(loopId, path)]?.loop?.outputs[index] ?? null;
-  const context = Object.assign(expressionContext(graph, state, loopId, runId, path), {
-    prev: output,
-    iteration: index,
-  });
-  return (await expressions.evaluate("until", until, context)) === true;
+  const context = untilContext(graph, state, runId, loopId, path, index, output);
+  return (await expressions.evaluate("until", untilOf(graph, loopId), context)) === true;
+}
+
+/**
+ * `until` answered inside the planning pass when the quick evaluator can (lib/flow/expressions):
+ * one event per pass fewer, and no wait for the runtime. Anything else is left to evaluateUntil.
+ */
+export function untilNow(graph: FlowGraph, runId: string): UntilNow {
+  return (state, loopId, path, index, output) => {
+    try {
+      const context = untilContext(graph, state, runId, loopId, path, index, output);
+      const value = evaluateQuickly(untilOf(graph, loopId), context);
+      return value === QUICK_UNSURE ? undefined : value === true;
+    } catch {
+      return undefined; // evaluateUntil will say what is wrong, naming the node
+    }
+  };
 }
