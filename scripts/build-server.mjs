@@ -28,9 +28,8 @@ await build({
   logLevel: "warning",
 });
 
-// The expression sandbox starts this file as a child process, found next to the module that spawns it.
-copyFileSync(
-  path.join(root, "server/engine/runtime/sandbox/expression-child.mjs"),
-  path.join(outdir, "expression-child.mjs"),
-);
+// Plain-JavaScript files the server starts as a child process (the expression sandbox) and a
+// thread (the SQLite writer), found next to the module that starts them.
+for (const file of ["server/engine/runtime/sandbox/expression-child.mjs", "server/db/sqlite-writer-thread.mjs"])
+  copyFileSync(path.join(root, file), path.join(outdir, path.basename(file)));
 console.log("server compiled to dist/server");

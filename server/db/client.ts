@@ -3,6 +3,7 @@ import { DEFAULT_BUSY_WAIT_MS } from "./busy-wait";
 import type { DbConfig } from "./config";
 import { applyMigrations } from "./migrate";
 import { type SqliteConnection, sqliteAdapter } from "./sqlite-connection";
+import { type SqliteWriter, sqliteWriter } from "./sqlite-writer";
 
 /**
  * Both providers generate clients from the same models, so their APIs match; repositories are
@@ -33,6 +34,13 @@ export function sqliteConnection(prisma: Prisma): SqliteConnection | undefined {
   return sqliteConnections.get(prisma);
 }
 
+const sqliteWriters = new WeakMap<Prisma, SqliteWriter>();
+
+/** On SQLite, where the engine's appends are committed: a thread of their own (sqlite-writer.ts). */
+export function sqliteWriterOf(prisma: Prisma): SqliteWriter | undefined {
+  return sqliteWriters.get(prisma);
+}
+
 export async function openDatabase(config: DbConfig, options: { migrate?: boolean } = {}): Promise<Database> {
   if (options.migrate !== false) await applyMigrations(config);
   const busyWaitMs = config.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
@@ -46,7 +54,19 @@ export async function openDatabase(config: DbConfig, options: { migrate?: boolea
       : await postgresClient(config.url);
   providers.set(prisma, config.provider);
   await prisma.$connect();
-  return { prisma, provider: config.provider, close: () => prisma.$disconnect() };
+  const connection = sqliteConnections.get(prisma);
+  const writer =
+    connection &&
+    sqliteWriter(config.url, { busyWaitMs, foreignKeys: connection.pragma("foreign_keys", { simple: true }) === 1 });
+  if (writer) sqliteWriters.set(prisma, writer);
+  return {
+    prisma,
+    provider: config.provider,
+    async close() {
+      await writer?.close(); // what was asked for is committed first
+      await prisma.$disconnect();
+    },
+  };
 }
 
 /** Loaded only for PostgreSQL: the embedded (SQLite) process never pays for pg and its client. */

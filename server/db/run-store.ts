@@ -2,8 +2,7 @@ import type { FlowDocument } from "../../lib/flow/document";
 import { type RunEvent, terminalRunStatuses } from "../../lib/run/events";
 import { type NewRun, type RunStore, SeqConflict } from "../engine/runtime/ports";
 import { projectApprovalTasks, touchesApprovalTasks } from "./approval-tasks";
-import { type Prisma, providerOf, sqliteConnection } from "./client";
-import { commitGrouped } from "./group-commit";
+import { type Prisma, providerOf, sqliteWriterOf } from "./client";
 import { cuid } from "./ids";
 import type { Statement } from "./sqlite-connection";
 
@@ -187,9 +186,9 @@ export function prismaRunStore(prisma: Prisma): RunStore {
         statements.push({ sql: sql.insertEvents(count), params: values.slice(i * 8, (i + count) * 8) });
       }
       const tasks = touchesApprovalTasks(events, state);
-      const connection = sqliteConnection(prisma);
-      // On SQLite, straight through the shared connection, unless approval tasks need Prisma.
-      if (connection && !tasks) await commitGrouped(connection, statements);
+      const writer = sqliteWriterOf(prisma);
+      // On SQLite, on the writer thread, unless approval tasks need Prisma.
+      if (writer && !tasks) await writer.commit(statements);
       else {
         await prisma.$transaction(async (tx) => {
           for (const statement of statements) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { openDatabase, sqliteConnection } from "./client";
+import { openDatabase, sqliteConnection, sqliteWriterOf } from "./client";
 import type { DbConfig } from "./config";
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-sqlite-"));
@@ -18,8 +18,10 @@ it("every connection on an existing WAL database commits with synchronous=FULL",
     expect(mode?.journal_mode).toBe("wal");
     const [prisma] = await db.prisma.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous");
     expect(Number(prisma?.synchronous)).toBe(2); // FULL, on the connection Prisma queries through
-    // …and on the one the engine's append path writes through (the same connection, handed over).
+    // …on the connection handed over for hot-path reads…
     expect(Number(sqliteConnection(db.prisma)!.pragma("synchronous", { simple: true }))).toBe(2);
+    // …and on the writer thread's, where the engine's appends are committed.
+    expect(Number(await sqliteWriterOf(db.prisma)!.pragma("synchronous"))).toBe(2);
   } finally {
     await db.close();
   }

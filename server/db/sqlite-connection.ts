@@ -1,18 +1,11 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
-import { BLOCKING_BUSY_MS, DEFAULT_BUSY_WAIT_MS, whileBusy } from "./busy-wait";
+import { BLOCKING_BUSY_MS, whileBusy } from "./busy-wait";
 
 export type SqliteConnection = BetterSqlite3.Database;
 
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
-
-const busyWaits = new WeakMap<SqliteConnection, number>();
-
-/** How long a write on the connection waits for another connection's lock (busy-wait.ts). */
-export function busyWaitOf(connection: SqliteConnection): number {
-  return busyWaits.get(connection) ?? DEFAULT_BUSY_WAIT_MS;
-}
 
 /**
  * Prisma's better-sqlite3 adapter, handing over the connection it opens: the engine's append
@@ -33,7 +26,6 @@ export function sqliteAdapter(
     if (typeof connection?.prepare !== "function")
       throw new Error("@prisma/adapter-better-sqlite3 no longer exposes its connection as `client`");
     commitDurably(connection);
-    busyWaits.set(connection, options.busyWaitMs);
     onConnect(connection);
     return waitingForLocks(adapter, connection, options.busyWaitMs);
   };
