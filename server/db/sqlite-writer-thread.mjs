@@ -57,7 +57,9 @@ function flush() {
           if (!db.inTransaction) throw error;
           results.set(
             id,
-            error instanceof Unchanged ? { ok: false, unchanged: error.statement } : { ok: false, error: described(error) },
+            error instanceof Unchanged
+              ? { ok: false, unchanged: error.statement }
+              : { ok: false, error: described(error) },
           );
         }
       }
