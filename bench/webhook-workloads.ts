@@ -70,6 +70,7 @@ try {
   const hook = async (doc: FlowDocument) => {
     const created = await api.flows.create.mutate({ name: doc.name });
     await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
+    await api.flows.publish.mutate({ id: created.id, expectedVersion: 2, message: "bench" });
     const webhook = await api.flows.setWebhook.mutate({ id: created.id, enabled: true, mode: "sync" });
     return `${base}${webhook!.path}`;
   };

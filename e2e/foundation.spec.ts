@@ -91,7 +91,7 @@ test("two tabs: the stale save is refused, nothing is overwritten, and the user 
   await editor(second).dragNode("start", 0, -150);
   const choice = second.getByRole("dialog", { name: "This flow changed elsewhere" });
   await expect(choice).toBeVisible();
-  await expect(second.getByTestId("save-error")).toContainText("Someone saved a newer version");
+  await expect(second.getByTestId("save-error")).toContainText("Someone changed this flow");
   await second.screenshot({ path: "test-results/screens/editor-stale-save.png" });
 
   await first.reload();

@@ -22,6 +22,7 @@ beforeAll(async () => {
     expectedVersion: 1,
     document: flow({ start: ["start"], end: ["end", { output: "input" }] }, ["start -> end"]),
   });
+  await api.flows.publish.mutate({ id: created.id, expectedVersion: 2 });
   const webhook = await api.flows.setWebhook.mutate({ id: created.id, enabled: true, mode: "sync" });
   hookUrl = `${t.url}${webhook!.path}`;
 });

@@ -76,7 +76,12 @@ export type Decision = z.infer<typeof decisionSchema>;
 export const engineEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("run.started"),
-    data: z.object({ input: z.unknown(), startedBy: actorSchema.optional() }),
+    data: z.object({
+      input: z.unknown(),
+      startedBy: actorSchema.optional(),
+      /** The published version it runs; null for the draft (absent in runs from before versions). */
+      flowVersion: z.number().int().positive().nullable().optional(),
+    }),
   }),
   z.object({ type: z.literal("node.started"), ...nodeRef, data: z.object({ attempt: z.number().int().positive() }) }),
   z.object({

@@ -29,7 +29,7 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof StaleVersion)
     return new TRPCError({
       code: "CONFLICT",
-      message: `Someone saved a newer version of this flow (v${error.currentVersion}) after you opened it. Your save was not applied: reload to see theirs, or copy your changes first.`,
+      message: `Someone changed this flow's draft (now revision ${error.currentVersion}) after you opened it. Your change was not applied: reload to see theirs, or copy your changes first.`,
       cause: error,
     });
   if (error instanceof DecisionRefused) {

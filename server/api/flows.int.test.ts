@@ -93,7 +93,7 @@ describe("flows", () => {
         .flows.save.mutate({ id: flow.id, expectedVersion: 1, document: { ...flow.document, description: "tab two" } }),
     );
     expect(error.data.code).toBe("CONFLICT");
-    expect(error.message).toMatch(/newer version/);
+    expect(error.message).toMatch(/Someone changed this flow/);
     expect((await t.trpc(ada).flows.get.query({ id: flow.id })).document.description).toBe("tab one");
   });
 

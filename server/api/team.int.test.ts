@@ -134,6 +134,7 @@ describe("the webhook address", () => {
   it("is shown only to those who may run the flow, wherever a viewer or approver looks", async () => {
     const api = t.trpc(owner);
     const created = await api.flows.create.mutate({ name: "Hooked" });
+    await api.flows.publish.mutate({ id: created.id, expectedVersion: 1 });
     const hook = (await api.flows.setWebhook.mutate({ id: created.id, enabled: true, mode: "async" }))!;
     // A run started through the address: whoever may look at runs may look at this one too.
     const res = await fetch(`${t.url}${hook.path}`, { method: "POST", body: "{}" });

@@ -109,7 +109,7 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
     const runs = runsRepository(db.prisma, workspaceId);
     ({ id } = await runs.create({
       flowId: flow.id,
-      flowVersion: 1,
+      flowVersion: null,
       definition: document,
       runInput: input,
       startedById: cliUser,

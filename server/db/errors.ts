@@ -7,7 +7,7 @@ export class NotFound extends Error {
 
 export class StaleVersion extends Error {
   constructor(readonly currentVersion: number) {
-    super(`someone saved a newer version (v${currentVersion})`);
+    super(`someone changed the draft since (now revision ${currentVersion})`);
   }
 }
 

@@ -8,9 +8,22 @@ export interface FlowSummary {
   id: string;
   name: string;
   description: string;
+  /** The draft's revision (optimistic concurrency for saves). */
   version: number;
+  /** The newest published version; null until the flow is first published. */
+  publishedVersion: number | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** One published version, as the history lists it. */
+export interface FlowVersionSummary {
+  version: number;
+  message: string;
+  publishedById: string;
+  /** Null when the person is no longer a member. */
+  publishedBy: string | null;
+  publishedAt: Date;
 }
 
 export interface FlowRecord extends FlowSummary {
@@ -20,7 +33,15 @@ export interface FlowRecord extends FlowSummary {
 
 export type WebhookMode = "sync" | "async";
 
-const summary = { id: true, name: true, description: true, version: true, createdAt: true, updatedAt: true } as const;
+const summary = {
+  id: true,
+  name: true,
+  description: true,
+  version: true,
+  publishedVersion: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
 
 /** Stored definition = the document without name/description, which live in their own columns. */
 function toDefinition(document: FlowDocument) {
@@ -84,6 +105,58 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
       return prisma.flow.findFirstOrThrow({ where: scoped(id), select: summary });
     },
 
+    /**
+     * Freezes `document` (the draft the caller checked, at revision `draftRevision`) as the next
+     * version. Refused (StaleVersion) when the draft moved on meanwhile; two publishes at once
+     * cannot take the same number (the version is the key).
+     */
+    async publish(
+      id: string,
+      draftRevision: number,
+      document: FlowDocument,
+      message: string,
+      publishedById: string,
+    ): Promise<{ version: number }> {
+      return prisma.$transaction(async (tx) => {
+        const flow = await tx.flow.findFirst({ where: scoped(id), select: { version: true, publishedVersion: true } });
+        if (!flow) throw new NotFound("flow");
+        if (flow.version !== draftRevision) throw new StaleVersion(flow.version);
+        const version = (flow.publishedVersion ?? 0) + 1;
+        await tx.flowVersion.create({
+          data: { flowId: id, version, document: toJson(document), message, publishedById },
+        });
+        await tx.flow.updateMany({ where: scoped(id), data: { publishedVersion: version } });
+        return { version };
+      });
+    },
+
+    /** Published versions, newest first. */
+    async versions(id: string): Promise<FlowVersionSummary[]> {
+      const flow = await prisma.flow.findFirst({ where: scoped(id), select: { id: true } });
+      if (!flow) throw new NotFound("flow");
+      const rows = await prisma.flowVersion.findMany({
+        where: { flowId: id },
+        select: { version: true, message: true, publishedById: true, publishedAt: true },
+        orderBy: { version: "desc" },
+      });
+      const people = await prisma.user.findMany({
+        where: { id: { in: [...new Set(rows.map((r) => r.publishedById))] }, memberships: { some: { workspaceId } } },
+        select: { id: true, name: true },
+      });
+      const names = new Map(people.map((p) => [p.id, p.name]));
+      return rows.map((r) => ({ ...r, publishedBy: names.get(r.publishedById) ?? null }));
+    },
+
+    /** One published version's document. */
+    async version(id: string, version: number): Promise<FlowDocument> {
+      const row = await prisma.flowVersion.findFirst({
+        where: { flowId: id, version, flow: { workspaceId } },
+        select: { document: true },
+      });
+      if (!row) throw new NotFound("version");
+      return row.document as FlowDocument;
+    },
+
     async rename(id: string, name: string): Promise<FlowSummary> {
       const { count } = await prisma.flow.updateMany({ where: scoped(id), data: { name, version: { increment: 1 } } });
       if (count === 0) throw new NotFound("flow");
@@ -113,57 +186,60 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
 }
 export type FlowsRepository = ReturnType<typeof flowsRepository>;
 
-/** Parsed definitions by flow id, for the saved state they were read at: webhooks run the same flow over and over. */
-const definitions = new Map<string, { saved: string; definition: unknown }>();
-const DEFINITIONS_KEPT = 100;
+/** What a webhook token opens: the flow, its workspace and what it runs. */
+export interface WebhookTarget {
+  id: string;
+  workspaceId: string;
+  mode: WebhookMode;
+  /** The newest published version and its document; null for a flow never published. */
+  published: { version: number; document: FlowDocument } | null;
+}
+
+/** Published documents by "flowId@version": a version never changes, so each is read and parsed once. */
+const publishedDocuments = new Map<string, FlowDocument>();
+const DOCUMENTS_KEPT = 100;
 
 /**
  * The flow a webhook token opens, with its workspace: the token itself is the credential.
- * Every webhook call reads it, so the definition (the large part) is read and parsed only
- * when the flow changed since the last call; the same document object then comes back, and
- * what is derived from it (its check, its compiled graph) is reused too. On SQLite both
- * statements go straight to the shared connection.
+ * Webhooks run the newest published version. Every call reads the flow's row (the token may
+ * be revoked, a new version published, from any process); the version's document is read and
+ * parsed once, and the same object comes back each time, so what is derived from it (its
+ * check, its compiled graph) is reused too. On SQLite the statements go straight to the
+ * shared connection.
  */
-export async function flowByWebhookToken(
-  prisma: Prisma,
-  token: string,
-): Promise<(FlowRecord & { workspaceId: string }) | null> {
+export async function flowByWebhookToken(prisma: Prisma, token: string): Promise<WebhookTarget | null> {
   const connection = sqliteConnection(prisma);
-  const header = connection
-    ? sqliteTimes(queryRow<SqliteFlowHeader>(connection, webhookFlowSql, [token]))
+  const row = connection
+    ? queryRow<WebhookRow>(connection, webhookFlowSql, [token])
     : await prisma.flow.findUnique({
         where: { webhookToken: token },
-        select: { ...summary, workspaceId: true, webhookToken: true, webhookMode: true },
+        select: { id: true, workspaceId: true, webhookMode: true, publishedVersion: true },
       });
-  if (!header) return null;
-  const saved = `${header.version}@${header.updatedAt.getTime()}`;
-  let known = definitions.get(header.id);
-  if (known?.saved !== saved) {
-    const definition = connection
-      ? JSON.parse(queryRow<{ definition: string }>(connection, definitionSql, [header.id])?.definition ?? "null")
-      : (await prisma.flow.findUnique({ where: { id: header.id }, select: { definition: true } }))?.definition;
-    if (!definition) return null; // deleted between the two reads
-    known = { saved, definition };
-    definitions.delete(header.id);
-    if (definitions.size >= DEFINITIONS_KEPT) definitions.delete(definitions.keys().next().value!);
-    definitions.set(header.id, known);
+  if (!row) return null;
+  const { id, workspaceId, publishedVersion } = row;
+  const target = { id, workspaceId, mode: row.webhookMode as WebhookMode };
+  if (publishedVersion === null) return { ...target, published: null };
+  const key = `${id}@${publishedVersion}`;
+  let document = publishedDocuments.get(key);
+  if (!document) {
+    const stored = connection
+      ? JSON.parse(queryRow<{ document: string }>(connection, versionSql, [id, publishedVersion])?.document ?? "null")
+      : (await prisma.flowVersion.findUnique({ where: { flowId_version: { flowId: id, version: publishedVersion } } }))
+          ?.document;
+    if (!stored) return { ...target, published: null };
+    document = stored as FlowDocument;
+    if (publishedDocuments.size >= DOCUMENTS_KEPT) publishedDocuments.delete(publishedDocuments.keys().next().value!);
+    publishedDocuments.set(key, document);
   }
-  return { ...toRecord({ ...header, definition: known.definition }), workspaceId: header.workspaceId };
+  return { ...target, published: { version: publishedVersion, document } };
 }
 
-const webhookFlowSql = `SELECT "id", "workspaceId", "name", "description", "version", "createdAt", "updatedAt", "webhookToken", "webhookMode" FROM "Flow" WHERE "webhookToken" = ?`;
-const definitionSql = `SELECT "definition" FROM "Flow" WHERE "id" = ?`;
+const webhookFlowSql = `SELECT "id", "workspaceId", "webhookMode", "publishedVersion" FROM "Flow" WHERE "webhookToken" = ?`;
+const versionSql = `SELECT "document" FROM "FlowVersion" WHERE "flowId" = ? AND "version" = ?`;
 
-type SqliteFlowHeader = Omit<FlowSummary, "createdAt" | "updatedAt"> & {
+interface WebhookRow {
+  id: string;
   workspaceId: string;
-  createdAt: string;
-  updatedAt: string;
-  webhookToken: string | null;
   webhookMode: string;
-};
-
-/** A row as SQLite gives it: times as text (as Prisma writes them). */
-function sqliteTimes<T extends { createdAt: string; updatedAt: string }>(row: T | undefined) {
-  if (!row) return undefined;
-  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
+  publishedVersion: number | null;
 }

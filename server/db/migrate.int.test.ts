@@ -34,5 +34,12 @@ it("keeps every row when later migrations rebuild tables (SQLite)", async () => 
   expect(await upgraded.prisma.flow.count()).toBe(1);
   expect(await upgraded.prisma.run.count()).toBe(1); // the Flow rebuild must not cascade into runs
   expect((await upgraded.prisma.flow.findFirstOrThrow()).webhookMode).toBe("async");
+  // Versions: the saved flow is published as v1 (the whole document, name included); the old
+  // run ran whatever was saved then, so it counts as a run of the draft.
+  expect(await upgraded.prisma.flow.findFirstOrThrow()).toMatchObject({ publishedVersion: 1 });
+  const v1 = await upgraded.prisma.flowVersion.findFirstOrThrow();
+  expect(v1).toMatchObject({ flowId: "f", version: 1, publishedById: "u" });
+  expect(v1.document).toMatchObject({ name: "Kept", nodes: JSON.parse(doc).nodes });
+  expect((await upgraded.prisma.run.findFirstOrThrow()).flowVersion).toBeNull();
   await upgraded.close();
 });

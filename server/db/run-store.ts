@@ -103,6 +103,7 @@ export function prismaRunStore(prisma: Prisma): RunStore {
         input: row.input,
         status: row.status,
         startedBy: starter,
+        flowVersion: row.flowVersion,
         lastSeq: row.lastSeq,
       };
     },

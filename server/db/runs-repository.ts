@@ -11,7 +11,8 @@ export interface RunRecord {
   flowName: string;
   /** The name of who started it; null when no person did (a webhook). */
   startedBy: string | null;
-  flowVersion: number;
+  /** The published version it ran; null for a run of the draft. */
+  flowVersion: number | null;
   definition: FlowDocument;
   status: RunStatus;
   input: unknown;
@@ -30,7 +31,7 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
   return {
     async create(input: {
       flowId: string;
-      flowVersion: number;
+      flowVersion: number | null;
       definition: FlowDocument;
       runInput: unknown;
       /** Null when no person started it (a webhook). */

@@ -25,6 +25,7 @@ async function hook(doc: FlowDocument, mode: "sync" | "async") {
   const api = t.trpc(cookie);
   const created = await api.flows.create.mutate({ name: "Hooked" });
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
+  await api.flows.publish.mutate({ id: created.id, expectedVersion: 2 });
   const webhook = await api.flows.setWebhook.mutate({ id: created.id, enabled: true, mode });
   return { url: `${t.url}${webhook!.path}`, flowId: created.id, api };
 }
@@ -39,12 +40,13 @@ describe("webhooks", () => {
     expect(await res.json()).toMatchObject({ status: "succeeded", output: "Hello, Ada" });
   });
 
-  it("runs the flow as saved now, not as it was at the last call", async () => {
+  it("runs the version published now, not the one published at the last call", async () => {
     const { url, flowId, api } = await hook(greeting, "sync");
     expect(await (await post(url, JSON.stringify({ name: "Ada" }))).json()).toMatchObject({ output: "Hello, Ada" });
     const changed = structuredClone(greeting);
     changed.nodes.find((n) => n.id === "greet")!.data.expression = '"Goodbye, " & input.name';
     await api.flows.save.mutate({ id: flowId, expectedVersion: 2, document: changed });
+    await api.flows.publish.mutate({ id: flowId, expectedVersion: 3 });
     expect(await (await post(url, JSON.stringify({ name: "Ada" }))).json()).toMatchObject({ output: "Goodbye, Ada" });
   });
 

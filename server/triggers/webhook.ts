@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RunEvent } from "../../lib/run/events";
 import { UserError } from "../api/errors";
-import type { FlowRecord } from "../db/flows-repository";
+import type { WebhookTarget } from "../db/flows-repository";
 import { EngineStopping } from "../engine/runtime/errors";
 import type { EventBus } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
@@ -11,7 +11,7 @@ import { startFlowRun } from "../runs/start-run";
 
 export interface WebhookDeps {
   /** The flow a webhook token opens, with its workspace (flowByWebhookToken): the token is the credential. */
-  flowByToken: (token: string) => Promise<(FlowRecord & { workspaceId: string }) | null>;
+  flowByToken: (token: string) => Promise<WebhookTarget | null>;
   engine: RunEngine;
   bus: EventBus;
   /** How long a sync webhook waits for the run to end before answering 202. */
@@ -77,6 +77,11 @@ export function webhookHandler(deps: WebhookDeps) {
         throw new HttpError(405, "use GET (query string) or POST (JSON body)");
       const flow = await deps.flowByToken(decodeToken(rawToken));
       if (!flow) throw new HttpError(404, "no webhook has this address; it may have been revoked");
+      if (!flow.published)
+        throw new HttpError(
+          409,
+          "this flow has never been published; webhooks run the published version, so publish it first (Publish in the editor)",
+        );
       const input =
         req.method === "GET"
           ? Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams)
@@ -92,8 +97,13 @@ export function webhookHandler(deps: WebhookDeps) {
         seen.push(...events.filter((e) => finalTypes.has(e.type)));
         notify?.();
       });
-      const { runId } = await startFlowRun({ workspaceId: flow.workspaceId, engine: deps.engine }, flow, input, null);
-      if (flow.webhook?.mode !== "sync") return send(res, 202, { runId, status: "running" });
+      const { runId } = await startFlowRun(
+        { workspaceId: flow.workspaceId, engine: deps.engine },
+        { id: flow.id, document: flow.published.document, flowVersion: flow.published.version },
+        input,
+        null,
+      );
+      if (flow.mode !== "sync") return send(res, 202, { runId, status: "running" });
 
       const ended = () => seen.find((e) => e.runId === runId);
       // A run of pure steps has ended by now: answer without arming a timer.

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { type RunStatus, runStatuses } from "@/lib/run/events";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
+import { FlowVersionChip } from "../../ui/flow-version-chip";
 import { formatDuration, formatWhen } from "../../ui/format";
 import { useNow } from "../../ui/use-now";
 import { runStatusChipClass, runStatusLooks } from "../run-status-looks";
@@ -155,7 +156,7 @@ export function RunsPage() {
                       >
                         {run.flowName}
                       </Link>
-                      <span className="ml-2 text-xs text-slate-400">v{run.flowVersion}</span>
+                      <FlowVersionChip flowId={run.flowId} version={run.flowVersion} className="ml-2" />
                     </td>
                     <td className="px-4 py-3 text-slate-600">
                       {run.startedBy ?? "Webhook"}

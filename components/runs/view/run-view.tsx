@@ -14,6 +14,7 @@ import { RunInputDialog } from "../../editor/run-input-dialog";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
 import { downloadJson } from "../../ui/download-json";
+import { FlowVersionChip } from "../../ui/flow-version-chip";
 import { formatDuration, formatWhen } from "../../ui/format";
 import { NotFoundView } from "../../ui/not-found-view";
 import { toast } from "../../ui/toaster";
@@ -42,7 +43,8 @@ export function RunView({ runId }: { runId: string }) {
       </p>
     );
   }
-  const snapshot = { id: run.data.flowId, version: run.data.flowVersion, document: run.data.definition };
+  // Read-only: the revision a save would name is never used.
+  const snapshot = { id: run.data.flowId, version: 0, document: run.data.definition };
   return (
     <EditorStoreProvider key={runId} flow={snapshot}>
       <RunStoreProvider>
@@ -58,7 +60,7 @@ interface RunMeta {
   id: string;
   flowId: string;
   flowName: string;
-  flowVersion: number;
+  flowVersion: number | null;
   startedBy: string | null;
   retryOfId: string | null;
   createdAt: Date;
@@ -179,7 +181,7 @@ function RunHeader({ run }: { run: RunMeta }) {
       <div className="min-w-0">
         <div className="flex items-center gap-2">
           <h1 className="truncate font-semibold text-slate-900">{run.flowName}</h1>
-          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-500">v{run.flowVersion}</span>
+          <FlowVersionChip flowId={run.flowId} version={run.flowVersion} />
           <span className={runStatusChipClass(state.status)} data-testid="run-view-status" data-status={state.status}>
             <Icon size={12} className={look.spin ? "animate-spin" : ""} /> {look.word}
           </span>

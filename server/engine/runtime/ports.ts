@@ -29,6 +29,8 @@ export interface StoredRun {
   input: unknown;
   status: RunStatus;
   startedBy: { id: string; name: string } | null;
+  /** The published version it runs; null for a run of the draft. */
+  flowVersion: number | null;
   /** Highest seq recorded; 0 for a run that has not started. */
   lastSeq: number;
 }
@@ -37,7 +39,8 @@ export interface StoredRun {
 export interface NewRun {
   workspaceId: string;
   flowId: string;
-  flowVersion: number;
+  /** The published version it runs; null for a run of the draft. */
+  flowVersion: number | null;
   definition: FlowDocument;
   input: unknown;
   startedBy: { id: string; name: string } | null;

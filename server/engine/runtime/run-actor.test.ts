@@ -47,6 +47,7 @@ function actorOn(conflicts: number) {
     workspaceId: "w1",
     input: {},
     startedBy: null,
+    flowVersion: null,
     graph,
     state: initialRunState(),
   });

@@ -75,6 +75,8 @@ export class RunActor {
   /** From the run row, read once when the run is loaded. */
   readonly input: unknown;
   readonly startedBy: { id: string; name: string } | null;
+  /** The published version it runs; null for the draft. */
+  readonly flowVersion: number | null;
   readonly graph: FlowGraph;
   /** The fold of the events this process knows; moved on only in the queue, by a commit (batch.ts) or a catch-up (follow.ts). */
   state: RunState;
@@ -87,12 +89,15 @@ export class RunActor {
 
   constructor(
     readonly runtime: Runtime,
-    run: Pick<RunActor, "id" | "workspaceId" | "input" | "startedBy" | "graph" | "state"> & { unsaved?: NewRun },
+    run: Pick<RunActor, "id" | "workspaceId" | "input" | "startedBy" | "flowVersion" | "graph" | "state"> & {
+      unsaved?: NewRun;
+    },
   ) {
     this.id = run.id;
     this.workspaceId = run.workspaceId;
     this.input = run.input;
     this.startedBy = run.startedBy;
+    this.flowVersion = run.flowVersion;
     this.graph = run.graph;
     this.state = run.state;
     this.unsaved = run.unsaved;

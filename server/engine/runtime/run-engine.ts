@@ -51,7 +51,10 @@ export interface RunEngineDeps extends AttemptDeps {
 /** The event that starts a run, with the input and starter from its row. */
 const runStarted = (actor: RunActor): EngineEvent => {
   const startedBy = actor.startedBy ?? undefined;
-  return { type: "run.started", data: { input: actor.input ?? {}, ...(startedBy && { startedBy }) } };
+  return {
+    type: "run.started",
+    data: { input: actor.input ?? {}, ...(startedBy && { startedBy }), flowVersion: actor.flowVersion },
+  };
 };
 
 /**
@@ -122,6 +125,7 @@ export class RunEngine {
       workspaceId: run.workspaceId,
       input: run.input,
       startedBy: run.startedBy,
+      flowVersion: run.flowVersion,
       graph: graphOf(run.definition),
       state: initialRunState(),
       unsaved: run,
@@ -259,6 +263,7 @@ export class RunEngine {
       workspaceId: run.workspaceId,
       input: run.input,
       startedBy: run.startedBy,
+      flowVersion: run.flowVersion,
       graph: compileFlow(run.definition),
       state,
     });

@@ -41,6 +41,7 @@ it("SIGTERM under keep-alive webhook traffic: new runs get 503, attempts in flig
   const hook = async (name: string, latencyMs: number, mode: "async" | "sync") => {
     const created = await api.flows.create.mutate({ name });
     await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: oneAgent(latencyMs) });
+    await api.flows.publish.mutate({ id: created.id, expectedVersion: 2 });
     const webhook = await api.flows.setWebhook.mutate({ id: created.id, enabled: true, mode });
     return `${server!.url}${webhook!.path}`;
   };
@@ -142,6 +143,7 @@ it("while the app drains, a new run is refused with 503 (webhook and tRPC), /api
   const api = t.trpc(await t.signUp("drain@example.com"));
   const created = await api.flows.create.mutate({ name: "Drains" });
   await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: oneAgent(500) });
+  await api.flows.publish.mutate({ id: created.id, expectedVersion: 2 });
   const webhook = await api.flows.setWebhook.mutate({ id: created.id, enabled: true, mode: "async" });
   const hook = `${t.url}${webhook!.path}`;
   const first = (await (await fetch(hook, { method: "POST", body: "{}" })).json()) as { runId: string };

@@ -7,6 +7,7 @@ import { findTemplate, flowTemplates } from "../../../../lib/flow/templates/cata
 import { UserError } from "../../errors";
 import { may, router, workspaceProcedure } from "../../trpc";
 import { saveFlow, saveFlowInput } from "./save";
+import { publishFlow, publishInput, restoreInput, restoreVersion } from "./versions";
 
 const flowName = z.string().trim().min(1, "a flow needs a name").max(200, "keep the name under 200 characters");
 const flowId = z.object({ id: z.string().min(1) });
@@ -64,6 +65,25 @@ export const flowsRouter = router({
     }),
 
   save: workspaceProcedure("edit").input(saveFlowInput).mutation(saveFlow),
+
+  /** Freezes the draft as the next published version (webhooks run the newest one). */
+  publish: workspaceProcedure("edit").input(publishInput).mutation(publishFlow),
+
+  /** Published versions, newest first: number, message, who and when. */
+  versions: workspaceProcedure("view")
+    .input(flowId)
+    .query(({ ctx, input }) => ctx.flows.versions(input.id)),
+
+  /** One published version's document, to look at (read-only) or compare. */
+  version: workspaceProcedure("view")
+    .input(z.object({ id: z.string().min(1), version: z.number().int().positive() }))
+    .query(async ({ ctx, input }) => ({
+      version: input.version,
+      document: await ctx.flows.version(input.id, input.version),
+    })),
+
+  /** The draft becomes a copy of a published version. */
+  restore: workspaceProcedure("edit").input(restoreInput).mutation(restoreVersion),
 
   /** Turns the flow's webhook on (a fresh secret address each time) or off. */
   setWebhook: workspaceProcedure("edit")

@@ -136,6 +136,7 @@ describe("hostile expressions on a running server", () => {
         "first -> end",
       ]),
     );
+    await api.flows.publish.mutate({ id: flowId, expectedVersion: 2 });
     const hook = await api.flows.setWebhook.mutate({ id: flowId, enabled: true, mode: "sync" });
     const body = JSON.stringify({
       items: Array.from({ length: 100_000 }, (_, i) => ((i * 7_919) % 900_000) + 100_000),

@@ -1,0 +1,148 @@
+import { TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FlowDocument } from "../../lib/flow/document";
+import { flow } from "../engine/core/testing";
+import { startTestServer, type TestServer } from "../testing/test-server";
+
+let t: TestServer;
+let ada: string;
+let eve: string;
+beforeAll(async () => {
+  t = await startTestServer();
+  ada = await t.signUp("ada@example.com", "Ada Lovelace");
+  eve = await t.signUp("eve@example.com", "Eve Other");
+});
+afterAll(() => t.close());
+
+async function rejection(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCClientError);
+  return error as { message: string; data: { code: string } };
+}
+
+//  start ─▶ greet ─▶ end
+const greeting = (word: string) =>
+  flow(
+    {
+      start: ["start"],
+      greet: ["transform", { expression: `"${word}, " & input.name` }],
+      end: ["end"],
+    },
+    ["start -> greet", "greet -> end"],
+  );
+
+/** A flow saved once with `doc` (draft revision 2). */
+async function savedFlow(doc: FlowDocument, name = "Greeter") {
+  const api = t.trpc(ada);
+  const { id } = await api.flows.create.mutate({ name });
+  await api.flows.save.mutate({ id, expectedVersion: 1, document: { ...doc, name } });
+  return { id, api };
+}
+
+describe("publishing", () => {
+  it("freezes the draft as v1, v2…, each with its author and message, unchanged by later edits", async () => {
+    const { id, api } = await savedFlow(greeting("Hello"));
+    expect(await api.flows.publish.mutate({ id, expectedVersion: 2, message: "first cut" })).toEqual({ version: 1 });
+    await api.flows.save.mutate({ id, expectedVersion: 2, document: { ...greeting("Howdy"), name: "Greeter" } });
+    expect(await api.flows.publish.mutate({ id, expectedVersion: 3 })).toEqual({ version: 2 });
+    await api.flows.save.mutate({ id, expectedVersion: 3, document: { ...greeting("Hi"), name: "Greeter" } });
+
+    const versions = await api.flows.versions.query({ id });
+    expect(versions.map((v) => [v.version, v.message, v.publishedBy])).toEqual([
+      [2, "", "Ada Lovelace"],
+      [1, "first cut", "Ada Lovelace"],
+    ]);
+    const v1 = await api.flows.version.query({ id, version: 1 });
+    expect(v1.document.nodes.find((n) => n.id === "greet")?.data.expression).toBe('"Hello, " & input.name');
+    expect(v1.document.name).toBe("Greeter");
+    expect(await api.flows.get.query({ id })).toMatchObject({ version: 4, publishedVersion: 2 });
+  });
+
+  it("refuses a draft with errors, naming the problem, and a draft someone changed since", async () => {
+    const broken = flow({ start: ["start"], greet: ["transform", { expression: "1 +" }], end: ["end"] }, [
+      "start -> greet",
+      "greet -> end",
+    ]);
+    const { id, api } = await savedFlow(broken, "Broken");
+    const error = await rejection(api.flows.publish.mutate({ id, expectedVersion: 2 }));
+    expect(error.message).toMatch(/not published: fix its errors first/);
+    expect(error.message).toMatch(/greet/);
+    expect(await api.flows.versions.query({ id })).toEqual([]);
+
+    const ok = await savedFlow(greeting("Hello"), "Moved on");
+    await ok.api.flows.save.mutate({ id: ok.id, expectedVersion: 2, document: { ...greeting("Yo"), name: "Moved on" } });
+    const stale = await rejection(ok.api.flows.publish.mutate({ id: ok.id, expectedVersion: 2 }));
+    expect(stale.data.code).toBe("CONFLICT");
+    expect(await ok.api.flows.versions.query({ id: ok.id })).toEqual([]);
+  });
+
+  it("keeps versions to the workspace: another workspace sees none and may publish none", async () => {
+    const { id, api } = await savedFlow(greeting("Hello"), "Private");
+    await api.flows.publish.mutate({ id, expectedVersion: 2 });
+    const other = t.trpc(eve);
+    expect((await rejection(other.flows.versions.query({ id }))).data.code).toBe("NOT_FOUND");
+    expect((await rejection(other.flows.version.query({ id, version: 1 }))).data.code).toBe("NOT_FOUND");
+    expect((await rejection(other.flows.publish.mutate({ id, expectedVersion: 2 }))).data.code).toBe("NOT_FOUND");
+    expect((await rejection(other.flows.restore.mutate({ id, version: 1, expectedVersion: 2 }))).data.code).toBe(
+      "NOT_FOUND",
+    );
+  });
+
+  it("restores a version into the draft, as a new revision", async () => {
+    const { id, api } = await savedFlow(greeting("Hello"), "Restored");
+    await api.flows.publish.mutate({ id, expectedVersion: 2 });
+    await api.flows.save.mutate({ id, expectedVersion: 2, document: { ...greeting("Nope"), name: "Restored" } });
+    const restored = await api.flows.restore.mutate({ id, version: 1, expectedVersion: 3 });
+    expect(restored.version).toBe(4);
+    const draft = await api.flows.get.query({ id });
+    expect(draft.document.nodes.find((n) => n.id === "greet")?.data.expression).toBe('"Hello, " & input.name');
+    expect(draft.publishedVersion).toBe(1); // restoring publishes nothing
+  });
+});
+
+describe("which version runs", () => {
+  it("a webhook runs the newest published version while the draft differs; the editor runs the draft", async () => {
+    const { id, api } = await savedFlow(greeting("Hello"), "Two faces");
+    const hook = (await api.flows.setWebhook.mutate({ id, enabled: true, mode: "sync" }))!;
+    const call = async () =>
+      (await fetch(`${t.url}${hook.path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "Ada" }),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }))) as {
+        status: number;
+        body: { runId: string; output?: unknown; error?: string };
+      };
+
+    // Never published: the webhook says so and starts nothing.
+    const before = await api.runs.list.query({ flowId: id });
+    const refused = await call();
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/never been published.*publish it first/);
+    expect((await api.runs.list.query({ flowId: id })).total).toBe(before.total);
+
+    await api.flows.publish.mutate({ id, expectedVersion: 2 });
+    await api.flows.save.mutate({ id, expectedVersion: 2, document: { ...greeting("Draft"), name: "Two faces" } });
+    const published = await call();
+    expect(published).toMatchObject({ status: 200, body: { output: "Hello, Ada" } });
+    const hookRun = await api.runs.get.query({ id: published.body.runId });
+    expect(hookRun.flowVersion).toBe(1);
+    const started = (await api.runs.events.query({ id: hookRun.id })).find((e) => e.type === "run.started");
+    expect(started?.data).toMatchObject({ flowVersion: 1 });
+
+    const { runId } = await api.runs.start.mutate({ flowId: id, input: { name: "Ada" } });
+    await t.app.services.engine.idle();
+    const draftRun = await api.runs.get.query({ id: runId });
+    expect(draftRun).toMatchObject({ flowVersion: null, output: "Draft, Ada" });
+    expect((await api.runs.events.query({ id: runId }))[0]?.data).toMatchObject({ flowVersion: null });
+
+    // Publishing again moves the webhook to v2 at once.
+    await api.flows.publish.mutate({ id, expectedVersion: 3 });
+    const next = await call();
+    expect(next.body.output).toBe("Draft, Ada");
+    expect((await api.runs.get.query({ id: next.body.runId })).flowVersion).toBe(2);
+  });
+});
