@@ -81,9 +81,19 @@ test("turn a webhook on, call it from outside, turn it off", async ({ page, requ
   expect(url).toContain("/api/hooks/");
   await page.screenshot({ path: "test-results/screens/editor-webhook.png" });
 
+  // Webhooks run the published version: until there is one, the address says so.
+  const early = await request.post(url, { data: { hello: "world" } });
+  expect(early.status()).toBe(409);
+  expect((await early.json()).error).toMatch(/publish it first/);
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Publish" }).click();
+  await page.getByRole("button", { name: "Publish v1" }).click();
+  await expect(page.getByTestId("version-status")).toContainText("v1 · published");
+
   const res = await request.post(url, { data: { hello: "world" } });
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ status: "succeeded", output: { hello: "world" } });
+  await page.getByRole("button", { name: "Webhook on" }).click();
 
   await page.getByRole("button", { name: "Turn off" }).click();
   await expect(page.getByTestId("webhook-url")).toHaveCount(0);

@@ -1,5 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { createFlow, editor, freshEmail, signIn, signUp } from "./app";
+import type { FlowDocument } from "../lib/flow/document";
+import { newFlowDocument } from "../lib/flow/document";
+import { createFlow, editor, freshEmail, signIn, signUp, trpc } from "./app";
 
 test("sign up, build a flow, save, reload, run and watch both nodes succeed", async ({ page }) => {
   await signUp(page, "Ada");
@@ -26,7 +28,7 @@ test("sign up, build a flow, save, reload, run and watch both nodes succeed", as
   await page.reload();
   await expect(e.node("end")).toBeVisible();
   await expect(e.edges()).toHaveCount(1);
-  await expect(page.getByText("v2")).toBeVisible();
+  await expect(page.getByTestId("version-status")).toHaveText("Draft · never published");
   const reloadedBox = await e.node("end").boundingBox();
   // fitView may rescale; the end node is still below the start node as it was saved.
   const startBox = await e.node("start").boundingBox();
@@ -86,7 +88,6 @@ test("two tabs: the stale save is refused, nothing is overwritten, and the user 
   // Edits save by themselves a moment later.
   await editor(first).dragNode("end", 0, 150);
   await expect(editor(first).saveState()).toHaveText("All changes saved");
-  await expect(first.getByText("v2")).toBeVisible();
 
   await editor(second).dragNode("start", 0, -150);
   const choice = second.getByRole("dialog", { name: "This flow changed elsewhere" });
@@ -95,7 +96,13 @@ test("two tabs: the stale save is refused, nothing is overwritten, and the user 
   await second.screenshot({ path: "test-results/screens/editor-stale-save.png" });
 
   await first.reload();
-  await expect(first.getByText("v2")).toBeVisible(); // theirs was not overwritten
+  // Theirs was not overwritten: what is saved is the first tab's draft (start where it was, end moved).
+  const flowId = url.split("/").pop()!;
+  const saved = await trpc<{ version: number; document: FlowDocument }>(first, "flows.get", { id: flowId }, "query");
+  expect(saved.version).toBe(2);
+  expect(saved.document.nodes.find((n) => n.id === "start")!.position).toEqual(
+    newFlowDocument("Shared").nodes.find((n) => n.id === "start")!.position,
+  );
 
   await choice.getByRole("button", { name: "Keep mine as a copy" }).click();
   await expect(second).not.toHaveURL(url);

@@ -17,6 +17,18 @@ export const MIN_ZOOM = 0.05;
  */
 export const LARGE_FLOW = 100;
 
+/** A canvas to look at, not to edit (a run's snapshot, a published version). */
+export const READ_ONLY = {
+  nodesDraggable: false,
+  nodesConnectable: false,
+  edgesFocusable: false,
+  deleteKeyCode: null,
+  fitView: true,
+  minZoom: MIN_ZOOM,
+  proOptions: PRO_OPTIONS,
+  defaultEdgeOptions: DEFAULT_EDGE_OPTIONS,
+} as const;
+
 /** The dotted paper and the zoom controls under every canvas. */
 export function CanvasBackdrop() {
   return (

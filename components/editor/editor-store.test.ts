@@ -5,6 +5,25 @@ import { createEditorStore, nextNodeId } from "./editor-store";
 const open = () => createEditorStore({ id: "f1", version: 1, document: newFlowDocument("Test") });
 
 describe("editor store", () => {
+  it("restores a published version's graph as one undo step", async () => {
+    const store = open();
+    const published = store.getState().document();
+    store.getState().addNode("agent", { x: 10, y: 20 });
+    await Promise.resolve(); // edits in one tick are one step
+    store.getState().addNode("transform", { x: 50, y: 20 });
+    await Promise.resolve();
+    const draft = store.getState().document();
+    store.getState().replaceGraph(published);
+    expect(
+      store
+        .getState()
+        .document()
+        .nodes.map((n) => n.id),
+    ).toEqual(published.nodes.map((n) => n.id));
+    store.getState().undo();
+    expect(store.getState().document()).toEqual(draft);
+  });
+
   it("adds a node with a readable id and its kind's defaults, and marks the flow unsaved", () => {
     const store = open();
     const id = store.getState().addNode("agent", { x: 10, y: 20 });

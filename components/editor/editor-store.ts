@@ -53,6 +53,8 @@ export interface EditorState {
   insertOnEdge(edgeId: string, type: NodeType, position: XYPosition): boolean;
   /** Moves nodes to new positions (auto-layout), as one undo step. */
   arrange(positions: Map<string, XYPosition>): void;
+  /** Replaces every node and edge with a document's (restoring a published version), as one undo step. */
+  replaceGraph(document: FlowDocument): void;
   /**
    * Finishes a drag that carried nodes into a loop or out of one: each gets its new container
    * and a position relative to it, within the drag's undo step. Edges that would now cross a
@@ -227,6 +229,12 @@ export function createEditorStore(flow: { id: string; version: number; document:
         set({ nodes: [...withSelection(get().nodes, () => false), node], edges: [...rest, first, second] });
         afterEdit();
         return true;
+      },
+      replaceGraph(document) {
+        remember();
+        const canvas = documentToCanvas(document);
+        set({ nodes: canvas.nodes, edges: canvas.edges });
+        afterEdit();
       },
       arrange(positions) {
         remember();

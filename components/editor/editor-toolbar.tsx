@@ -5,6 +5,7 @@ import { useEffect } from "react";
 import { Button } from "../ui/button";
 import { useEditor } from "./editor-context";
 import type { SaveState } from "./editor-store";
+import { VersionStatus } from "./versions/version-status";
 
 const saveLabels: Record<SaveState, { text: string; tone: string }> = {
   saved: { text: "All changes saved", tone: "text-slate-500" },
@@ -30,7 +31,6 @@ export function EditorToolbar({
 }) {
   const name = useEditor((s) => s.name);
   const flowId = useEditor((s) => s.flowId);
-  const version = useEditor((s) => s.version);
   const saveState = useEditor((s) => s.saveState);
 
   useEffect(() => {
@@ -62,9 +62,11 @@ export function EditorToolbar({
       >
         <ArrowLeft size={18} />
       </Link>
-      <h1 className="truncate text-base font-semibold text-slate-900">{name}</h1>
-      <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-500">v{version}</span>
-      <span className={`text-xs ${label.tone}`} data-testid="save-state" role="status">
+      <h1 className="min-w-16 truncate text-base font-semibold text-slate-900" title={name}>
+        {name}
+      </h1>
+      <VersionStatus />
+      <span className={`shrink-0 text-xs whitespace-nowrap ${label.tone}`} data-testid="save-state" role="status">
         {label.text}
       </span>
       <div className="ml-auto flex items-center gap-2">
@@ -72,7 +74,7 @@ export function EditorToolbar({
         <Link
           href={`/runs?flow=${flowId}`}
           title="This flow's runs"
-          className="inline-flex h-9 items-center gap-2 rounded-md px-3 text-sm font-medium text-slate-600 hover:bg-slate-100"
+          className="inline-flex h-9 shrink-0 items-center gap-2 rounded-md px-3 text-sm font-medium whitespace-nowrap text-slate-600 hover:bg-slate-100"
         >
           <History size={16} /> Runs
         </Link>

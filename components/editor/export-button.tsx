@@ -12,8 +12,8 @@ export function ExportButton() {
     downloadJson(document, `${document.name || "flow"}.switchyard`);
   };
   return (
-    <Button onClick={download} title="Download the flow file">
-      <Download size={16} /> Export
+    <Button variant="ghost" onClick={download} title="Download the flow file" aria-label="Export">
+      <Download size={16} />
     </Button>
   );
 }

@@ -29,14 +29,39 @@ import { ShortcutsDialog } from "./shortcuts-dialog";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { useFlowCheck } from "./use-flow-check";
 import { useAutosave, useSaveFlow } from "./use-save-flow";
+import { HistoryButton } from "./versions/history-button";
+import { PublishButton } from "./versions/publish-button";
+import { useRestoreOnOpen } from "./versions/use-restore-on-open";
+import { VersionView } from "./versions/version-view";
 import { WebhookButton } from "./webhook-dialog";
 
-export function FlowEditor({ flowId }: { flowId: string }) {
+export function FlowEditor({
+  flowId,
+  version,
+  compare,
+  restore,
+}: {
+  flowId: string;
+  /** A published version to look at, read-only, instead of the draft. */
+  version?: number;
+  /** With `version`: what to compare it with. */
+  compare?: number | "draft";
+  /** A published version to restore into the draft as the editor opens (one undo step). */
+  restore?: number;
+}) {
+  if (version !== undefined) return <VersionView flowId={flowId} version={version} compare={compare} />;
+  return <DraftEditor flowId={flowId} restore={restore} />;
+}
+
+function DraftEditor({ flowId, restore }: { flowId: string; restore?: number }) {
   const trpc = useTRPC();
   const flow = useQuery({
     ...trpc.flows.get.queryOptions({ id: flowId }),
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,
+    // The draft changes with every autosave and nothing updates this copy: coming back to the
+    // editor (from a run, a version) must load it again, never open what was cached then.
+    gcTime: 0,
   });
   if (flow.isPending)
     return <div className="h-full animate-pulse bg-slate-100" role="status" aria-label="Loading flow" />;
@@ -53,7 +78,12 @@ export function FlowEditor({ flowId }: { flowId: string }) {
     <EditorStoreProvider key={flow.data.id} flow={flow.data}>
       <RunStoreProvider>
         <ReactFlowProvider>
-          <EditorWorkspace webhook={flow.data.webhook} mayRun={flow.data.may.run} />
+          <EditorWorkspace
+            webhook={flow.data.webhook}
+            mayRun={flow.data.may.run}
+            mayEdit={flow.data.may.edit}
+            restore={restore}
+          />
         </ReactFlowProvider>
       </RunStoreProvider>
     </EditorStoreProvider>
@@ -64,9 +94,13 @@ export function FlowEditor({ flowId }: { flowId: string }) {
 function EditorWorkspace({
   webhook,
   mayRun,
+  mayEdit,
+  restore,
 }: {
   webhook: { token: string; mode: "sync" | "async" } | null;
   mayRun: boolean;
+  mayEdit: boolean;
+  restore?: number;
 }) {
   const trpc = useTRPC();
   const editor = useEditorStoreApi();
@@ -109,6 +143,7 @@ function EditorWorkspace({
   );
 
   const onSave = useCallback(() => void save(), [save]);
+  useRestoreOnOpen(restore);
   const [askInput, setAskInput] = useState<StartData["inputs"] | null>(null);
   const [lastInput, setLastInput] = useState<Record<string, unknown>>({});
   const launch = useCallback(
@@ -140,14 +175,21 @@ function EditorWorkspace({
   return (
     <div className="flex h-full flex-col">
       <EditorToolbar onSave={onSave} onRun={onRun} running={startRun.isPending} runBlocked={runBlocked}>
-        <Button onClick={() => void arrange()} title="Lay the flow out left to right">
-          <LayoutDashboard size={16} /> Auto-layout
+        <Button
+          variant="ghost"
+          onClick={() => void arrange()}
+          title="Lay the flow out left to right"
+          aria-label="Auto-layout"
+        >
+          <LayoutDashboard size={16} />
         </Button>
         <Button variant="ghost" onClick={openHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
           <Keyboard size={16} />
         </Button>
         <ExportButton />
+        <HistoryButton mayEdit={mayEdit} />
         {mayRun && <WebhookButton flowId={editor.getState().flowId} initial={webhook} />}
+        {mayEdit && <PublishButton save={save} blocked={runBlocked} />}
       </EditorToolbar>
       <SaveErrorBanner />
       <div className="flex min-h-0 flex-1">

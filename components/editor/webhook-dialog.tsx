@@ -6,6 +6,7 @@ import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { toast } from "../ui/toaster";
+import { useFlowVersions } from "./versions/use-versions";
 
 type Hook = { token: string; mode: "sync" | "async" } | null;
 
@@ -22,6 +23,8 @@ export function WebhookButton({ flowId, initial }: { flowId: string; initial: Ho
     }),
   );
   const url = hook && typeof window !== "undefined" ? `${window.location.origin}/api/hooks/${hook.token}` : "";
+  const versions = useFlowVersions(flowId);
+  const latest = versions.data?.[0]?.version;
   return (
     <>
       <Button onClick={() => setOpen(true)} title="Start runs from other systems">
@@ -31,8 +34,14 @@ export function WebhookButton({ flowId, initial }: { flowId: string; initial: Ho
         <div className="flex flex-col gap-4 text-sm">
           <p className="text-slate-600">
             Other systems start a run with <code className="font-mono">POST</code> (JSON body) or{" "}
-            <code className="font-mono">GET</code> (query string); the fields become the run input.
+            <code className="font-mono">GET</code> (query string); the fields become the run input. It runs the newest
+            published version{latest ? ` (now v${latest})` : ""}, not the draft.
           </p>
+          {versions.data?.length === 0 && (
+            <p className="rounded-md bg-amber-50 p-2 text-xs text-amber-800 ring-1 ring-amber-200" role="note">
+              Nothing is published yet: calls are answered 409 until you publish the flow.
+            </p>
+          )}
           <label className="flex flex-col gap-1">
             <span className="text-xs font-medium text-slate-700">Answer</span>
             <select

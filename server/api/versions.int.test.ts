@@ -73,7 +73,11 @@ describe("publishing", () => {
     expect(await api.flows.versions.query({ id })).toEqual([]);
 
     const ok = await savedFlow(greeting("Hello"), "Moved on");
-    await ok.api.flows.save.mutate({ id: ok.id, expectedVersion: 2, document: { ...greeting("Yo"), name: "Moved on" } });
+    await ok.api.flows.save.mutate({
+      id: ok.id,
+      expectedVersion: 2,
+      document: { ...greeting("Yo"), name: "Moved on" },
+    });
     const stale = await rejection(ok.api.flows.publish.mutate({ id: ok.id, expectedVersion: 2 }));
     expect(stale.data.code).toBe("CONFLICT");
     expect(await ok.api.flows.versions.query({ id: ok.id })).toEqual([]);

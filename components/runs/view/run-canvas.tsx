@@ -2,7 +2,7 @@
 import { ReactFlow } from "@xyflow/react";
 import { useMemo, useRef } from "react";
 import { edgePaint, type NodesById } from "@/lib/run/edges";
-import { CanvasBackdrop, DEFAULT_EDGE_OPTIONS, LARGE_FLOW, MIN_ZOOM, PRO_OPTIONS } from "../../canvas/canvas-setup";
+import { CanvasBackdrop, LARGE_FLOW, READ_ONLY } from "../../canvas/canvas-setup";
 import { edgeLook } from "../../canvas/edge-looks";
 import { nodeTypes } from "../../canvas/nodes";
 import { useEditor, useEditorStoreApi } from "../../editor/editor-context";
@@ -53,16 +53,9 @@ export function RunCanvas() {
       onNodesChange={(changes) => store.getState().onNodesChange(changes.filter((c) => c.type !== "position"))}
       onNodeClick={(_, node) => store.getState().select(node.id)}
       onPaneClick={() => store.getState().select(null)}
-      nodesDraggable={false}
-      nodesConnectable={false}
-      edgesFocusable={false}
-      deleteKeyCode={null}
-      fitView
+      {...READ_ONLY}
       fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={MIN_ZOOM}
       onlyRenderVisibleElements={nodes.length >= LARGE_FLOW}
-      proOptions={PRO_OPTIONS}
-      defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
     >
       <CanvasBackdrop />
     </ReactFlow>
