@@ -6,12 +6,12 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
+import { relativeTime } from "../ui/relative-time";
 import { toast } from "../ui/toaster";
 import { DeleteFlowDialog } from "./delete-flow-dialog";
 import { FlowNameDialog } from "./flow-name-dialog";
 import { ImportProblemsDialog } from "./import-problems-dialog";
 import { NewFlowDialog } from "./new-flow-dialog";
-import { relativeTime } from "./relative-time";
 import { useImportFlow } from "./use-import-flow";
 
 type Dialog =
@@ -118,7 +118,8 @@ export function FlowsPage() {
                   {flow.name}
                 </Link>
                 <p className="text-xs text-slate-500">
-                  Edited {relativeTime(flow.updatedAt)} · v{flow.version}
+                  Edited {relativeTime(flow.updatedAt)} ·{" "}
+                  {flow.publishedVersion === null ? "not published" : `v${flow.publishedVersion} published`}
                 </p>
               </div>
               <div className="flex gap-1 opacity-60 transition-opacity group-hover:opacity-100 focus-within:opacity-100">

@@ -20,13 +20,3 @@ export function formatWhen(date: Date, now = new Date()): string {
         hour12: false,
       });
 }
-
-/** "just now", "5 min ago", "2 h ago", "3 days ago", then the date: when something happened, roughly. */
-export function formatAgo(date: Date, now = new Date()): string {
-  const seconds = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1_000));
-  if (seconds < 45) return "just now";
-  if (seconds < 3_600) return `${Math.max(1, Math.round(seconds / 60))} min ago`;
-  if (seconds < 86_400) return `${Math.round(seconds / 3_600)} h ago`;
-  if (seconds < 7 * 86_400) return `${Math.round(seconds / 86_400)} days ago`;
-  return formatWhen(date, now);
-}

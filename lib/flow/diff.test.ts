@@ -1,6 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { flow } from "../../server/engine/core/testing";
 import { diffFlows, isEmptyDiff } from "./diff";
+import type { FlowDocument } from "./document";
+
+/** A document of these nodes (kind and data), wired by "a -> b" edges, laid out left to right. */
+function flow(nodes: Record<string, [string, Record<string, unknown>?]>, edges: string[]): FlowDocument {
+  return {
+    schemaVersion: 1,
+    name: "Diffed",
+    description: "",
+    nodes: Object.entries(nodes).map(([id, [type, data = {}]], i) => ({
+      id,
+      type,
+      position: { x: i * 200, y: 0 },
+      data: { label: id, ...data },
+    })),
+    edges: edges.map((e) => {
+      const [source, target] = e.split(" -> ") as [string, string];
+      return { id: `e_${source}_${target}`, source, sourceHandle: "out", target, targetHandle: "in" };
+    }),
+  };
+}
 
 //  start ─▶ ask ─▶ end
 const before = flow(

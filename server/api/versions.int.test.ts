@@ -148,5 +148,64 @@ describe("which version runs", () => {
     const next = await call();
     expect(next.body.output).toBe("Draft, Ada");
     expect((await api.runs.get.query({ id: next.body.runId })).flowVersion).toBe(2);
+
+    // The runs list filters by version; draft runs are their own set.
+    const ids = async (version: number | "draft") =>
+      (await api.runs.list.query({ flowId: id, version })).items.map((r) => r.id);
+    expect(await ids(1)).toEqual([published.body.runId]);
+    expect(await ids(2)).toEqual([next.body.runId]);
+    expect(await ids("draft")).toEqual([runId]);
+  });
+});
+
+describe("retry on the latest version", () => {
+  //  start ─▶ fetch ─▶ shape ─▶ end      v1's shape fails; v2 fixes it
+  const withShape = (expression: string) =>
+    flow(
+      {
+        start: ["start"],
+        fetch: ["transform", { expression: '{ "amount": 21 }' }],
+        shape: ["transform", { expression }],
+        end: ["end"],
+      },
+      ["start -> fetch", "fetch -> shape", "shape -> end"],
+    );
+
+  it("runs the fixed version, keeping the outputs of the steps before the failure", async () => {
+    const { id, api } = await savedFlow(withShape('$error("not yet")'), "Fixable");
+    await api.flows.publish.mutate({ id, expectedVersion: 2 });
+    const hook = (await api.flows.setWebhook.mutate({ id, enabled: true, mode: "sync" }))!;
+    const failed = (await (await fetch(`${t.url}${hook.path}`, { method: "POST", body: "{}" })).json()) as {
+      runId: string;
+      status: string;
+    };
+    expect(failed.status).toBe("failed");
+
+    await api.flows.save.mutate({
+      id,
+      expectedVersion: 2,
+      document: { ...withShape("prev.amount * 2"), name: "Fixable" },
+    });
+    await api.flows.publish.mutate({ id, expectedVersion: 3, message: "fix shape" });
+    const { runId } = await api.runs.retry.mutate({ id: failed.runId, version: "latest" });
+    await t.app.services.engine.idle();
+    const retried = await api.runs.get.query({ id: runId });
+    expect(retried).toMatchObject({ status: "succeeded", output: 42, flowVersion: 2, retryOfId: failed.runId });
+    const events = await api.runs.events.query({ id: runId });
+    const fetched = events.find((e) => e.type === "node.succeeded" && e.nodeId === "fetch");
+    expect(fetched?.data).toMatchObject({ reusedFrom: failed.runId }); // not run again
+
+    // On the same snapshot it fails as before.
+    const same = await api.runs.retry.mutate({ id: failed.runId });
+    await t.app.services.engine.idle();
+    expect(await api.runs.get.query({ id: same.runId })).toMatchObject({ status: "failed", flowVersion: 1 });
+  });
+
+  it("refuses the latest version of a flow never published", async () => {
+    const { id, api } = await savedFlow(withShape('$error("not yet")'), "Unpublished");
+    const { runId } = await api.runs.start.mutate({ flowId: id, input: {} });
+    await t.app.services.engine.idle();
+    const error = await rejection(api.runs.retry.mutate({ id: runId, version: "latest" }));
+    expect(error.message).toMatch(/never been published/);
   });
 });

@@ -157,7 +157,7 @@ describe.each(providers)("data layer on $name", (provider) => {
     expect((await runs.get(id)).createdAt).toBeInstanceOf(Date);
     const events = await runs.events(id);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(events[0]!.data).toEqual({ input: { n: 2 }, startedBy: { id: "user_a", name: "user_a" } });
+    expect(events[0]!.data).toEqual({ input: { n: 2 }, startedBy: { id: "user_a", name: "user_a" }, flowVersion: 1 });
     expect((await runs.list({ page: 0, pageSize: 100 })).items.map((r) => r.id)).toContain(id);
   });
 

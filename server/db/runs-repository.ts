@@ -84,11 +84,19 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
      * A page of the workspace's runs, newest first, optionally of some statuses or one flow,
      * with the flow's name and who started each (null: a webhook).
      */
-    async list(filter: { statuses?: RunStatus[]; flowId?: string; page: number; pageSize: number }) {
+    async list(filter: {
+      statuses?: RunStatus[];
+      flowId?: string;
+      /** Runs of one published version, or of the draft. */
+      version?: number | "draft";
+      page: number;
+      pageSize: number;
+    }) {
       const where = {
         workspaceId,
         ...(filter.statuses?.length && { status: { in: filter.statuses } }),
         ...(filter.flowId && { flowId: filter.flowId }),
+        ...(filter.version !== undefined && { flowVersion: filter.version === "draft" ? null : filter.version }),
       };
       const [total, rows] = await Promise.all([
         prisma.run.count({ where }),

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
-import { formatAgo } from "../../ui/format";
+import { relativeTime } from "../../ui/relative-time";
 import { toast } from "../../ui/toaster";
 import { useNow } from "../../ui/use-now";
 import { useEditor, useEditorStoreApi } from "../editor-context";
@@ -63,7 +63,7 @@ export function HistoryButton({ mayEdit }: { mayEdit: boolean }) {
                     {v.message || <span className="text-slate-400">No message</span>}
                   </p>
                   <p className="text-xs text-slate-500">
-                    {v.publishedBy ?? "a former member"} · {formatAgo(new Date(v.publishedAt), new Date(now))}
+                    {v.publishedBy ?? "a former member"} · {relativeTime(new Date(v.publishedAt), now)}
                     {i === 0 && <span className="ml-1 font-medium text-emerald-700">· newest: webhooks run it</span>}
                   </p>
                 </div>

@@ -1,5 +1,5 @@
 "use client";
-import { formatAgo } from "../../ui/format";
+import { relativeTime } from "../../ui/relative-time";
 import { useNow } from "../../ui/use-now";
 import { useEditor } from "../editor-context";
 import { useDraftChanges, useFlowVersions } from "./use-versions";
@@ -17,7 +17,7 @@ export function VersionStatus() {
       ? ["Draft · never published", "bg-amber-50 text-amber-800 ring-amber-200", "Webhooks run only published versions"]
       : changes.same && latest
         ? [
-            `v${latest.version} · published${latest.publishedBy ? ` by ${latest.publishedBy.split(" ")[0]}` : ""}, ${formatAgo(new Date(latest.publishedAt), new Date(now))}`,
+            `v${latest.version} · published${latest.publishedBy ? ` by ${latest.publishedBy.split(" ")[0]}` : ""}, ${relativeTime(new Date(latest.publishedAt), now)}`,
             "bg-emerald-50 text-emerald-800 ring-emerald-200",
             latest.message || "The draft is the published version",
           ]

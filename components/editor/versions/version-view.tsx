@@ -12,8 +12,8 @@ import { nodeTypes } from "../../canvas/nodes";
 import { RunStoreProvider } from "../../runs/run-context";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
-import { formatAgo } from "../../ui/format";
 import { NotFoundView } from "../../ui/not-found-view";
+import { relativeTime } from "../../ui/relative-time";
 import { EditorStoreProvider, useEditor } from "../editor-context";
 import { useFlowVersions, useVersionDocument } from "./use-versions";
 
@@ -70,7 +70,7 @@ export function VersionView({ flowId, version, compare }: { flowId: string; vers
         {meta && (
           <span className="truncate text-xs text-slate-500">
             {meta.message ? `“${meta.message}” · ` : ""}
-            {meta.publishedBy ?? "a former member"}, {formatAgo(new Date(meta.publishedAt))}
+            {meta.publishedBy ?? "a former member"}, {relativeTime(new Date(meta.publishedAt))}
           </span>
         )}
         <div className="ml-auto flex items-center gap-2">

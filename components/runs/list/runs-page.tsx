@@ -16,6 +16,13 @@ import { useRunsChanged } from "./use-runs-changed";
 const PAGE_SIZE = 25;
 
 /** Every run of the workspace, newest first: filter by status and flow, page through, live. */
+/** `?version=` as the list filter takes it: a published version's number, or "draft". */
+function versionParam(value: string | null): number | "draft" | undefined {
+  if (value === "draft") return "draft";
+  const n = Number(value);
+  return value && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 export function RunsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -29,24 +36,34 @@ export function RunsPage() {
       (runStatuses as readonly string[]).includes(s),
     ),
     flowId: params.get("flow") ?? undefined,
+    version: versionParam(params.get("version")),
     page: Math.max(0, Number(params.get("page") ?? 0) || 0),
   }));
-  const { statuses, flowId, page } = filters;
-  const setParams = (next: { status?: RunStatus[]; flow?: string | null; page?: number }) => {
+  const { statuses, flowId, version, page } = filters;
+  const setParams = (next: {
+    status?: RunStatus[];
+    flow?: string | null;
+    version?: number | "draft" | null;
+    page?: number;
+  }) => {
+    const nextFlow = next.flow === undefined ? flowId : (next.flow ?? undefined);
     const updated = {
       statuses: next.status ?? statuses,
-      flowId: next.flow === undefined ? flowId : (next.flow ?? undefined),
+      flowId: nextFlow,
+      // A version belongs to one flow: another flow (or all) drops it.
+      version: nextFlow !== flowId ? undefined : next.version === undefined ? version : (next.version ?? undefined),
       page: next.page ?? 0, // a new filter starts at the first page
     };
     setFilters(updated);
     const q = new URLSearchParams();
     if (updated.statuses.length) q.set("status", updated.statuses.join(","));
     if (updated.flowId) q.set("flow", updated.flowId);
+    if (updated.version !== undefined) q.set("version", String(updated.version));
     if (updated.page > 0) q.set("page", String(updated.page));
     router.replace(`${pathname}${q.size ? `?${q}` : ""}`, { scroll: false });
   };
 
-  const input = { statuses, flowId, page, pageSize: PAGE_SIZE };
+  const input = { statuses, flowId, version, page, pageSize: PAGE_SIZE };
   const runs = useQuery({ ...trpc.runs.list.queryOptions(input), placeholderData: (previous) => previous });
   const flows = useQuery(trpc.flows.list.queryOptions());
   useRunsChanged(() => void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() }));
@@ -55,6 +72,7 @@ export function RunsPage() {
   const total = runs.data?.total ?? 0;
   const first = page * PAGE_SIZE;
   const filtered = statuses.length > 0 || flowId !== undefined;
+  const versions = useQuery({ ...trpc.flows.versions.queryOptions({ id: flowId ?? "" }), enabled: Boolean(flowId) });
   return (
     <div className="mx-auto max-w-6xl p-8">
       <h1 className="text-2xl font-semibold text-slate-900">Runs</h1>
@@ -92,6 +110,26 @@ export function RunsPage() {
             </option>
           ))}
         </select>
+        {flowId && (
+          <select
+            aria-label="Filter by version"
+            value={version === undefined ? "" : String(version)}
+            onChange={(e) =>
+              setParams({
+                version: e.target.value === "" ? null : e.target.value === "draft" ? "draft" : Number(e.target.value),
+              })
+            }
+            className="h-8 rounded-md border border-slate-300 bg-white px-2 text-sm"
+          >
+            <option value="">All versions</option>
+            <option value="draft">Draft runs</option>
+            {versions.data?.map((v) => (
+              <option key={v.version} value={v.version}>
+                v{v.version}
+              </option>
+            ))}
+          </select>
+        )}
       </fieldset>
 
       {runs.isPending && <div className="mt-4 h-48 animate-pulse rounded-xl bg-slate-100" role="status" />}

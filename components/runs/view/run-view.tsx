@@ -165,6 +165,12 @@ function RunHeader({ run }: { run: RunMeta }) {
   const start = useMutation(
     trpc.runs.start.mutationOptions({ onError, onSuccess: ({ runId }) => router.push(`/runs/${runId}`) }),
   );
+  // A failed run can also be retried on the newest published version, when that is another one (the fix).
+  const versions = useQuery({
+    ...trpc.flows.versions.queryOptions({ id: run.flowId }),
+    enabled: state.status === "failed",
+  });
+  const newest = versions.data?.[0]?.version;
   const look = runStatusLooks[state.status];
   const Icon = look.icon;
   const started = state.startedAt ? Date.parse(state.startedAt) : run.createdAt.getTime();
@@ -225,6 +231,16 @@ function RunHeader({ run }: { run: RunMeta }) {
             title="Run again from the step that failed; finished steps keep their outputs"
           >
             <RotateCcw size={14} /> Retry from failure
+          </Button>
+        )}
+        {state.status === "failed" && newest !== undefined && newest !== run.flowVersion && (
+          <Button
+            size="sm"
+            disabled={retry.isPending}
+            onClick={() => retry.mutate({ id: run.id, version: "latest" })}
+            title={`Retry from the step that failed on v${newest}; finished steps keep their outputs`}
+          >
+            <RotateCcw size={14} /> Retry on v{newest}
           </Button>
         )}
         {!live && (

@@ -15,7 +15,8 @@ import { type Advance, Planner } from "./planner";
  * A new run that retries a failed one from where it failed: the steps that finished are
  * carried over with their outputs (marked `reusedFrom`), the top-level nodes that failed run
  * again as their next attempt, and everything else runs as usual. A loop that did not finish
- * runs again from its first iteration.
+ * runs again from its first iteration. `graph` may be a newer version of the flow (retry on
+ * the latest version): steps it no longer has are not carried over.
  */
 export function retryFrom(
   graph: FlowGraph,
@@ -24,10 +25,11 @@ export function retryFrom(
   previous: RunState,
   startedBy: Actor | undefined,
   now: string,
+  flowVersion: number | null = null,
 ): Advance {
   const start: EngineEvent = {
     type: "run.started",
-    data: { input: previous.input ?? {}, ...(startedBy && { startedBy }) },
+    data: { input: previous.input ?? {}, ...(startedBy && { startedBy }), flowVersion },
   };
   const carried: EngineEvent[] = [];
   const again: NodeRunState[] = [];
@@ -38,6 +40,7 @@ export function retryFrom(
     return id;
   };
   for (const n of Object.values(previous.nodes)) {
+    if (!graph.nodes.has(n.nodeId)) continue; // gone from the version this retry runs
     const inFinishedLoop =
       n.path.length > 0 && previous.nodes[nodeKey(topLevelAncestor(n.nodeId))]?.status === "succeeded";
     if (n.path.length > 0 && !inFinishedLoop) continue;

@@ -162,7 +162,9 @@ export class RunEngine {
     const startedBy = actor.startedBy ?? undefined;
     const now = () => this.deps.clock.now().toISOString();
     await actor
-      .record(() => retryFrom(actor.graph, runId, previousRunId, previous, startedBy, now()), { orFailRun: true })
+      .record(() => retryFrom(actor.graph, runId, previousRunId, previous, startedBy, now(), actor.flowVersion), {
+        orFailRun: true,
+      })
       .catch(actor.report);
   }
 

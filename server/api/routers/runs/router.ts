@@ -2,7 +2,7 @@ import { z } from "zod";
 import { runStatuses } from "../../../../lib/run/events";
 import { runInputProblem } from "../../../../lib/run/input-limits";
 import { UserError } from "../../errors";
-import { router, workspaceProcedure } from "../../trpc";
+import { router, type WorkspaceContext, workspaceProcedure } from "../../trpc";
 import { decideInRun, decideInRunInput } from "./decide";
 import { startRun, startRunInput } from "./start";
 
@@ -21,9 +21,12 @@ export const runsRouter = router({
   /** Approves or rejects a waiting approval node of a run in this workspace, once per request key. */
   decide: workspaceProcedure("decide").input(decideInRunInput).mutation(decideInRun),
 
-  /** Retries a failed run from where it failed, as a new run linked to it. */
+  /**
+   * Retries a failed run from where it failed, as a new run linked to it: on the same snapshot,
+   * or on the newest published version (with the fix), keeping the outputs of the steps before.
+   */
   retry: workspaceProcedure("run")
-    .input(z.object({ id: z.string().min(1) }))
+    .input(z.object({ id: z.string().min(1), version: z.enum(["same", "latest"]).default("same") }))
     .mutation(async ({ ctx, input }) => {
       const failed = await ctx.runs.get(input.id);
       if (failed.status !== "failed") {
@@ -32,10 +35,11 @@ export const runsRouter = router({
       // Stored before inputs were checked: a retry would be just as unreadable.
       const inputProblem = runInputProblem(failed.input);
       if (inputProblem) throw new UserError(`This run cannot be retried: its input is not valid: ${inputProblem}`);
+      const latest = input.version === "latest" ? await latestVersion(ctx, failed.flowId) : undefined;
       const { id } = await ctx.runs.create({
         flowId: failed.flowId,
-        flowVersion: failed.flowVersion,
-        definition: failed.definition,
+        flowVersion: latest ? latest.version : failed.flowVersion,
+        definition: latest ? latest.document : failed.definition,
         runInput: failed.input,
         startedById: ctx.user.id,
         retryOfId: failed.id,
@@ -50,6 +54,7 @@ export const runsRouter = router({
       z.object({
         statuses: z.array(z.enum(runStatuses)).max(10).default([]),
         flowId: z.string().min(1).max(100).optional(),
+        version: z.union([z.number().int().positive(), z.literal("draft")]).optional(),
         page: z.number().int().min(0).max(100_000).default(0),
         pageSize: z.number().int().min(1).max(100).default(25),
       }),
@@ -70,3 +75,11 @@ export const runsRouter = router({
     .input(z.object({ id: z.string().min(1), afterSeq: z.number().int().nonnegative().default(0) }))
     .query(({ ctx, input }) => ctx.runs.events(input.id, input.afterSeq)),
 });
+
+/** The newest published version of a flow, to retry a run on. */
+async function latestVersion(ctx: WorkspaceContext, flowId: string) {
+  const flow = await ctx.flows.get(flowId);
+  if (flow.publishedVersion === null)
+    throw new UserError("This flow has never been published: retry on the same snapshot, or publish it first.");
+  return { version: flow.publishedVersion, document: await ctx.flows.version(flowId, flow.publishedVersion) };
+}
