@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { Role } from "../../generated/sqlite/enums.ts";
 import type { Auth } from "../auth/auth";
 import type { Prisma } from "../db/client";
 import type { InvitesRepository } from "../db/team-repository";
@@ -29,6 +30,11 @@ export interface SessionUser {
 export interface Context {
   services: Services;
   user: SessionUser | null;
+  /**
+   * Set for a request made with an API token: it acts in the token's workspace only, with the
+   * narrower of the token's role and the person's role there now.
+   */
+  token?: { id: string; workspaceId: string; role: Role | null };
 }
 
 export function toHeaders(raw: IncomingHttpHeaders): Headers {

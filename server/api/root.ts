@@ -5,6 +5,7 @@ import { meRouter } from "./routers/me/router";
 import { runsRouter } from "./routers/runs/router";
 import { settingsRouter } from "./routers/settings/router";
 import { teamRouter } from "./routers/team/router";
+import { tokensRouter } from "./routers/tokens/router";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   team: teamRouter,
   inbox: inboxRouter,
   settings: settingsRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

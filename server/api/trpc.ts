@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson, { type SuperJSONResult } from "superjson";
 import type { Role } from "../../generated/sqlite/enums.ts";
 import { describeJsonLimit, jsonLimitProblem } from "../../lib/json/limits";
+import { apiTokensRepository } from "../db/api-tokens-repository";
 import { credentialsRepository } from "../db/credentials-repository";
 import { flowsRepository } from "../db/flows-repository";
 import { inboxRepository } from "../db/inbox-repository";
@@ -72,13 +73,19 @@ const capabilities = {
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof capabilities;
 
+/** Roles from the fewest rights to the most: each has every capability of those before it. */
+const ranks: readonly Role[] = ["viewer", "approver", "editor", "owner"];
+/** The narrower of two roles (a token made with less than its person's role). */
+export const narrower = (a: Role, b: Role | null): Role => (b && ranks.indexOf(b) < ranks.indexOf(a) ? b : a);
+
 /** Whether a role has a capability: the one reading of the matrix above. */
 export const may = (role: Role, capability: Capability): boolean =>
   (capabilities[capability] as readonly Role[]).includes(role);
 
 /** Every repository a handler may use, bound to one workspace: the only way handlers reach the database. */
-function workspaceRepositories({ prisma, cipher }: Services, workspaceId: string) {
+function workspaceRepositories({ prisma, cipher }: Services, workspaceId: string, userId: string) {
   return {
+    apiTokens: apiTokensRepository(prisma, workspaceId, userId),
     flows: flowsRepository(prisma, workspaceId),
     runs: runsRepository(prisma, workspaceId),
     inbox: inboxRepository(prisma, workspaceId),
@@ -93,13 +100,26 @@ function workspaceRepositories({ prisma, cipher }: Services, workspaceId: string
  */
 export function workspaceProcedure(capability: Capability) {
   return protectedProcedure.use(async ({ ctx, next }) => {
-    const membership = await ctx.services.workspaces.primaryMembership(ctx.user.id);
-    if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of any workspace." });
+    const found = ctx.token
+      ? await ctx.services.workspaces.membershipIn(ctx.user.id, ctx.token.workspaceId)
+      : await ctx.services.workspaces.primaryMembership(ctx.user.id);
+    if (!found)
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: ctx.token
+          ? "You are no longer a member of this token's workspace."
+          : "You are not a member of any workspace.",
+      });
+    const membership = ctx.token ? { ...found, role: narrower(found.role, ctx.token.role) } : found;
     if (!may(membership.role, capability)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${membership.role}) cannot ${capability} here.` });
     }
     return next({
-      ctx: { ...ctx, workspace: membership, ...workspaceRepositories(ctx.services, membership.workspaceId) },
+      ctx: {
+        ...ctx,
+        workspace: membership,
+        ...workspaceRepositories(ctx.services, membership.workspaceId, ctx.user.id),
+      },
     });
   });
 }

@@ -19,6 +19,15 @@ export function workspacesRepository(prisma: Prisma) {
     },
 
     /** The workspace a signed-in user works in: their oldest membership. */
+    /** The person's membership in one workspace (an API token's), read afresh; null once they left. */
+    async membershipIn(userId: string, workspaceId: string): Promise<Membership | null> {
+      const row = await prisma.membership.findUnique({
+        where: { workspaceId_userId: { workspaceId, userId } },
+        include: { workspace: { select: { name: true } } },
+      });
+      return row && { workspaceId: row.workspaceId, workspaceName: row.workspace.name, role: row.role };
+    },
+
     async primaryMembership(userId: string): Promise<Membership | null> {
       const row = await prisma.membership.findFirst({
         where: { userId },

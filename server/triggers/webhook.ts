@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RunEvent } from "../../lib/run/events";
 import { UserError } from "../api/errors";
 import type { WebhookTarget } from "../db/flows-repository";
 import { EngineStopping } from "../engine/runtime/errors";
 import type { EventBus } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
-import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "../http/limits";
+import { readJsonBody } from "../http/body";
+import { MAX_BODY_BYTES } from "../http/limits";
 import { HttpError, sendJson as send } from "../http/respond";
+import { runAnswer, watchRunEnds } from "../runs/run-ends";
 import { startFlowRun } from "../runs/start-run";
 
 export interface WebhookDeps {
@@ -20,35 +21,6 @@ export interface WebhookDeps {
   shutdown?: AbortSignal;
 }
 
-/** The body's bytes, up to `limit` (MAX_BODY_BYTES, the app's one cap). Plain events: an async iterator costs more than a small body. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(new HttpError(413, BODY_TOO_LARGE));
-      }
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const text = (await readBody(req, limit)).toString("utf8").trim();
-  if (text === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, `the body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 /** The token from the address as sent: percent-escapes decoded, a malformed one refused. */
 function decodeToken(raw: string): string {
   try {
@@ -57,8 +29,6 @@ function decodeToken(raw: string): string {
     throw new HttpError(400, "the webhook address is not valid: it has a malformed percent-escape (%XX)");
   }
 }
-
-const finalTypes = new Set(["run.succeeded", "run.failed", "run.cancelled", "run.waiting"]);
 
 /**
  * POST /api/hooks/<token> (JSON body) or GET (query string) starts a run of the flow whose
@@ -71,7 +41,7 @@ export function webhookHandler(deps: WebhookDeps) {
   const syncTimeoutMs = deps.syncTimeoutMs ?? 30_000;
 
   return async (req: IncomingMessage, res: ServerResponse, rawToken: string) => {
-    let unsubscribe = () => {};
+    let ends: ReturnType<typeof watchRunEnds> | undefined;
     try {
       if (req.method !== "GET" && req.method !== "POST")
         throw new HttpError(405, "use GET (query string) or POST (JSON body)");
@@ -91,12 +61,7 @@ export function webhookHandler(deps: WebhookDeps) {
       }
 
       // Listen before starting, so an instant run's last event is not missed.
-      const seen: RunEvent[] = [];
-      let notify: (() => void) | undefined;
-      unsubscribe = deps.bus.subscribe((events) => {
-        seen.push(...events.filter((e) => finalTypes.has(e.type)));
-        notify?.();
-      });
+      ends = watchRunEnds(deps.bus);
       const { runId } = await startFlowRun(
         { workspaceId: flow.workspaceId, engine: deps.engine },
         { id: flow.id, document: flow.published.document, flowVersion: flow.published.version },
@@ -104,36 +69,8 @@ export function webhookHandler(deps: WebhookDeps) {
         null,
       );
       if (flow.mode !== "sync") return send(res, 202, { runId, status: "running" });
-
-      const ended = () => seen.find((e) => e.runId === runId);
-      // A run of pure steps has ended by now: answer without arming a timer.
-      if (!ended())
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            clearTimeout(timer);
-            deps.shutdown?.removeEventListener("abort", stop);
-            resolve();
-          };
-          const timer = setTimeout(stop, syncTimeoutMs);
-          notify = () => {
-            if (ended()) stop();
-          };
-          // The server stops: the run resumes after the restart; answer with its id now.
-          if (deps.shutdown?.aborted) stop();
-          else deps.shutdown?.addEventListener("abort", stop);
-          notify();
-        });
-      // The final event carries the outcome: no need to read the run back.
-      const final = ended();
-      if (!final || final.type === "run.waiting")
-        return send(res, 202, { runId, status: final ? "waiting" : "running" });
-      const data = final.data as { output?: unknown; error?: unknown };
-      send(res, 200, {
-        runId,
-        status: final.type.slice("run.".length),
-        output: data.output ?? null,
-        ...(data.error !== undefined && { error: data.error }),
-      });
+      const answer = runAnswer(runId, await ends.wait(runId, syncTimeoutMs, deps.shutdown));
+      send(res, answer.finished ? 200 : 202, answer.body);
     } catch (error) {
       if (error instanceof HttpError) return send(res, error.status, { error: error.message });
       if (error instanceof UserError) return send(res, 400, { error: error.message });
@@ -144,7 +81,7 @@ export function webhookHandler(deps: WebhookDeps) {
       console.error("webhook:", error);
       send(res, 500, { error: "the run could not be started; it was logged" });
     } finally {
-      unsubscribe();
+      ends?.stop();
     }
   };
 }
