@@ -17,6 +17,7 @@ import { createEmbeddedEngine } from "./embedded-engine";
 import type { AccessNotices, Clock, EventBus } from "./engine/runtime/ports";
 import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "./http/limits";
 import { allowedOrigins, originProblem } from "./http/origin";
+import { apiV1Handler } from "./http/api-v1/handler";
 import { answerErrors, HttpError } from "./http/respond";
 import { attachRealtime } from "./realtime/socket-server";
 import { secretCipher } from "./secrets/cipher";
@@ -103,6 +104,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     syncTimeoutMs: config.webhookSyncTimeoutMs,
     shutdown: shutdown.signal,
   });
+  const api = apiV1Handler(services, { bus, shutdown: shutdown.signal, origins });
   let io: SocketServer | undefined;
   let closing = false;
 
@@ -137,6 +139,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       };
     if (path.startsWith("/api/hooks/")) return (req, res) => webhooks(req, res, path.slice("/api/hooks/".length));
     if (path.startsWith("/api/trpc/")) return (req, res) => trpcHandler(req, res);
+    if (path.startsWith("/api/v1/")) return (req, res) => api(req, res, path.slice("/api/v1".length));
     return undefined;
   };
 
