@@ -23,10 +23,8 @@ export async function startRun({ ctx, input }: { ctx: WorkspaceContext; input: z
       });
     runnable = { id: flow.id, document: await ctx.flows.version(flow.id, version), flowVersion: version };
   }
-  return startFlowRun(
-    { workspaceId: ctx.workspace.workspaceId, engine: ctx.services.engine },
-    runnable,
-    input.input,
-    { id: ctx.user.id, name: ctx.user.name },
-  );
+  return startFlowRun({ workspaceId: ctx.workspace.workspaceId, engine: ctx.services.engine }, runnable, input.input, {
+    id: ctx.user.id,
+    name: ctx.user.name,
+  });
 }
