@@ -56,3 +56,27 @@ test("an owner lets flows reach a private model server in Settings → Network",
   await page.reload();
   await expect(list).toHaveValue("ollama.lan\ngpu-box\n10.0.0.0/8");
 });
+
+test("make an API token in Settings, drive the REST API with it, then revoke it", async ({ page, request }) => {
+  await signUp(page, "Tove");
+  await page.goto("/settings");
+  await page.getByLabel("Name", { exact: true }).fill("CI deploys");
+  await page.getByLabel("Role").selectOption("viewer");
+  await page.getByRole("button", { name: "Make token" }).click();
+  const secret = (await page.getByTestId("new-token").textContent())!;
+  expect(secret).toMatch(/^sy_/);
+  await expect(page.getByRole("table", { name: "API tokens" })).toContainText("CI deploys");
+  await page.screenshot({ path: "test-results/screens/settings-api-tokens.png" });
+
+  const headers = { authorization: `Bearer ${secret}` };
+  const flows = await request.get("/api/v1/flows", { headers });
+  expect(flows.status()).toBe(200);
+  expect((await flows.json()).flows).toEqual([]);
+  // A viewer token may look, not create.
+  const refused = await request.post("/api/v1/flows", { headers, data: { document: {} } });
+  expect(refused.status()).toBe(403);
+
+  await page.getByRole("button", { name: "Revoke CI deploys" }).click();
+  await expect(page.getByRole("table", { name: "API tokens" })).toHaveCount(0);
+  expect((await request.get("/api/v1/flows", { headers })).status()).toBe(401);
+});

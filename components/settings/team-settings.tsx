@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { toast } from "../ui/toaster";
+import { ApiTokenSettings } from "./api-token-settings";
 import { Card } from "./card";
 import { NetworkSettings } from "./network-settings";
 
@@ -242,6 +243,7 @@ export function TeamSettings() {
       </Card>
 
       <NetworkSettings isOwner={isOwner} />
+      <ApiTokenSettings myRole={me.data?.workspace?.role} />
     </div>
   );
 }
