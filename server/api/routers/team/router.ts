@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { roleSchema as role } from "../../roles";
 import { protectedProcedure, router, workspaceProcedure } from "../../trpc";
 
-const role = z.enum(["owner", "editor", "approver", "viewer"]);
 const id = z.string().min(1).max(100);
 
 /** Members, roles, invite links and groups. Everyone sees the team; only owners change it. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { Role } from "../../../../generated/sqlite/enums.ts";
 import { UserError } from "../../errors";
+import { roleSchema } from "../../roles";
 import { narrower, router, workspaceProcedure } from "../../trpc";
 
 /**
@@ -15,7 +15,7 @@ export const tokensRouter = router({
       z.strictObject({
         name: z.string().trim().min(1, "give the token a name").max(100, "keep the name under 100 characters"),
         /** A narrower role than the person's, or null for theirs. */
-        role: z.enum(Role).nullable().default(null),
+        role: roleSchema.nullable().default(null),
         expiresInDays: z.number().int().min(1).max(3650).nullable().default(null),
       }),
     )
