@@ -39,11 +39,23 @@ test("export a flow, import it back, and see the problems of a broken file", asy
   await expect(editor(page).node("route")).toBeVisible();
 
   const download = page.waitForEvent("download");
-  await page.getByRole("button", { name: "Export" }).click();
+  await page.getByLabel("Export").click();
+  await page.getByRole("button", { name: "Flow file (JSON)" }).click();
   const file = testInfo.outputPath("routing.json");
   await (await download).saveAs(file);
   const exported = JSON.parse(readFileSync(file, "utf8"));
   expect(exported).toMatchObject({ schemaVersion: 1, name: "Customer-service routing" });
+
+  // The same document as YAML, imported back as a flow of its own.
+  const yamlDownload = page.waitForEvent("download");
+  await page.getByLabel("Export").click();
+  await page.getByRole("button", { name: "Flow file (YAML)" }).click();
+  const yamlFile = testInfo.outputPath("routing.yaml");
+  await (await yamlDownload).saveAs(yamlFile);
+  expect(readFileSync(yamlFile, "utf8")).toContain("name: Customer-service routing");
+  await page.goto("/flows");
+  await page.getByTestId("import-file").setInputFiles(yamlFile);
+  await expect(editor(page).node("route")).toBeVisible();
 
   await page.goto("/flows");
   await page.getByTestId("import-file").setInputFiles({

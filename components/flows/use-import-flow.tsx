@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { type ChangeEvent, useRef, useState } from "react";
+import { parseFlowFile } from "@/lib/flow/flow-file";
 import type { FlowProblem } from "@/lib/flow/problems";
 import { useTRPC } from "../trpc";
 import { toast } from "../ui/toaster";
@@ -21,9 +22,9 @@ export function useImportFlow(onImported: (id: string) => void) {
     if (!file) return;
     let document: unknown;
     try {
-      document = JSON.parse(await file.text());
+      document = parseFlowFile(file.name, await file.text()); // JSON or YAML
     } catch (error) {
-      setMessage(`${file.name} is not JSON: ${(error as Error).message}`);
+      setMessage((error as Error).message);
       setProblems([]);
       return;
     }
@@ -56,7 +57,7 @@ export function useImportFlow(onImported: (id: string) => void) {
       <input
         ref={inputRef}
         type="file"
-        accept="application/json,.json"
+        accept="application/json,.json,.yaml,.yml,application/yaml"
         className="hidden"
         onChange={onFile}
         data-testid="import-file"

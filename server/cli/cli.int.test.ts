@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { flowToYaml } from "../../lib/flow/flow-file";
 import { REPLAY_PAGE } from "../../lib/run/events";
 import { projectRoot } from "../db/config";
 import { flow } from "../engine/core/testing";
@@ -59,6 +60,17 @@ describe("switchyard CLI", { timeout: 60_000 }, () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.map((e) => e.type)).toContain("approval.decided");
     expect(lines.at(-1)).toEqual({ status: "succeeded", output: "Essay on bridges", runId: events[0]!.runId });
+  });
+
+  it("runs the same flow written as YAML", () => {
+    const yaml = file("approval.yaml", flowToYaml(JSON.parse(readFileSync(approvalFlow, "utf8"))));
+    const { code, lines } = cli("run", yaml, "--input", '{"topic":"tunnels"}', "--decide", "review=approve");
+    expect(code).toBe(0);
+    expect(lines.at(-1)).toMatchObject({ status: "succeeded", output: "Essay on tunnels" });
+    const broken = file("broken.yaml", "nodes: [\n");
+    const refused = cli("validate", broken);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("broken.yaml is not valid YAML");
   });
 
   //  start ─▶ each (forEach over 1,500 items) ─▶ end      body: pad

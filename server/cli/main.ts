@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { checkFlow, isRunnable } from "../../lib/flow/check";
+import { parseFlowFile } from "../../lib/flow/flow-file";
 import { describeProblem, formatPath } from "../../lib/flow/problems";
 import { InvalidRunInput, runFile } from "./run-file";
 
@@ -41,9 +42,9 @@ function readFlow(file: string | undefined) {
   if (!file) fail(usage);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    raw = parseFlowFile(file, readFileSync(file, "utf8")); // JSON or YAML
   } catch (error) {
-    fail(`${file}: ${(error as Error).message}`);
+    fail((error as Error).message);
   }
   const check = checkFlow(raw);
   for (const problem of check.problems) console.error(`${problem.severity}: ${describeProblem(problem)}`);

@@ -13,7 +13,7 @@ import { EditorStoreProvider, useEditorStoreApi } from "../../editor/editor-cont
 import { RunInputDialog } from "../../editor/run-input-dialog";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
-import { downloadJson } from "../../ui/download-json";
+import { downloadJson } from "../../ui/download-file";
 import { FlowVersionChip } from "../../ui/flow-version-chip";
 import { formatDuration, formatWhen } from "../../ui/format";
 import { NotFoundView } from "../../ui/not-found-view";
