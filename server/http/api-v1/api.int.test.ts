@@ -208,7 +208,46 @@ describe("runs", () => {
     expect((await api("POST", `/runs/${started.json.runId}/cancel`, {})).json).toEqual({ status: "cancelled" });
   });
 
-  it("answered every operation it called as openapi.json describes", () => {
-    expect(new Set(checked).size).toBeGreaterThanOrEqual(14);
+});
+
+describe("approvals", () => {
+  //  start ─▶ review (approval) ─ approved ─▶ end
+  const reviewed = flow(
+    {
+      start: ["start"],
+      review: ["approval", { title: "Ship it?", allowRequesterToApprove: true }],
+      end: ["end", { output: '"shipped"' }],
+    },
+    ["start -> review", "review.approved -> end"],
+  );
+
+  it("lists the caller's open tasks and decides one; a second decision is 409 naming who decided", async () => {
+    const { json } = await api("POST", "/flows", { document: { ...reviewed, name: "Reviewed" } });
+    await api("POST", `/flows/${json.id}/publish`, {});
+    const run = await api("POST", `/flows/${json.id}/runs`, { waitMs: 5_000 });
+    expect(run.json.status).toBe("waiting");
+    const open = await api("GET", "/tasks?state=open");
+    const task = open.json.tasks.find((x: { runId: string }) => x.runId === run.json.runId);
+    expect(task).toMatchObject({ title: "Ship it?", status: "open", canDecide: true });
+
+    const viewer = (await t.trpc(ada).tokens.create.mutate({ name: "looker", role: "viewer" })).secret;
+    expect((await api("POST", `/tasks/${task.id}/decision`, { decision: "approve" }, viewer)).status).toBe(403);
+
+    const decided = await api("POST", `/tasks/${task.id}/decision`, { decision: "approve", comment: "go" });
+    expect(decided.json.task).toMatchObject({ status: "approved" });
+    const again = await api("POST", `/tasks/${task.id}/decision`, { decision: "reject", comment: "no" });
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toMatch(/Ada/);
+    await t.app.services.engine.idle();
+    expect((await api("GET", `/runs/${run.json.runId}`)).json).toMatchObject({
+      status: "succeeded",
+      output: "shipped",
+    });
+    expect((await api("GET", "/tasks?state=decided")).json.tasks.map((x: { id: string }) => x.id)).toContain(task.id);
   });
+});
+
+it("answered every operation of the API it called, each as openapi.json describes", () => {
+  const operations = Object.values(spec.paths).flatMap((p) => Object.keys(p)).length;
+  expect(new Set(checked).size).toBe(operations);
 });
