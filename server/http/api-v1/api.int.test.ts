@@ -207,7 +207,6 @@ describe("runs", () => {
     expect(started.json.status).toBe("running");
     expect((await api("POST", `/runs/${started.json.runId}/cancel`, {})).json).toEqual({ status: "cancelled" });
   });
-
 });
 
 describe("approvals", () => {
