@@ -1,3 +1,4 @@
+import { auditRouter } from "./routers/audit/router";
 import { credentialsRouter } from "./routers/credentials/router";
 import { flowsRouter } from "./routers/flows/router";
 import { inboxRouter } from "./routers/inbox/router";
@@ -16,6 +17,7 @@ export const appRouter = router({
   team: teamRouter,
   inbox: inboxRouter,
   settings: settingsRouter,
+  audit: auditRouter,
   tokens: tokensRouter,
 });
 

@@ -3,12 +3,14 @@ import superjson, { type SuperJSONResult } from "superjson";
 import type { Role } from "../../generated/sqlite/enums.ts";
 import { describeJsonLimit, jsonLimitProblem } from "../../lib/json/limits";
 import { apiTokensRepository } from "../db/api-tokens-repository";
+import { type AuditActor, auditRepository } from "../db/audit-repository";
 import { credentialsRepository } from "../db/credentials-repository";
 import { flowsRepository } from "../db/flows-repository";
 import { inboxRepository } from "../db/inbox-repository";
 import { runsRepository } from "../db/runs-repository";
 import { teamRepository } from "../db/team-repository";
-import type { Context, Services } from "./context";
+import { auditRecord } from "./audit";
+import type { Context, Services, SessionUser } from "./context";
 import { toProcedureError, UserError } from "./errors";
 
 const protoKey = new Set(["__proto__"]);
@@ -86,6 +88,7 @@ export const may = (role: Role, capability: Capability): boolean =>
 function workspaceRepositories({ prisma, cipher }: Services, workspaceId: string, userId: string) {
   return {
     apiTokens: apiTokensRepository(prisma, workspaceId, userId),
+    audit: auditRepository(prisma, workspaceId),
     flows: flowsRepository(prisma, workspaceId),
     runs: runsRepository(prisma, workspaceId),
     inbox: inboxRepository(prisma, workspaceId),
@@ -99,7 +102,7 @@ function workspaceRepositories({ prisma, cipher }: Services, workspaceId: string
  * already scoped to it, so a handler cannot query another workspace by mistake.
  */
 export function workspaceProcedure(capability: Capability) {
-  return protectedProcedure.use(async ({ ctx, next }) => {
+  return protectedProcedure.use(async ({ ctx, next, path, type, getRawInput }) => {
     const found = ctx.token
       ? await ctx.services.workspaces.membershipIn(ctx.user.id, ctx.token.workspaceId)
       : await ctx.services.workspaces.primaryMembership(ctx.user.id);
@@ -114,15 +117,27 @@ export function workspaceProcedure(capability: Capability) {
     if (!may(membership.role, capability)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${membership.role}) cannot ${capability} here.` });
     }
-    return next({
+    const result = await next({
       ctx: {
         ...ctx,
         workspace: membership,
         ...workspaceRepositories(ctx.services, membership.workspaceId, ctx.user.id),
       },
     });
+    // What changes the workspace goes into its audit log (audit.ts), once it has happened.
+    if (type === "mutation" && result.ok) {
+      const record = auditRecord(path, await getRawInput(), result.data, actorOf(ctx));
+      if (record) await auditRepository(ctx.services.prisma, membership.workspaceId).append(record);
+    }
+    return result;
   });
 }
+
+/** Who the audit log says acted: the person, or their token. */
+export const actorOf = (ctx: { user: SessionUser; token?: Context["token"] }): AuditActor =>
+  ctx.token
+    ? { type: "token", id: ctx.token.id, name: `${ctx.user.name} (API token)` }
+    : { type: "user", id: ctx.user.id, name: ctx.user.name };
 
 export interface WorkspaceContext extends Context, ReturnType<typeof workspaceRepositories> {
   user: NonNullable<Context["user"]>;

@@ -5,13 +5,15 @@ import { ZodError } from "zod";
 import { checkFlow, isRunnable } from "../../lib/flow/check";
 import { parseFlowFile } from "../../lib/flow/flow-file";
 import { describeProblem, formatPath } from "../../lib/flow/problems";
+import { verifyAudit } from "./audit-verify";
 import { InvalidRunInput, runFile } from "./run-file";
 
 const EXIT = { succeeded: 0, failed: 1, invalid: 2, waiting: 3 } as const;
 
 const usage = `usage:
-  switchyard validate <file.json>
-  switchyard run <file.json> [--input '{"k":"v"}'] [--decide nodeId=approve|reject ...] [--db memory|<url>]
+  switchyard validate <file.json|file.yaml>
+  switchyard run <file.json|file.yaml> [--input '{"k":"v"}'] [--decide nodeId=approve|reject ...] [--db memory|<url>]
+  switchyard audit verify --db <sqlite path|postgresql url>
 
 run prints each RunEvent as a JSON line, then {"status","output","runId"}; --decide answers
 that approval wherever it waits, inside loops too.
@@ -105,6 +107,16 @@ async function main([command, ...rest]: string[]): Promise<number> {
       }
       fail(`run: ${(error as Error).message}`);
     }
+  } else if (command === "audit" && rest[0] === "verify") {
+    const { values } = parseArgs({ args: rest.slice(1), options: { db: { type: "string" } } });
+    if (!values.db) fail(usage);
+    const result = await verifyAudit(values.db).catch((error: Error) => fail(`audit verify: ${error.message}`));
+    if (result.ok) {
+      console.log(`audit log intact: ${result.entries} entries, every hash recomputed`);
+      return EXIT.succeeded;
+    }
+    console.error(`audit log broken at entry ${result.seq} of workspace ${result.workspaceId}: ${result.reason}`);
+    return EXIT.failed;
   } else {
     fail(usage);
   }

@@ -54,7 +54,8 @@ function movesWithoutPeople(state: RunState, unfired: { event: unknown }[]): boo
   });
 }
 
-function dbConfig(db: string): { config: DbConfig; cleanup: () => void } {
+/** The database of `--db`: a throwaway SQLite file for "memory", else a SQLite path or a PostgreSQL URL. */
+export function dbConfig(db: string): { config: DbConfig; cleanup: () => void } {
   if (db === "memory") {
     const dir = mkdtempSync(path.join(tmpdir(), "switchyard-cli-"));
     return {
@@ -62,8 +63,15 @@ function dbConfig(db: string): { config: DbConfig; cleanup: () => void } {
       cleanup: () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const provider = db.startsWith("postgres") ? "postgresql" : "sqlite";
-  return { config: dbConfigFromEnv({ ...process.env, DB_PROVIDER: provider, DATABASE_URL: db }), cleanup: () => {} };
+  if (db.startsWith("postgres"))
+    return {
+      config: dbConfigFromEnv({ ...process.env, DB_PROVIDER: "postgresql", DATABASE_URL: db }),
+      cleanup: () => {},
+    };
+  if (db.startsWith("file:"))
+    return { config: dbConfigFromEnv({ ...process.env, DATABASE_URL: db }), cleanup: () => {} };
+  // A plain path is a SQLite file where the command runs (never the app's default file).
+  return { config: { provider: "sqlite", url: path.resolve(db) }, cleanup: () => {} };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Role } from "../../generated/sqlite/client.ts";
+import { type AuditActor, auditRepository } from "./audit-repository";
 import type { Prisma } from "./client";
 import { NotFound, Refused } from "./errors";
 
@@ -143,15 +144,22 @@ export function invitesRepository(prisma: Prisma) {
 
     /**
      * Joins the invite's workspace with its role (someone already a member keeps their role) and
-     * makes it the workspace they work in.
+     * makes it the workspace they work in. Joining is in the workspace's audit log.
      */
-    async accept(token: string, userId: string, now = new Date()) {
+    async accept(token: string, actor: AuditActor, now = new Date()) {
       const invite = await this.byToken(token, now);
       if (!invite) throw new Refused("This invite link has expired or was revoked. Ask for a new one.");
+      const userId = actor.id;
       await prisma.membership.upsert({
         where: { workspaceId_userId: { workspaceId: invite.workspaceId, userId } },
         create: { workspaceId: invite.workspaceId, userId, role: invite.role, lastUsedAt: now },
         update: { lastUsedAt: now },
+      });
+      await auditRepository(prisma, invite.workspaceId).append({
+        actor,
+        action: "member.joined",
+        target: { type: "user", id: userId },
+        details: { role: invite.role },
       });
       return invite;
     },

@@ -13,6 +13,8 @@ import type { DbConfig } from "../db/config";
 
 export interface TestServer {
   url: string;
+  /** The server's SQLite file, for tools that open it themselves (the CLI). */
+  dbFile: string;
   app: App;
   server: Server;
   /** Creates an account through the real sign-up endpoint; returns its session cookie. */
@@ -55,6 +57,7 @@ export async function startTestServer(overrides: Partial<AppConfig> & { db?: DbC
 
   return {
     url,
+    dbFile: path.join(dir, "test.db"),
     app,
     server,
     async signUp(email, name = "Test User") {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { roleSchema as role } from "../../roles";
-import { protectedProcedure, router, workspaceProcedure } from "../../trpc";
+import { actorOf, protectedProcedure, router, workspaceProcedure } from "../../trpc";
 
 const id = z.string().min(1).max(100);
 
@@ -56,7 +56,7 @@ export const teamRouter = router({
   acceptInvite: protectedProcedure
     .input(z.object({ token: z.string().min(1).max(200) }))
     .mutation(async ({ ctx, input }) => {
-      const joined = await ctx.services.invites.accept(input.token, ctx.user.id);
+      const joined = await ctx.services.invites.accept(input.token, actorOf(ctx));
       // Their sockets still follow the workspace they worked in: they reconnect into this one.
       ctx.services.access.publishAccessChange({ userId: ctx.user.id });
       return { workspaceName: joined.workspaceName, role: joined.role };

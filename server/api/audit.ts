@@ -1,0 +1,103 @@
+import type { AuditActor, AuditRecord } from "../db/audit-repository";
+
+type Described = Omit<AuditRecord, "actor">;
+// Inputs and results as the procedures take and give them; read loosely here, by name.
+type Loose = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === "string" ? v : String(v ?? ""));
+
+/**
+ * Every mutation that changes what a workspace is or does, and how the audit log says it: one
+ * entry each, after the mutation succeeded. Secrets (a credential's value, a token's secret,
+ * a webhook's address) are never in `details`. A mutation not listed here is not audited
+ * (saving a draft, starting a run: the runs list and history keep those).
+ */
+const audited: Record<string, (input: Loose, result: Loose) => Described> = {
+  "flows.publish": (i, r) => ({
+    action: "flow.published",
+    target: { type: "flow", id: str(i.id) },
+    details: { version: r.version, message: i.message ?? "" },
+  }),
+  "flows.restore": (i) => ({
+    action: "flow.restored",
+    target: { type: "flow", id: str(i.id) },
+    details: { version: i.version },
+  }),
+  "flows.rename": (i) => ({
+    action: "flow.renamed",
+    target: { type: "flow", id: str(i.id) },
+    details: { name: i.name },
+  }),
+  "flows.remove": (i) => ({ action: "flow.deleted", target: { type: "flow", id: str(i.id) }, details: {} }),
+  "flows.setWebhook": (i) => ({
+    action: i.enabled ? "flow.webhook_on" : "flow.webhook_off",
+    target: { type: "flow", id: str(i.id) },
+    details: i.enabled ? { mode: i.mode ?? "async" } : {},
+  }),
+  "credentials.create": (i, r) => ({
+    action: "credential.created",
+    target: { type: "credential", id: str(r.id) },
+    details: { name: i.name },
+  }),
+  "credentials.remove": (i) => ({
+    action: "credential.deleted",
+    target: { type: "credential", id: str(i.id) },
+    details: {},
+  }),
+  "team.createInvite": (i, r) => ({
+    action: "member.invited",
+    target: { type: "invite", id: str(r.id) },
+    details: { role: i.role },
+  }),
+  "team.revokeInvite": (i) => ({ action: "invite.revoked", target: { type: "invite", id: str(i.id) }, details: {} }),
+  "team.setRole": (i) => ({
+    action: "member.role_changed",
+    target: { type: "user", id: str(i.userId) },
+    details: { role: i.role },
+  }),
+  "team.removeMember": (i) => ({ action: "member.removed", target: { type: "user", id: str(i.userId) }, details: {} }),
+  "team.createGroup": (i, r) => ({
+    action: "group.created",
+    target: { type: "group", id: str(r.id) },
+    details: { name: i.name },
+  }),
+  "team.removeGroup": (i) => ({ action: "group.removed", target: { type: "group", id: str(i.id) }, details: {} }),
+  "team.setGroupMembers": (i) => ({
+    action: "group.members_set",
+    target: { type: "group", id: str(i.id) },
+    details: { members: i.userIds },
+  }),
+  "settings.setOutboundAllow": (i) => ({
+    action: "network.allowlist_set",
+    target: { type: "workspace", id: "" },
+    details: { entries: i.entries },
+  }),
+  "tokens.create": (i, r) => ({
+    action: "token.created",
+    target: { type: "token", id: str(r.id) },
+    details: { name: i.name, role: i.role ?? null, expiresInDays: i.expiresInDays ?? null },
+  }),
+  "tokens.revoke": (i) => ({ action: "token.revoked", target: { type: "token", id: str(i.id) }, details: {} }),
+  "inbox.decide": (i) => ({
+    action: "approval.decided",
+    target: { type: "task", id: str(i.taskId) },
+    details: { decision: i.decision, comment: i.comment ?? "" },
+  }),
+  "runs.decide": (i) => ({
+    action: "approval.decided",
+    target: { type: "run", id: str(i.runId) },
+    details: { nodeId: i.nodeId, decision: i.decision, comment: i.comment ?? "" },
+  }),
+  "runs.cancel": (i) => ({ action: "run.cancelled", target: { type: "run", id: str(i.id) }, details: {} }),
+  "runs.retry": (i, r) => ({
+    action: "run.retried",
+    target: { type: "run", id: str(i.id) },
+    details: { newRunId: r.runId, version: i.version ?? "same" },
+  }),
+};
+
+/** What the audit log says about a successful mutation at `path`, or undefined when it is not audited. */
+export function auditRecord(path: string, input: unknown, result: unknown, actor: AuditActor): AuditRecord | undefined {
+  const describe = audited[path];
+  if (!describe) return undefined;
+  return { actor, ...describe((input ?? {}) as Loose, (result ?? {}) as Loose) };
+}
