@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { createFlow, freshEmail, PASSWORD, signUp } from "./app";
 
@@ -60,8 +61,8 @@ test("an owner lets flows reach a private model server in Settings → Network",
 test("make an API token in Settings, drive the REST API with it, then revoke it", async ({ page, request }) => {
   await signUp(page, "Tove");
   await page.goto("/settings");
-  await page.getByLabel("Name", { exact: true }).fill("CI deploys");
-  await page.getByLabel("Role").selectOption("viewer");
+  await page.getByLabel("Token name").fill("CI deploys");
+  await page.getByLabel("Token role").selectOption("viewer");
   await page.getByRole("button", { name: "Make token" }).click();
   const secret = (await page.getByTestId("new-token").textContent())!;
   expect(secret).toMatch(/^sy_/);
@@ -79,4 +80,18 @@ test("make an API token in Settings, drive the REST API with it, then revoke it"
   await page.getByRole("button", { name: "Revoke CI deploys" }).click();
   await expect(page.getByRole("table", { name: "API tokens" })).toHaveCount(0);
   expect((await request.get("/api/v1/flows", { headers })).status()).toBe(401);
+
+  // Both are in the audit log, and in its CSV.
+  const audit = page.getByRole("table", { name: "Audit log" });
+  await expect(audit).toContainText("token.revoked");
+  await expect(audit).toContainText("token.created");
+  await page.screenshot({ path: "test-results/screens/settings-audit-log.png", fullPage: true });
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "CSV" }).click(),
+  ]);
+  const csv = readFileSync((await download.path())!, "utf8");
+  expect(csv.split("\n")[0]).toBe("seq,at,actor,actorType,action,target,details,hash");
+  expect(csv).toContain("token.revoked");
+  expect(csv).not.toContain(secret);
 });

@@ -19,7 +19,10 @@ export function ApiTokenSettings({ myRole }: { myRole: Role | undefined }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.tokens.list.queryOptions());
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.tokens.pathKey() });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.tokens.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() }); // the change is in the log now
+  };
   const onError = (e: { message: string }) => toast(e.message, "error");
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role | "">("");
@@ -35,7 +38,15 @@ export function ApiTokenSettings({ myRole }: { myRole: Role | undefined }) {
       onError,
     }),
   );
-  const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: refresh, onError }));
+  const revoke = useMutation(
+    trpc.tokens.revoke.mutationOptions({
+      onSuccess: () => {
+        setSecret(null); // whatever was just shown may be the one revoked
+        refresh();
+      },
+      onError,
+    }),
+  );
   const narrower: Role[] = (["viewer", "approver", "editor", "owner"] as const).slice(
     0,
     ["viewer", "approver", "editor", "owner"].indexOf(myRole ?? "viewer"),
@@ -116,6 +127,7 @@ export function ApiTokenSettings({ myRole }: { myRole: Role | undefined }) {
         <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
           Name
           <input
+            aria-label="Token name"
             value={name}
             onChange={(e) => setName(e.target.value)}
             placeholder="e.g. CI deploys"
@@ -126,7 +138,12 @@ export function ApiTokenSettings({ myRole }: { myRole: Role | undefined }) {
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
           Role
-          <select value={role} onChange={(e) => setRole(e.target.value as Role | "")} className={selectClass}>
+          <select
+            aria-label="Token role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role | "")}
+            className={selectClass}
+          >
             <option value="">My role ({myRole ?? "…"})</option>
             {narrower.map((r) => (
               <option key={r} value={r}>
@@ -137,7 +154,12 @@ export function ApiTokenSettings({ myRole }: { myRole: Role | undefined }) {
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-slate-700">
           Expires
-          <select value={days} onChange={(e) => setDays(e.target.value)} className={selectClass}>
+          <select
+            aria-label="Token expiry"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+            className={selectClass}
+          >
             <option value="30">in 30 days</option>
             <option value="90">in 90 days</option>
             <option value="365">in a year</option>

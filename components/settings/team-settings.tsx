@@ -6,6 +6,7 @@ import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { toast } from "../ui/toaster";
 import { ApiTokenSettings } from "./api-token-settings";
+import { AuditLogSettings } from "./audit-log-settings";
 import { Card } from "./card";
 import { NetworkSettings } from "./network-settings";
 
@@ -27,7 +28,10 @@ export function TeamSettings() {
   const members = useQuery(trpc.team.members.queryOptions());
   const groups = useQuery(trpc.team.groups.queryOptions());
   const invites = useQuery({ ...trpc.team.invites.queryOptions(), enabled: isOwner });
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.team.pathKey() });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.team.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.audit.pathKey() }); // the change is in the log now
+  };
   const onError = (e: { message: string }) => toast(e.message, "error");
   const setRole = useMutation(trpc.team.setRole.mutationOptions({ onSuccess: refresh, onError }));
   const remove = useMutation(trpc.team.removeMember.mutationOptions({ onSuccess: refresh, onError }));
@@ -244,6 +248,7 @@ export function TeamSettings() {
 
       <NetworkSettings isOwner={isOwner} />
       <ApiTokenSettings myRole={me.data?.workspace?.role} />
+      {isOwner && <AuditLogSettings />}
     </div>
   );
 }
