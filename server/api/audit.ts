@@ -97,7 +97,7 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
 
 /** What the audit log says about a successful mutation at `path`, or undefined when it is not audited. */
 export function auditRecord(path: string, input: unknown, result: unknown, actor: AuditActor): AuditRecord | undefined {
-  const describe = audited[path];
-  if (!describe) return undefined;
-  return { actor, ...describe((input ?? {}) as Loose, (result ?? {}) as Loose) };
+  const says = audited[path];
+  if (!says) return undefined;
+  return { actor, ...says((input ?? {}) as Loose, (result ?? {}) as Loose) };
 }
