@@ -86,6 +86,10 @@ test("make an API token in Settings, drive the REST API with it, then revoke it"
   await expect(audit).toContainText("token.revoked");
   await expect(audit).toContainText("token.created");
   await page.screenshot({ path: "test-results/screens/settings-audit-log.png", fullPage: true });
+  // Settings → Runs: how long finished runs keep their steps; the change is in the log too.
+  await page.getByLabel("Keep finished runs").selectOption("30");
+  await expect(page.getByText("Finished runs keep their steps 30 days")).toBeVisible();
+  await expect(audit).toContainText("runs.retention_set");
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("button", { name: "CSV" }).click(),
@@ -93,5 +97,6 @@ test("make an API token in Settings, drive the REST API with it, then revoke it"
   const csv = readFileSync((await download.path())!, "utf8");
   expect(csv.split("\n")[0]).toBe("seq,at,actor,actorType,action,target,details,hash");
   expect(csv).toContain("token.revoked");
+  expect(csv).toContain('"{""days"":30}"');
   expect(csv).not.toContain(secret);
 });

@@ -11,6 +11,7 @@ import { createAuth } from "./auth/auth";
 import type { AppConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
 import { flowByWebhookToken } from "./db/flows-repository";
+import { purgeExpiredRuns } from "./db/retention";
 import { invitesRepository } from "./db/team-repository";
 import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
@@ -44,6 +45,9 @@ export interface App {
  * Everything but Next: database, auth, engine, tRPC, health and socket.io, wired with the
  * embedded adapters (or scale-out's when REDIS_URL is set). Integration tests use this directly on a real HTTP server.
  */
+/** How often retention looks for finished runs to purge. */
+const RETENTION_EVERY_MS = 86_400_000;
+
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<App> {
   const db = await openDatabase(config.db);
   const origins = allowedOrigins(config.publicUrl, config.extraOrigins);
@@ -106,6 +110,13 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   });
   const api = apiV1Handler(services, { bus, shutdown: shutdown.signal, origins });
   let io: SocketServer | undefined;
+  // Retention: once a day (and an hour after boot), finished runs past their workspace's days lose their steps.
+  const purge = () =>
+    purgeExpiredRuns(db.prisma, options.clock?.now()).catch((error) => console.error("retention:", error));
+  const retention = setInterval(purge, RETENTION_EVERY_MS);
+  retention.unref();
+  const firstPurge = setTimeout(purge, 3_600_000);
+  firstPurge.unref();
   let closing = false;
 
   const health = async (res: ServerResponse) => {
@@ -160,6 +171,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     },
     async close({ graceMs = 0 } = {}) {
       closing = true;
+      clearInterval(retention);
+      clearTimeout(firstPurge);
       await engine.stop(graceMs);
       await engine.idle();
       shutdown.abort();

@@ -9,6 +9,7 @@ import { ApiTokenSettings } from "./api-token-settings";
 import { AuditLogSettings } from "./audit-log-settings";
 import { Card } from "./card";
 import { NetworkSettings } from "./network-settings";
+import { RunRetentionSettings } from "./run-retention-settings";
 
 type Role = "owner" | "editor" | "approver" | "viewer";
 const roles: { value: Role; label: string; can: string }[] = [
@@ -247,6 +248,7 @@ export function TeamSettings() {
       </Card>
 
       <NetworkSettings isOwner={isOwner} />
+      <RunRetentionSettings isOwner={isOwner} />
       <ApiTokenSettings myRole={me.data?.workspace?.role} />
       {isOwner && <AuditLogSettings />}
     </div>

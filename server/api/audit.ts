@@ -71,6 +71,11 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
     target: { type: "workspace", id: "" },
     details: { entries: i.entries },
   }),
+  "settings.setRunRetention": (i) => ({
+    action: "runs.retention_set",
+    target: { type: "workspace", id: "" },
+    details: { days: i.days ?? null },
+  }),
   "tokens.create": (i, r) => ({
     action: "token.created",
     target: { type: "token", id: str(r.id) },

@@ -3,6 +3,7 @@ import { REPLAY_PAGE, type RunError, type RunEvent, type RunStatus } from "../..
 import type { Prisma } from "./client";
 import { NotFound } from "./errors";
 import { toJson } from "./json";
+import type { RunSummary } from "./retention";
 import { toRunEvent } from "./run-store";
 
 export interface RunRecord {
@@ -24,6 +25,9 @@ export interface RunRecord {
   retryOfId: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  /** Set once retention removed the run's steps; `summary` is what was kept. */
+  purgedAt: Date | null;
+  summary: RunSummary | null;
 }
 
 /** Runs of one workspace, as the API sees them. The engine uses run-store.ts instead. */
@@ -77,6 +81,8 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
         retryOfId: row.retryOfId,
         createdAt: row.createdAt,
         finishedAt: row.finishedAt,
+        purgedAt: row.purgedAt,
+        summary: row.summary as RunSummary | null,
       };
     },
 

@@ -51,6 +51,17 @@ export function workspacesRepository(prisma: Prisma) {
     },
 
     /** The private hosts, IPs or CIDR ranges the workspace's flows may reach. */
+    /** How many days finished runs keep their events (retention.ts); null: forever. */
+    async runRetentionDays(workspaceId: string): Promise<number | null> {
+      const row = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { runRetentionDays: true } });
+      return row?.runRetentionDays ?? null;
+    },
+
+    async setRunRetentionDays(workspaceId: string, days: number | null): Promise<number | null> {
+      await prisma.workspace.update({ where: { id: workspaceId }, data: { runRetentionDays: days } });
+      return days;
+    },
+
     async outboundAllow(workspaceId: string): Promise<string[]> {
       const row = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { outboundAllow: true } });
       return (row?.outboundAllow as string[] | null) ?? [];

@@ -43,6 +43,7 @@ export function RunView({ runId }: { runId: string }) {
       </p>
     );
   }
+  if (run.data.purgedAt) return <PurgedRun run={run.data} />;
   // Read-only: the revision a save would name is never used.
   const snapshot = { id: run.data.flowId, version: 0, document: run.data.definition };
   return (
@@ -287,6 +288,53 @@ function RunHeader({ run }: { run: RunMeta }) {
           start.mutate({ flowId: run.flowId, input });
         }}
       />
+    </div>
+  );
+}
+
+/** A run whose steps retention removed: what is left of it (its row and summary). */
+function PurgedRun({
+  run,
+}: {
+  run: {
+    id: string;
+    flowId: string;
+    flowName: string;
+    flowVersion: number | null;
+    status: string;
+    createdAt: Date;
+    finishedAt: Date | null;
+    purgedAt: Date | null;
+    summary: { durationMs: number | null; events: number; tokens: { input: number; output: number } } | null;
+  };
+}) {
+  const summary = run.summary;
+  return (
+    <div className="mx-auto max-w-2xl p-8" data-testid="purged-run">
+      <Link href="/runs" className="inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-900">
+        <ArrowLeft size={16} /> Runs
+      </Link>
+      <div className="mt-4 flex items-center gap-2">
+        <h1 className="text-xl font-semibold text-slate-900">{run.flowName}</h1>
+        <FlowVersionChip flowId={run.flowId} version={run.flowVersion} />
+        <span className={runStatusChipClass(run.status as keyof typeof runStatusLooks)}>
+          {runStatusLooks[run.status as keyof typeof runStatusLooks]?.word ?? run.status}
+        </span>
+      </div>
+      <p className="mt-3 rounded-md bg-slate-50 p-4 text-sm text-slate-600 ring-1 ring-slate-200">
+        This run&apos;s steps were removed on {formatWhen(new Date(run.purgedAt!))}: the workspace keeps finished runs
+        for a limited time (Settings → Runs). What is kept:
+      </p>
+      <dl className="mt-4 grid grid-cols-2 gap-3 text-sm">
+        <dt className="text-slate-500">Started</dt>
+        <dd>{formatWhen(new Date(run.createdAt))}</dd>
+        <dt className="text-slate-500">Duration</dt>
+        <dd>{summary?.durationMs != null ? formatDuration(summary.durationMs) : "—"}</dd>
+        <dt className="text-slate-500">Events recorded</dt>
+        <dd>{summary?.events ?? "—"}</dd>
+        <dt className="text-slate-500">Tokens (in / out)</dt>
+        <dd>{summary ? `${summary.tokens.input} / ${summary.tokens.output}` : "—"}</dd>
+      </dl>
     </div>
   );
 }

@@ -8,6 +8,15 @@ export const settingsRouter = router({
     ctx.services.workspaces.outboundAllow(ctx.workspace.workspaceId),
   ),
 
+  /** Settings → Runs: how long finished runs keep their steps (null: forever). */
+  runRetention: workspaceProcedure("view").query(({ ctx }) =>
+    ctx.services.workspaces.runRetentionDays(ctx.workspace.workspaceId),
+  ),
+
+  setRunRetention: workspaceProcedure("manage")
+    .input(z.strictObject({ days: z.number().int().min(1).max(36_500).nullable() }))
+    .mutation(({ ctx, input }) => ctx.services.workspaces.setRunRetentionDays(ctx.workspace.workspaceId, input.days)),
+
   setOutboundAllow: workspaceProcedure("manage")
     .input(z.object({ entries: outboundAllowSchema }))
     .mutation(({ ctx, input }) => ctx.services.workspaces.setOutboundAllow(ctx.workspace.workspaceId, input.entries)),
