@@ -209,3 +209,46 @@ describe("retry on the latest version", () => {
     expect(error.message).toMatch(/never been published/);
   });
 });
+
+describe("retry with a new input, or from a chosen step", () => {
+  //  start ─▶ fetch ─▶ check (fails unless input.ok) ─▶ end
+  const checked = flow(
+    {
+      start: ["start", { inputs: [{ name: "ok", type: "boolean", required: false }] }],
+      fetch: ["transform", { expression: '{ "amount": 21 }' }],
+      check: ["transform", { expression: 'input.ok = true ? prev.amount * 2 : $error("not ok")' }],
+      end: ["end"],
+    },
+    ["start -> fetch", "fetch -> check", "check -> end"],
+  );
+  const reused = async (api: ReturnType<TestServer["trpc"]>, runId: string) =>
+    (await api.runs.events.query({ id: runId }))
+      .filter((e) => e.type === "node.succeeded" && (e.data as { reusedFrom?: string }).reusedFrom)
+      .map((e) => (e as { nodeId: string }).nodeId);
+
+  it("takes a new input (checked against the start node) and runs again only what must", async () => {
+    const { id, api } = await savedFlow(checked, "Checked");
+    const { runId: failed } = await api.runs.start.mutate({ flowId: id, input: { ok: false } });
+    await t.app.services.engine.idle();
+    expect((await api.runs.get.query({ id: failed })).status).toBe("failed");
+
+    expect((await rejection(api.runs.retry.mutate({ id: failed, input: { ok: "yes" } }))).message).toMatch(/ok/);
+    const { runId } = await api.runs.retry.mutate({ id: failed, input: { ok: true } });
+    await t.app.services.engine.idle();
+    expect(await api.runs.get.query({ id: runId })).toMatchObject({
+      status: "succeeded",
+      output: 42,
+      input: { ok: true },
+    });
+    expect(await reused(api, runId)).toEqual(["fetch"]); // the start node ran again with the new input
+
+    // From a chosen step: it and what follows run again, what comes before keeps its output.
+    const { runId: fromFetch } = await api.runs.retry.mutate({ id: failed, fromNodeId: "fetch" });
+    await t.app.services.engine.idle();
+    expect((await api.runs.get.query({ id: fromFetch })).status).toBe("failed"); // same input, same failure
+    expect(await reused(api, fromFetch)).toEqual(["start"]); // fetch ran again
+    expect((await rejection(api.runs.retry.mutate({ id: failed, fromNodeId: "nope" }))).message).toMatch(
+      /no node "nope"/,
+    );
+  });
+});

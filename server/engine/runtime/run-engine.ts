@@ -155,16 +155,28 @@ export class RunEngine {
    * Starts run `runId` (created by the caller with the same snapshot and input) as a retry
    * of the failed run `previousRunId`: finished steps are reused, failed ones run again.
    */
-  async retry(runId: string, previousRunId: string): Promise<void> {
+  async retry(
+    runId: string,
+    previousRunId: string,
+    options: { fromNodeId?: string; newInput?: boolean } = {},
+  ): Promise<void> {
     if (this.stopping) throw new EngineStopping();
     const actor = await this.load(runId);
     const previous = foldRunEvents(await this.deps.store.events(previousRunId));
     const startedBy = actor.startedBy ?? undefined;
     const now = () => this.deps.clock.now().toISOString();
     await actor
-      .record(() => retryFrom(actor.graph, runId, previousRunId, previous, startedBy, now(), actor.flowVersion), {
-        orFailRun: true,
-      })
+      .record(
+        () =>
+          retryFrom(actor.graph, runId, previousRunId, previous, startedBy, now(), {
+            flowVersion: actor.flowVersion,
+            fromNodeId: options.fromNodeId,
+            ...(options.newInput && { input: actor.input ?? {} }),
+          }),
+        {
+          orFailRun: true,
+        },
+      )
       .catch(actor.report);
   }
 

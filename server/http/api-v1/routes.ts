@@ -357,9 +357,27 @@ const runRoutes: ApiRoute[] = [
     summary: "Retry a failed run from where it failed, on the same snapshot or the newest published version",
     status: 201,
     params: flowParams,
-    body: z.strictObject({ version: z.enum(["same", "latest"]).optional() }),
+    body: z.strictObject({
+      version: z.enum(["same", "latest"]).optional(),
+      fromNodeId: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe("run again from this node; it and what follows lose their outputs"),
+      input: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe("a new run input; the start node runs again with it"),
+    }),
     response: z.object({ runId: z.string() }),
-    handle: (call, { params, body }) => call.runs.retry({ id: params.id, version: body.version ?? "same" }),
+    handle: (call, { params, body }) =>
+      call.runs.retry({
+        id: params.id,
+        version: body.version ?? "same",
+        fromNodeId: body.fromNodeId,
+        input: body.input,
+      }),
   }),
 ];
 

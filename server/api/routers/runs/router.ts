@@ -1,7 +1,10 @@
 import { z } from "zod";
+import type { FlowDocument } from "../../../../lib/flow/document";
+import { nodeData } from "../../../../lib/flow/kinds/parsed";
+import { runInputSchema, startDataSchema } from "../../../../lib/flow/kinds/start";
 import { runStatuses } from "../../../../lib/run/events";
 import { runInputProblem } from "../../../../lib/run/input-limits";
-import { UserError } from "../../errors";
+import { describeZodError, UserError } from "../../errors";
 import { router, type WorkspaceContext, workspaceProcedure } from "../../trpc";
 import { decideInRun, decideInRunInput } from "./decide";
 import { startRun, startRunInput } from "./start";
@@ -26,25 +29,41 @@ export const runsRouter = router({
    * or on the newest published version (with the fix), keeping the outputs of the steps before.
    */
   retry: workspaceProcedure("run")
-    .input(z.object({ id: z.string().min(1), version: z.enum(["same", "latest"]).default("same") }))
+    .input(
+      z.object({
+        id: z.string().min(1),
+        version: z.enum(["same", "latest"]).default("same"),
+        /** Run again from this node: it and what follows it do not keep their outputs. */
+        fromNodeId: z.string().min(1).max(100).optional(),
+        /** A new run input: the start node runs again with it; the steps that run again see it. */
+        input: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const failed = await ctx.runs.get(input.id);
       if (failed.status !== "failed") {
         throw new UserError(`Only a failed run can be retried from where it failed; this one is ${failed.status}.`);
       }
       // Stored before inputs were checked: a retry would be just as unreadable.
-      const inputProblem = runInputProblem(failed.input);
+      const inputProblem = runInputProblem(input.input ?? failed.input);
       if (inputProblem) throw new UserError(`This run cannot be retried: its input is not valid: ${inputProblem}`);
       const latest = input.version === "latest" ? await latestVersion(ctx, failed.flowId) : undefined;
+      const definition = latest ? latest.document : failed.definition;
+      if (input.fromNodeId && !definition.nodes.some((n) => n.id === input.fromNodeId))
+        throw new UserError(`There is no node "${input.fromNodeId}" in the version this retry runs.`);
+      const runInput = input.input === undefined ? failed.input : checkedInput(definition, input.input);
       const { id } = await ctx.runs.create({
         flowId: failed.flowId,
         flowVersion: latest ? latest.version : failed.flowVersion,
-        definition: latest ? latest.document : failed.definition,
-        runInput: failed.input,
+        definition,
+        runInput,
         startedById: ctx.user.id,
         retryOfId: failed.id,
       });
-      await ctx.services.engine.retry(id, failed.id);
+      await ctx.services.engine.retry(id, failed.id, {
+        fromNodeId: input.fromNodeId,
+        newInput: input.input !== undefined,
+      });
       return { runId: id };
     }),
 
@@ -82,4 +101,12 @@ async function latestVersion(ctx: WorkspaceContext, flowId: string) {
   if (flow.publishedVersion === null)
     throw new UserError("This flow has never been published: retry on the same snapshot, or publish it first.");
   return { version: flow.publishedVersion, document: await ctx.flows.version(flowId, flow.publishedVersion) };
+}
+
+/** A retry's new input, as the start node's fields take it (the same rule as starting a run). */
+function checkedInput(definition: FlowDocument, input: Record<string, unknown>) {
+  const start = definition.nodes.find((n) => n.type === "start");
+  const parsed = runInputSchema(start ? nodeData(startDataSchema, start.data).inputs : []).safeParse(input);
+  if (!parsed.success) throw new UserError(`The run input is not valid: ${describeZodError(parsed.error)}`);
+  return parsed.data;
 }
