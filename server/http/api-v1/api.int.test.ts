@@ -85,6 +85,20 @@ describe("authentication", () => {
   });
 });
 
+describe("the browser's session", () => {
+  it("is accepted too, with tRPC's Origin rule for writes", async () => {
+    const read = await fetch(`${t.url}/api/v1/flows`, { headers: { cookie: ada } });
+    expect(read.status).toBe(200);
+    const body = JSON.stringify({ document: { ...doubling, name: "From the browser" } });
+    const headers = { cookie: ada, "content-type": "application/json" };
+    const refused = await fetch(`${t.url}/api/v1/flows`, { method: "POST", headers, body });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/Refused/);
+    const made = await fetch(`${t.url}/api/v1/flows`, { method: "POST", headers: { ...headers, origin: t.url }, body });
+    expect(made.status).toBe(201);
+  });
+});
+
 describe("flows and versions", () => {
   it("creates, saves, publishes, lists, diffs and restores; a stale save is 409, a broken publish 422", async () => {
     const created = await api("POST", "/flows", { document: { ...doubling, name: "Doubler" } });
