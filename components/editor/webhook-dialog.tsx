@@ -1,9 +1,10 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { Copy, Webhook } from "lucide-react";
+import { Webhook } from "lucide-react";
 import { useState } from "react";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
+import { CopyButton } from "../ui/copy-button";
 import { Dialog } from "../ui/dialog";
 import { toast } from "../ui/toaster";
 import { useFlowVersions } from "./versions/use-versions";
@@ -58,14 +59,7 @@ export function WebhookButton({ flowId, initial }: { flowId: string; initial: Ho
               <code className="min-w-0 flex-1 truncate font-mono text-xs" data-testid="webhook-url">
                 {url}
               </code>
-              <Button
-                size="sm"
-                variant="ghost"
-                aria-label="Copy address"
-                onClick={() => void navigator.clipboard?.writeText(url).then(() => toast("Address copied"))}
-              >
-                <Copy size={14} />
-              </Button>
+              <CopyButton text={url} what="address" />
             </div>
           )}
           <div className="flex justify-between gap-2">

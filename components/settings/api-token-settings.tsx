@@ -1,9 +1,10 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Copy, KeyRound, Trash2 } from "lucide-react";
+import { KeyRound, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
+import { CopyButton } from "../ui/copy-button";
 import { relativeTime } from "../ui/relative-time";
 import { toast } from "../ui/toaster";
 import { Card } from "./card";
@@ -70,14 +71,7 @@ export function ApiTokenSettings({ myRole }: { myRole: Role | undefined }) {
             <code className="min-w-0 flex-1 truncate font-mono text-xs" data-testid="new-token">
               {secret}
             </code>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-label="Copy token"
-              onClick={() => void navigator.clipboard?.writeText(secret).then(() => toast("Token copied"))}
-            >
-              <Copy size={14} />
-            </Button>
+            <CopyButton text={secret} what="token" />
           </div>
         </div>
       )}

@@ -100,6 +100,9 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
   }),
 };
 
+/** Whether a mutation at `path` goes into the audit log. */
+export const isAudited = (path: string) => path in audited;
+
 /** What the audit log says about a successful mutation at `path`, or undefined when it is not audited. */
 export function auditRecord(path: string, input: unknown, result: unknown, actor: AuditActor): AuditRecord | undefined {
   const says = audited[path];

@@ -1,7 +1,7 @@
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newFlowDocument } from "../../lib/flow/document";
 import { eventLabel } from "../../lib/run/event-label";
+import { rejection } from "../testing/rejection";
 import { startTestServer, type TestServer } from "../testing/test-server";
 
 let t: TestServer;
@@ -14,15 +14,6 @@ beforeAll(async () => {
   bob = await t.signUp("bob@example.com", "Bob Builder");
 });
 afterAll(() => t.close());
-
-async function rejection(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as { message: string; data: { code: string } };
-}
 
 describe("accounts", () => {
   it("gives each new account its own workspace, as owner", async () => {

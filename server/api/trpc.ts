@@ -9,7 +9,7 @@ import { flowsRepository } from "../db/flows-repository";
 import { inboxRepository } from "../db/inbox-repository";
 import { runsRepository } from "../db/runs-repository";
 import { teamRepository } from "../db/team-repository";
-import { auditRecord } from "./audit";
+import { auditRecord, isAudited } from "./audit";
 import type { Context, Services, SessionUser } from "./context";
 import { toProcedureError, UserError } from "./errors";
 
@@ -125,7 +125,7 @@ export function workspaceProcedure(capability: Capability) {
       },
     });
     // What changes the workspace goes into its audit log (audit.ts), once it has happened.
-    if (type === "mutation" && result.ok) {
+    if (type === "mutation" && result.ok && isAudited(path)) {
       const record = auditRecord(path, await getRawInput(), result.data, actorOf(ctx));
       if (record) await auditRepository(ctx.services.prisma, membership.workspaceId).append(record);
     }

@@ -1,7 +1,7 @@
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../lib/flow/document";
 import { flow } from "../engine/core/testing";
+import { rejection } from "../testing/rejection";
 import { startTestServer, type TestServer } from "../testing/test-server";
 
 let t: TestServer;
@@ -13,15 +13,6 @@ beforeAll(async () => {
   eve = await t.signUp("eve@example.com", "Eve Other");
 });
 afterAll(() => t.close());
-
-async function rejection(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as { message: string; data: { code: string } };
-}
 
 //  start ─▶ greet ─▶ end
 const greeting = (word: string) =>
