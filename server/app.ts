@@ -21,7 +21,9 @@ import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "./http/limits";
 import { allowedOrigins, originProblem } from "./http/origin";
 import { answerErrors, HttpError } from "./http/respond";
 import { attachRealtime } from "./realtime/socket-server";
+import { deploymentResumeTokens } from "./runs/resume-tokens";
 import { secretCipher } from "./secrets/cipher";
+import { resumeHandler } from "./triggers/resume";
 import { webhookHandler } from "./triggers/webhook";
 
 export interface App {
@@ -55,6 +57,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   const cipher = secretCipher(config.secretsKey);
   const engineOptions = {
     cipher,
+    resume: deploymentResumeTokens(config),
     outboundAllow: config.outboundAllow,
     clock: options.clock,
     onError: (error: unknown, runId: string) => console.error(`run ${runId}:`, error),
@@ -109,6 +112,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     shutdown: shutdown.signal,
   });
   const api = apiV1Handler(services, { bus, shutdown: shutdown.signal, origins });
+  const resumes = resumeHandler({ engine, tokens: engineOptions.resume });
   let io: SocketServer | undefined;
   // Retention: once a day (and an hour after boot), finished runs past their workspace's days lose their steps.
   const purge = () =>
@@ -150,6 +154,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       };
     if (path.startsWith("/api/hooks/")) return (req, res) => webhooks(req, res, path.slice("/api/hooks/".length));
     if (path.startsWith("/api/trpc/")) return (req, res) => trpcHandler(req, res);
+    if (path.startsWith("/api/v1/resume/"))
+      return (req, res) => resumes(req, res, path.slice("/api/v1/resume/".length));
     if (path.startsWith("/api/v1/")) return (req, res) => api(req, res, path.slice("/api/v1".length));
     return undefined;
   };

@@ -12,6 +12,8 @@ import type { AccessNotices, Clock, EventBus } from "./engine/runtime/ports";
 import { RunEngine } from "./engine/runtime/run-engine";
 import { type ExpressionSandbox, sharedSandbox } from "./engine/runtime/sandbox/expression-sandbox";
 import type { StepQueue } from "./engine/runtime/step-queue";
+import { type ResumeTokens, resumeTokens } from "./runs/resume-tokens";
+import { flowCalls } from "./runs/subflow-calls";
 import { type SecretCipher, secretCipher } from "./secrets/cipher";
 
 /** The engine on Prisma with the in-process bus: embedded mode's wiring, shared by the app, tests and benches. */
@@ -31,18 +33,22 @@ export function createEmbeddedEngine(
     steps?: StepQueue;
     follow?: boolean;
     redispatchMs?: number;
+    /** Signs wait nodes' resume URLs; every process of a deployment must get the same (config.ts). */
+    resume?: ResumeTokens;
   } = {},
 ) {
   const bus = options.bus ?? inProcessBus();
   const workspaces = workspacesRepository(prisma);
-  const engine = new RunEngine({
+  const store = prismaRunStore(prisma);
+  const resume = options.resume ?? resumeTokens(randomBytes(32), "http://localhost");
+  const engine: RunEngine = new RunEngine({
     // Read per call, so a change in Settings → Network applies to the next request.
     http: async (request, workspaceId) => {
       const allow = [...(options.outboundAllow ?? []), ...(await workspaces.outboundAllow(workspaceId))];
       return outboundRequest(request, { policy: addressPolicy(allow) });
     },
     credential: credentialReader(prisma, options.cipher ?? secretCipher(randomBytes(32))),
-    store: prismaRunStore(prisma),
+    store,
     timers: prismaTimerStore(prisma),
     bus,
     clock: options.clock ?? systemClock,
@@ -52,6 +58,8 @@ export function createEmbeddedEngine(
     steps: options.steps,
     follow: options.follow,
     redispatchMs: options.redispatchMs,
+    resumeUrl: (target) => resume.url(target),
+    subflows: flowCalls(prisma, store, () => engine),
   });
-  return { engine, bus };
+  return { engine, bus, resume };
 }

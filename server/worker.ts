@@ -2,6 +2,7 @@
 // records their outcomes; web processes (`npm start` with REDIS_URL) serve the app and decide.
 import { configFromEnv } from "./config";
 import { openDatabase } from "./db/client";
+import { deploymentResumeTokens } from "./runs/resume-tokens";
 import { createScaleOutEngine } from "./scale-out-engine";
 import { secretCipher } from "./secrets/cipher";
 import { testClockFromEnv } from "./testing/test-clock";
@@ -15,6 +16,7 @@ const db = await openDatabase(config.db);
 const scaleOut = await createScaleOutEngine(db.prisma, config.scaleOut, {
   cipher: secretCipher(config.secretsKey),
   outboundAllow: config.outboundAllow,
+  resume: deploymentResumeTokens(config),
   clock: testClockFromEnv(), // the system clock, unless a test (NODE_ENV=test only) moves one
   onError: (error, runId) => console.error(`run ${runId}:`, error),
 });

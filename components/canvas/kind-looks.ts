@@ -1,9 +1,12 @@
 import {
+  Bell,
   Bot,
   Flag,
   GitBranch,
   GitMerge,
   Globe,
+  Hourglass,
+  Layers,
   type LucideIcon,
   Play,
   Repeat,
@@ -26,5 +29,8 @@ export const kindLooks: {
   parallel: { icon: Split, tone: "bg-teal-50 text-teal-600", group: "Logic" },
   join: { icon: GitMerge, tone: "bg-teal-50 text-teal-600", group: "Logic" },
   loop: { icon: Repeat, tone: "bg-orange-50 text-orange-600", group: "Logic" },
+  subflow: { icon: Layers, tone: "bg-fuchsia-50 text-fuchsia-600", group: "Steps" },
+  delay: { icon: Hourglass, tone: "bg-lime-50 text-lime-700", group: "Logic" },
+  wait: { icon: Bell, tone: "bg-cyan-50 text-cyan-700", group: "Logic" },
   approval: { icon: UserCheck, tone: "bg-rose-50 text-rose-600", group: "People" },
 };

@@ -4,6 +4,7 @@ import { TRPCClientError } from "@trpc/client";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { Keyboard, LayoutDashboard } from "lucide-react";
 import { useCallback, useState } from "react";
+import { CallTargetsProvider } from "@/components/canvas/call-targets";
 import type { NodeType } from "@/lib/flow/kinds";
 import { type StartData, startDataSchema } from "@/lib/flow/kinds/start";
 import { PendingApprovals } from "../runs/pending-approvals";
@@ -77,14 +78,16 @@ function DraftEditor({ flowId, restore }: { flowId: string; restore?: number }) 
   return (
     <EditorStoreProvider key={flow.data.id} flow={flow.data}>
       <RunStoreProvider>
-        <ReactFlowProvider>
-          <EditorWorkspace
-            webhook={flow.data.webhook}
-            mayRun={flow.data.may.run}
-            mayEdit={flow.data.may.edit}
-            restore={restore}
-          />
-        </ReactFlowProvider>
+        <CallTargetsProvider>
+          <ReactFlowProvider>
+            <EditorWorkspace
+              webhook={flow.data.webhook}
+              mayRun={flow.data.may.run}
+              mayEdit={flow.data.may.edit}
+              restore={restore}
+            />
+          </ReactFlowProvider>
+        </CallTargetsProvider>
       </RunStoreProvider>
     </EditorStoreProvider>
   );

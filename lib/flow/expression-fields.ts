@@ -17,15 +17,7 @@ const fieldsByKind: { [K in NodeType]: (data: Record<string, unknown>) => Field[
     { path: ["prompt"], value: d.prompt, form: "template" },
     { path: ["response"], value: d.response, form: "template" },
   ],
-  http: (d) => [
-    { path: ["url"], value: d.url, form: "template" },
-    { path: ["body"], value: d.body, form: "template" },
-    ...Object.entries((d.headers as Record<string, unknown>) ?? {}).map(([name, value]) => ({
-      path: ["headers", name],
-      value,
-      form: "template" as const,
-    })),
-  ],
+  http: (d) => requestFields(d, []),
   transform: (d) => [{ path: ["expression"], value: d.expression, form: "expression" }],
   branch: (d) =>
     (Array.isArray(d.cases) ? d.cases : []).map((c: { condition?: unknown }, i: number) => ({
@@ -44,8 +36,38 @@ const fieldsByKind: { [K in NodeType]: (data: Record<string, unknown>) => Field[
     { path: ["instructions"], value: d.instructions, form: "template" },
     { path: ["show"], value: d.show, form: "expression", optional: true },
   ],
+  subflow: (d) =>
+    typeof d.input === "object" && d.input !== null
+      ? Object.entries(d.input).map(([name, value]) => ({
+          path: ["input", name],
+          value,
+          form: "expression" as const,
+          optional: true,
+        }))
+      : [{ path: ["input"], value: d.input, form: "expression", optional: true }],
+  delay: (d) => [
+    { path: ["ms"], value: d.ms, form: "expression", optional: true },
+    { path: ["until"], value: d.until, form: "expression", optional: true },
+  ],
+  wait: (d) =>
+    typeof d.notify === "object" && d.notify !== null
+      ? requestFields(d.notify as Record<string, unknown>, ["notify"])
+      : [],
   end: (d) => [{ path: ["output"], value: d.output, form: "expression", optional: true }],
 };
+
+/** An HTTP request's templates (the http step, a wait's notify), under `at`. */
+function requestFields(d: Record<string, unknown>, at: string[]): Field[] {
+  return [
+    { path: [...at, "url"], value: d.url, form: "template" },
+    { path: [...at, "body"], value: d.body, form: "template" },
+    ...Object.entries((d.headers as Record<string, unknown>) ?? {}).map(([name, value]) => ({
+      path: [...at, "headers", name],
+      value,
+      form: "template" as const,
+    })),
+  ];
+}
 
 /** Each field of a node whose expression does not parse, with the reason. */
 export function expressionProblems(

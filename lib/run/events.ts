@@ -128,7 +128,7 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     type: z.literal("timer.fired"),
     ...nodeRef,
     data: z.object({
-      purpose: z.enum(["retry", "approval-timeout"]),
+      purpose: z.enum(["retry", "approval-timeout", "delay", "wait-timeout"]),
       attempt: z.number().int().positive(),
       /** approval-timeout: the escalation level whose deadline this is (0: the first). */
       level: z.number().int().nonnegative().optional(),
@@ -148,6 +148,42 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     data: z.object({ level: z.number().int().positive(), assignees: assigneesSchema, timeoutAt: z.string() }),
   }),
   z.object({ type: z.literal("run.waiting"), data: z.object({}) }),
+  /** A delay parked its path on a durable timer until `until`. */
+  z.object({
+    type: z.literal("node.waiting"),
+    ...nodeRef,
+    data: z.object({ attempt: z.number().int().positive(), until: z.string() }),
+  }),
+  /** A wait node parked: a POST to `resumeUrl` (once) or the deadline moves it on. */
+  z.object({
+    type: z.literal("wait.started"),
+    ...nodeRef,
+    data: z.object({
+      attempt: z.number().int().positive(),
+      resumeUrl: z.string(),
+      timeoutAt: z.string().optional(),
+    }),
+  }),
+  /** Its resume URL was called with this JSON body (the node's output). */
+  z.object({ type: z.literal("wait.resumed"), ...nodeRef, data: z.object({ body: z.unknown() }) }),
+  /** A sub-flow node started child run `runId` and waits for it. */
+  z.object({
+    type: z.literal("subflow.started"),
+    ...nodeRef,
+    data: z.object({ attempt: z.number().int().positive(), runId: z.string() }),
+  }),
+  /** The child run `runId` ended. */
+  z.object({
+    type: z.literal("subflow.finished"),
+    ...nodeRef,
+    data: z.object({
+      attempt: z.number().int().positive(),
+      runId: z.string(),
+      status: z.enum(["succeeded", "failed", "cancelled"]),
+      output: z.unknown().optional(),
+      error: runErrorSchema.optional(),
+    }),
+  }),
   /** A forEach loop evaluated its list. */
   z.object({ type: z.literal("loop.items"), ...nodeRef, data: z.object({ items: z.array(z.unknown()) }) }),
   /** A loop started iteration `index` of its body. */

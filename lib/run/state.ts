@@ -38,6 +38,8 @@ export interface NodeRunState {
     /** Escalations so far, oldest first. */
     escalations?: { level: number; at: string; assignees: Assignees; timeoutAt: string }[];
   };
+  /** A delay, wait or sub-flow node parked on something outside its run. */
+  parked?: Parked;
   /** What the current attempt sent out (an agent's prompt, an HTTP request). */
   input?: unknown;
   /** What the current attempt has streamed so far (an agent's tokens). */
@@ -46,6 +48,22 @@ export interface NodeRunState {
   retryAt?: string;
   startedAt?: string;
   finishedAt?: string;
+}
+
+/**
+ * What a parked node waits for, and what ended the wait once it arrived: a resume or a child's
+ * end may arrive while the attempt that parks the node is still in flight (the outside system
+ * answers the notify at once; a child of pure steps ends before its parent hears it started).
+ */
+export interface Parked {
+  /** delay: the timer's due time. */
+  until?: string;
+  /** wait: the URL that resumes it, and its deadline. */
+  resumeUrl?: string;
+  timeoutAt?: string;
+  /** subflow: the child run. */
+  runId?: string;
+  ended?: { output: unknown } | { error: RunError };
 }
 
 export interface RunState {
@@ -144,6 +162,7 @@ function nodeRecord(
     handles: field(patch, before, "handles"),
     loop: field(patch, before, "loop"),
     approval: field(patch, before, "approval"),
+    parked: field(patch, before, "parked"),
     input: field(patch, before, "input"),
     streamed: field(patch, before, "streamed"),
     retryAt: field(patch, before, "retryAt"),
@@ -174,6 +193,19 @@ const setNode = (state: RunState, e: { nodeId: string; path?: number[] }, patch:
 const loopOf = (state: RunState, e: { nodeId: string; path?: number[] }): LoopProgress =>
   state.nodes[nodeKey(e.nodeId, pathOf(e))]?.loop ?? { started: 0, outputs: {} };
 
+/** A node parks (status waiting) on `what`, keeping what already ended its wait (see Parked). */
+function park(s: RunState, e: { nodeId: string; path?: number[] }, attempt: number, what: Parked): RunState {
+  const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
+  if (node?.status !== "running" || node.attempt !== attempt) return s;
+  return setNode(s, e, { status: "waiting", parked: { ...node.parked, ...what } });
+}
+
+/** Why a sub-flow node fails when its child run did not succeed. */
+export const childRunFailure = (runId: string, status: string, error: RunError | undefined) =>
+  status === "cancelled"
+    ? `the called run ${runId} was cancelled`
+    : `the called run ${runId} failed: ${error?.message ?? "unknown error"}`;
+
 /** One handler per event type: the compiler flags a type that is not folded. */
 const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   "run.started": (s, e, at) => ({
@@ -192,6 +224,7 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
       error: undefined,
       streamed: undefined,
       input: undefined,
+      parked: undefined,
     }),
   "node.input": (s, e) => {
     const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
@@ -233,6 +266,25 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
     const approval = s.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval;
     if (!approval) return s;
     return setNode(s, e, { approval: { ...approval, decisions: [...approval.decisions, e.data] } });
+  },
+  "node.waiting": (s, e) => park(s, e, e.data.attempt, { until: e.data.until }),
+  "wait.started": (s, e) => park(s, e, e.data.attempt, { resumeUrl: e.data.resumeUrl, timeoutAt: e.data.timeoutAt }),
+  "wait.resumed": (s, e) => {
+    const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
+    if (!node || (node.status !== "running" && node.status !== "waiting") || node.parked?.ended) return s;
+    return setNode(s, e, { parked: { ...node.parked, ended: { output: e.data.body } } });
+  },
+  "subflow.started": (s, e) => park(s, e, e.data.attempt, { runId: e.data.runId }),
+  "subflow.finished": (s, e) => {
+    const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
+    if (!node || node.attempt !== e.data.attempt || node.parked?.ended) return s;
+    if (node.status !== "running" && node.status !== "waiting") return s;
+    const { status, output, error, runId } = e.data;
+    const ended =
+      status === "succeeded"
+        ? { output: output ?? null }
+        : { error: { message: childRunFailure(runId, status, error), nodeId: e.nodeId, retryable: false } };
+    return setNode(s, e, { parked: { ...node.parked, runId, ended } });
   },
   "loop.items": (s, e) => setNode(s, e, { loop: { ...loopOf(s, e), items: e.data.items } }),
   "loop.iteration": (s, e) =>

@@ -68,6 +68,31 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
     list: (): Promise<FlowSummary[]> =>
       prisma.flow.findMany({ where: { workspaceId }, select: summary, orderBy: { updatedAt: "desc" } }),
 
+    /**
+     * What a sub-flow node may call: every flow of the workspace, with the start node's input
+     * fields of the version a call runs by default (the newest published one).
+     */
+    async callTargets(): Promise<{ id: string; name: string; publishedVersion: number | null; inputs: unknown }[]> {
+      const flows = await prisma.flow.findMany({
+        where: { workspaceId },
+        select: { id: true, name: true, publishedVersion: true },
+        orderBy: { name: "asc" },
+      });
+      const published = await prisma.flowVersion.findMany({
+        where: {
+          OR: flows.flatMap((f) => (f.publishedVersion ? [{ flowId: f.id, version: f.publishedVersion }] : [])),
+        },
+        select: { flowId: true, document: true },
+      });
+      const startInputs = new Map(
+        published.map((v) => {
+          const start = (v.document as FlowDocument).nodes.find((n) => n.type === "start");
+          return [v.flowId, start?.data.inputs ?? []];
+        }),
+      );
+      return flows.map((f) => ({ ...f, inputs: startInputs.get(f.id) ?? [] }));
+    },
+
     async get(id: string): Promise<FlowRecord> {
       const row = await prisma.flow.findFirst({ where: scoped(id), select: full });
       if (!row) throw new NotFound("flow");

@@ -1,5 +1,5 @@
 import type { FlowDocument } from "../../lib/flow/document";
-import { type RunEvent, terminalRunStatuses } from "../../lib/run/events";
+import { type RunError, type RunEvent, terminalRunStatuses } from "../../lib/run/events";
 import { type NewRun, type RunStore, SeqConflict } from "../engine/runtime/ports";
 import { projectApprovalTasks, touchesApprovalTasks } from "./approval-tasks";
 import { type Prisma, providerOf, sqliteWriterOf } from "./client";
@@ -60,7 +60,7 @@ function appendSql(provider: "sqlite" | "postgresql") {
   const pg = provider === "postgresql";
   let n = 0;
   const p = (cast = "") => (pg ? `$${++n}${cast}` : "?");
-  const createRun = `INSERT INTO "Run" ("id", "workspaceId", "flowId", "flowVersion", "definition", "status", "input", "output", "error", "startedById", "retryOfId", "lastSeq", "createdAt", "finishedAt") VALUES (${p()}, ${p()}, ${p()}, ${p()}, ${p("::jsonb")}, ${p('::"RunStatus"')}, ${p("::jsonb")}, ${p("::jsonb")}, ${p("::jsonb")}, ${p()}, ${p()}, ${p()}, ${p("::timestamp(3)")}, ${p("::timestamp(3)")})`;
+  const createRun = `INSERT INTO "Run" ("id", "workspaceId", "flowId", "flowVersion", "definition", "status", "input", "output", "error", "startedById", "retryOfId", "lastSeq", "createdAt", "finishedAt", "trigger", "parentRunId", "parentNodeId", "parentKey", "depth") VALUES (${p()}, ${p()}, ${p()}, ${p()}, ${p("::jsonb")}, ${p('::"RunStatus"')}, ${p("::jsonb")}, ${p("::jsonb")}, ${p("::jsonb")}, ${p()}, ${p()}, ${p()}, ${p("::timestamp(3)")}, ${p("::timestamp(3)")}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()})`;
   n = 0;
   const fence = `UPDATE "Run" SET "lastSeq" = ${p()}, "status" = ${p('::"RunStatus"')}, "output" = COALESCE(${p("::jsonb")}, "output"), "error" = COALESCE(${p("::jsonb")}, "error"), "finishedAt" = COALESCE(${p("::timestamp(3)")}, "finishedAt") WHERE "id" = ${p()} AND "lastSeq" = ${p()}`;
   const rowSql = () => `(${p()}, ${p()}, ${p("::timestamp(3)")}, ${p()}, ${p()}, ${p()}, ${p()}, ${p("::jsonb")})`;
@@ -105,6 +105,11 @@ export function prismaRunStore(prisma: Prisma): RunStore {
         startedBy: starter,
         flowVersion: row.flowVersion,
         lastSeq: row.lastSeq,
+        parent:
+          row.parentRunId && row.parentNodeId && row.parentKey
+            ? { runId: row.parentRunId, nodeId: row.parentNodeId, key: row.parentKey }
+            : null,
+        depth: row.depth,
       };
     },
 
@@ -115,6 +120,14 @@ export function prismaRunStore(prisma: Prisma): RunStore {
         orderBy: { createdAt: "asc" },
       });
       return rows.map((r) => r.id);
+    },
+
+    async childOf(parentKey) {
+      const row = await prisma.run.findUnique({
+        where: { parentKey },
+        select: { id: true, status: true, output: true, error: true },
+      });
+      return row && { ...row, error: row.error as RunError | null };
     },
 
     async events(runId, afterSeq = 0) {
@@ -165,6 +178,11 @@ export function prismaRunStore(prisma: Prisma): RunStore {
                 lastSeq,
                 time,
                 finishedAt,
+                create.trigger ?? (create.retryOfId ? "retry" : "manual"),
+                create.parent?.runId ?? null,
+                create.parent?.nodeId ?? null,
+                create.parent?.key ?? null,
+                create.depth ?? 0,
               ],
             }
           : {

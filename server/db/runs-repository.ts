@@ -23,6 +23,11 @@ export interface RunRecord {
   /** Null when no person started it (a webhook). */
   startedById: string | null;
   retryOfId: string | null;
+  /** What started it (RunTrigger). */
+  trigger: string;
+  /** A sub-flow's run: the run and node that called it. */
+  parentRunId: string | null;
+  parentNodeId: string | null;
   createdAt: Date;
   finishedAt: Date | null;
   /** Set once retention removed the run's steps; `summary` is what was kept. */
@@ -51,6 +56,7 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
           input: toJson(input.runInput),
           startedById: input.startedById,
           retryOfId: input.retryOfId ?? null,
+          trigger: input.retryOfId ? "retry" : "manual",
         },
         select: { id: true },
       });
@@ -79,6 +85,9 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
         lastSeq: row.lastSeq,
         startedById: row.startedById,
         retryOfId: row.retryOfId,
+        trigger: row.trigger,
+        parentRunId: row.parentRunId,
+        parentNodeId: row.parentNodeId,
         createdAt: row.createdAt,
         finishedAt: row.finishedAt,
         purgedAt: row.purgedAt,
@@ -118,6 +127,8 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
             status: true,
             startedById: true,
             retryOfId: true,
+            trigger: true,
+            parentRunId: true,
             createdAt: true,
             finishedAt: true,
             flow: { select: { name: true } },
@@ -140,6 +151,8 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
           status: r.status,
           startedBy: r.startedById ? (starters.get(r.startedById) ?? "a former member") : null,
           retryOfId: r.retryOfId,
+          trigger: r.trigger,
+          parentRunId: r.parentRunId,
           createdAt: r.createdAt,
           finishedAt: r.finishedAt,
         })),

@@ -5,6 +5,7 @@ import { runInputSchema, startDataSchema } from "../../lib/flow/kinds/start";
 import { describeProblem } from "../../lib/flow/problems";
 import { runInputProblem } from "../../lib/run/input-limits";
 import { describeZodError, UserError } from "../api/errors";
+import type { NewRun } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
 
 /** What is run: a flow's draft (flowVersion null) or one of its published versions. */
@@ -41,6 +42,7 @@ export async function startFlowRun(
   flow: RunnableFlow,
   input: unknown,
   startedBy: { id: string; name: string } | null,
+  how: Pick<NewRun, "trigger" | "parent" | "depth"> = {},
 ): Promise<{ runId: string }> {
   const check = await checkOnce(flow.document);
   if (!isRunnable(check)) {
@@ -61,6 +63,7 @@ export async function startFlowRun(
     definition: check.document,
     input: parsedInput.data,
     startedBy,
+    ...how,
   });
   return { runId };
 }

@@ -33,6 +33,9 @@ const samples: { [K in NodeType]: Record<string, unknown>[] } = {
   join: [{ mode: "any" }, { mode: "count", count: 2 }],
   loop: [{ mode: "repeat", until: "true" }],
   approval: [{}, { timeout: { afterMs: 60_000, action: "reject" } }, { timeout: { afterMs: 60_000, action: "route" } }],
+  subflow: [{ onError: "route" }, { flowId: "f1", wait: false }],
+  delay: [{ ms: "1000" }, { until: "$now()" }],
+  wait: [{}, { timeoutMs: 60_000 }],
   end: [{}],
 };
 

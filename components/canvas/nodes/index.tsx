@@ -3,10 +3,12 @@ import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { ReactNode } from "react";
 import { type NodeType, nodeKind, outputHandles } from "@/lib/flow/kinds";
 import { useEditor } from "../../editor/editor-context";
+import { formatDuration } from "../../ui/format";
 import type { CanvasNode } from "../canvas-document";
 import { kindLooks } from "../kind-looks";
 import { LoopIterationPicker } from "./loop-iteration-picker";
 import { NodeCard } from "./node-card";
+import { SubflowSummary } from "./subflow-summary";
 
 const text = (value: unknown, fallback = "") => (typeof value === "string" && value ? value : fallback);
 
@@ -57,6 +59,18 @@ const looks: {
   },
   approval: {
     summary: (d) => approvalSummary(d),
+  },
+  subflow: {
+    summary: (d) => <SubflowSummary data={d} />,
+  },
+  delay: {
+    summary: (d) => (
+      <span className="line-clamp-1 font-mono">{d.until ? `until ${text(d.until)}` : `${text(d.ms, "…")} ms`}</span>
+    ),
+  },
+  wait: {
+    summary: (d) =>
+      `${d.notify ? "notifies, then waits" : "waits for a callback"}${typeof d.timeoutMs === "number" ? ` · gives up after ${formatDuration(d.timeoutMs)}` : ""}`,
   },
   end: {},
 };

@@ -7,6 +7,7 @@ import { AssigneesField, GroupChips } from "./assignees-field";
 import { CredentialField } from "./credential-field";
 import { getAt } from "./fields";
 import { type NodeForm, Section } from "./node-form";
+import { SubflowField } from "./subflow-field";
 
 type Form = (f: NodeForm, data: Record<string, unknown>) => ReactNode;
 
@@ -215,6 +216,83 @@ export const kindForms: { [K in NodeType]: Form } = {
         Nodes placed inside the loop run each time; its output lists what the last ones produced.
       </p>
     </Section>
+  ),
+  subflow: (f, data) => (
+    <>
+      <Section title="Call">
+        <SubflowField f={f} data={data} />
+      </Section>
+      {stepSettings(f, data)}
+    </>
+  ),
+  delay: (f, data) => (
+    <Section title="Delay">
+      {data.until !== undefined
+        ? f.code(
+            ["until"],
+            "Until",
+            "expression",
+            'An ISO time, e.g. "2026-12-24T09:00:00Z" or $fromMillis($millis() + 3600000).',
+            1,
+          )
+        : f.code(
+            ["ms"],
+            "For (ms)",
+            "expression",
+            "Milliseconds; an expression, e.g. 60000 or prev.retryAfter * 1000.",
+            1,
+          )}
+      <button
+        type="button"
+        className="self-start text-xs text-accent-700 hover:underline"
+        onClick={() => {
+          const next = { ...data };
+          if (data.until !== undefined) {
+            delete next.until;
+            next.ms = "60000";
+          } else {
+            delete next.ms;
+            next.until = "$now()";
+          }
+          f.set([], next);
+        }}
+      >
+        {data.until !== undefined ? "Wait for a while instead" : "Wait until a time instead"}
+      </button>
+      <p className="text-xs text-slate-500">
+        The wait is a durable timer: nothing is held in memory, and a restart keeps it.
+      </p>
+    </Section>
+  ),
+  wait: (f, data) => (
+    <>
+      <Section title="Wait for a callback">
+        <p className="text-sm text-slate-600">
+          The path parks until an outside system POSTs JSON to this step&apos;s resume URL; the body becomes the output.
+          The URL works once.
+        </p>
+        {f.number(
+          ["timeoutMs"],
+          "Give up after (ms)",
+          "Then the timed-out output is followed. Empty: wait as long as it takes.",
+          1000,
+        )}
+      </Section>
+      <Section title="Notify">
+        {f.toggle(["notify"], "Send a request when it starts waiting")}
+        {data.notify !== undefined && (
+          <>
+            {f.select(
+              ["notify", "method"],
+              "Method",
+              ["POST", "PUT", "PATCH", "GET"].map((m) => ({ value: m, label: m })),
+            )}
+            {f.code(["notify", "url"], "URL", "template", "May use {{ resumeUrl }} and other expressions.", 2)}
+            {f.code(["notify", "body"], "Body", "template", 'e.g. { "callback": "{{ resumeUrl }}" }', 3)}
+          </>
+        )}
+      </Section>
+    </>
   ),
   approval: (f, data) => (
     <>

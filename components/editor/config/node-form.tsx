@@ -5,6 +5,12 @@ import { CodeInput, Field, getAt, NumberInput, type Path, Select, setAt, TextInp
 
 const objectPresets: Record<string, () => unknown> = {
   timeout: () => ({ afterMs: 86_400_000, action: "reject" }),
+  notify: () => ({
+    method: "POST",
+    url: "https://example.com/notify",
+    headers: {},
+    body: '{ "resumeUrl": "{{ resumeUrl }}" }',
+  }),
 };
 
 /** Builds fields bound to one node's data, with the schema's errors shown at each field. */

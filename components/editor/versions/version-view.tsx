@@ -5,6 +5,7 @@ import { ArrowLeft, RotateCcw } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
+import { CallTargetsProvider } from "@/components/canvas/call-targets";
 import { diffFlows, type FlowDiff, isEmptyDiff } from "@/lib/flow/diff";
 import type { FlowDocument } from "@/lib/flow/document";
 import { CanvasBackdrop, LARGE_FLOW, READ_ONLY } from "../../canvas/canvas-setup";
@@ -111,9 +112,11 @@ export function VersionView({ flowId, version, compare }: { flowId: string; vers
             flow={{ id: flowId, version: 0, document: shown.document }}
           >
             <RunStoreProvider>
-              <ReactFlowProvider>
-                <VersionCanvas marks={shown.marks} diff={shown.diff} />
-              </ReactFlowProvider>
+              <CallTargetsProvider>
+                <ReactFlowProvider>
+                  <VersionCanvas marks={shown.marks} diff={shown.diff} />
+                </ReactFlowProvider>
+              </CallTargetsProvider>
             </RunStoreProvider>
           </EditorStoreProvider>
         </div>

@@ -6,6 +6,7 @@ import { ArrowLeft, Ban, Download, ExternalLink, Loader2, RotateCcw, WifiOff } f
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
+import { CallTargetsProvider } from "@/components/canvas/call-targets";
 import type { FlowDocument } from "@/lib/flow/document";
 import { startDataSchema } from "@/lib/flow/kinds/start";
 import { terminalRunStatuses } from "@/lib/run/events";
@@ -49,9 +50,11 @@ export function RunView({ runId }: { runId: string }) {
   return (
     <EditorStoreProvider key={runId} flow={snapshot}>
       <RunStoreProvider>
-        <ReactFlowProvider>
-          <RunWorkspace run={run.data} />
-        </ReactFlowProvider>
+        <CallTargetsProvider>
+          <ReactFlowProvider>
+            <RunWorkspace run={run.data} />
+          </ReactFlowProvider>
+        </CallTargetsProvider>
       </RunStoreProvider>
     </EditorStoreProvider>
   );

@@ -1,6 +1,7 @@
 import { agentKind } from "./agent";
 import { approvalKind } from "./approval";
 import { branchKind } from "./branch";
+import { delayKind } from "./delay";
 import { endKind } from "./end";
 import { httpKind } from "./http";
 import { joinKind } from "./join";
@@ -9,7 +10,9 @@ import { loopKind } from "./loop";
 import { parallelKind } from "./parallel";
 import { parseNodeData } from "./parsed";
 import { startKind } from "./start";
+import { subflowKind } from "./subflow";
 import { transformKind } from "./transform";
+import { waitKind } from "./wait";
 
 export { type InboundRule, type OutputHandle, outputHandleIds, outputHandles } from "./kind";
 
@@ -27,6 +30,9 @@ export const nodeKinds = {
   join: joinKind,
   loop: loopKind,
   approval: approvalKind,
+  subflow: subflowKind,
+  delay: delayKind,
+  wait: waitKind,
   end: endKind,
 } as const;
 

@@ -1,6 +1,6 @@
 import type { EngineEvent } from "../../../lib/run/events";
 import { applyRunEvent, pathOf, type RunState, withOwnedNodes } from "../../../lib/run/state";
-import { approvalTimer, executeCommand, retryTimer } from "./commands";
+import { approvalTimer, delayTimer, executeCommand, retryTimer, waitTimer } from "./commands";
 import { Frontier } from "./frontier";
 import type { FlowGraph } from "./graph";
 import { evaluatingItems, untilPending } from "./loops";
@@ -43,6 +43,14 @@ export function advance(
     if (event.type === "approval.requested" && event.data.timeoutAt) {
       planner.commands.push(approvalTimer(runId, event.nodeId, pathOf(event), event.data.timeoutAt));
     }
+    if (event.type === "timer.fired" && event.data.purpose === "delay")
+      planner.delayDue(event.nodeId, pathOf(event), event.data.attempt);
+    if (event.type === "timer.fired" && event.data.purpose === "wait-timeout")
+      planner.waitTimedOut(event.nodeId, pathOf(event), event.data.attempt);
+    if (event.type === "node.waiting")
+      planner.commands.push(delayTimer(runId, event.nodeId, pathOf(event), event.data.attempt, event.data.until));
+    if (event.type === "wait.started" && event.data.timeoutAt)
+      planner.commands.push(waitTimer(runId, event.nodeId, pathOf(event), event.data.attempt, event.data.timeoutAt));
     return planner.plan();
   });
 }
@@ -67,6 +75,9 @@ function resumeDraft(graph: FlowGraph, runId: string, state: RunState, now: stri
     const timeoutAt = current.approval?.request.timeoutAt;
     if (current.status === "waiting" && timeoutAt)
       planner.commands.push(approvalTimer(runId, nodeId, path, timeoutAt, escalationLevel(current)));
+    const parked = current.status === "waiting" && !current.parked?.ended ? current.parked : undefined;
+    if (parked?.until) planner.commands.push(delayTimer(runId, nodeId, path, current.attempt, parked.until));
+    if (parked?.timeoutAt) planner.commands.push(waitTimer(runId, nodeId, path, current.attempt, parked.timeoutAt));
   }
   return planner.plan();
 }

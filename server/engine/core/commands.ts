@@ -63,3 +63,19 @@ export const approvalTimer = (runId: string, nodeId: string, path: number[], due
     data: { purpose: "approval-timeout", attempt: 1, ...(level > 0 && { level }) },
   },
 });
+
+/** When a delay's wait is over. */
+export const delayTimer = (runId: string, nodeId: string, path: number[], attempt: number, dueAt: string): Command => ({
+  type: "schedule",
+  key: `${idempotencyKey(runId, nodeId, path, attempt)}:delay`,
+  dueAt,
+  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "delay", attempt } },
+});
+
+/** When a wait node gives up and follows `timeout`. */
+export const waitTimer = (runId: string, nodeId: string, path: number[], attempt: number, dueAt: string): Command => ({
+  type: "schedule",
+  key: `${idempotencyKey(runId, nodeId, path, attempt)}:wait-timeout`,
+  dueAt,
+  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "wait-timeout", attempt } },
+});

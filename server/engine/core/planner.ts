@@ -23,6 +23,7 @@ import {
   untilPending,
 } from "./loops";
 import { type OpenIndex, openIndex } from "./open-index";
+import { previousOutput } from "./prev";
 import { retriesLeft } from "./retries";
 
 export { executeCommand } from "./commands";
@@ -158,6 +159,36 @@ export class Planner implements Pass {
     this.finishApproval(current, action === "approve" ? "approved" : action === "reject" ? "rejected" : "timeout");
   }
 
+  /** A delay's timer fell due: pass the input on, if the node still waits for that timer. */
+  delayDue(nodeId: string, path: number[], attempt: number) {
+    const current = this.instance(nodeId, path);
+    if (this.state.status !== "running" || current?.status !== "waiting" || current.attempt !== attempt) return;
+    this.succeed(current, previousOutput(this.graph, this.state, nodeId, path), ["out"]);
+  }
+
+  /** A wait's deadline passed before anyone called its resume URL: follow `timeout`. */
+  waitTimedOut(nodeId: string, path: number[], attempt: number) {
+    const current = this.instance(nodeId, path);
+    if (this.state.status !== "running" || current?.status !== "waiting" || current.attempt !== attempt) return;
+    if (current.parked?.ended) return;
+    this.succeed(current, { timedOut: true, timeoutAt: current.parked?.timeoutAt ?? this.now }, ["timeout"]);
+  }
+
+  /** Parked nodes whose wait has ended (a resume, a child's end) move on. */
+  private finishParked() {
+    for (const current of this.atWork()) {
+      const ended = current.status === "waiting" ? current.parked?.ended : undefined;
+      if (!ended) continue;
+      if ("output" in ended) this.succeed(current, ended.output, ["out"]);
+      else
+        this.decide({
+          type: "node.failed",
+          ...ref(current.nodeId, current.path),
+          data: { attempt: current.attempt, error: ended.error },
+        });
+    }
+  }
+
   private finishApproval(current: NodeRunState, result: ApprovalResult) {
     this.succeed(current, approvalOutput(current, result, this.now), [result]);
   }
@@ -200,6 +231,7 @@ export class Planner implements Pass {
     }
     if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
 
+    this.finishParked();
     this.scheduleRetries();
     for (const current of this.atWork()) {
       const result = current.status === "waiting" ? decisionsResult(current) : undefined;

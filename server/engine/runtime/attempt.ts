@@ -7,7 +7,7 @@ import type { Command } from "../core/commands";
 import type { FlowGraph } from "../core/graph";
 import { NonRetryableError } from "./errors";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
-import type { Clock, NodeExecutor, NodeOutcome } from "./ports";
+import type { Clock, NodeExecutor, NodeOutcome, SubflowCalls } from "./ports";
 import type { ExpressionSandbox } from "./sandbox/expression-sandbox";
 import { nodeExpressions } from "./sandbox/node-expressions";
 
@@ -21,6 +21,10 @@ export interface AttemptDeps {
   credential: (workspaceId: string, id: string) => Promise<string>;
   /** Where expressions the quick evaluator does not cover are evaluated (sandbox/expression-sandbox.ts). */
   expressions: Pick<ExpressionSandbox, "evaluate">;
+  /** The resume URL of a wait node instance; absent where no callback can arrive. */
+  resumeUrl?: (at: { runId: string; nodeId: string; path: number[] }) => string;
+  /** Where sub-flow calls are made; absent where flows cannot call flows. */
+  subflows?: SubflowCalls;
 }
 
 /** The attempt of one node instance in one run, as of `state`. */
@@ -90,12 +94,27 @@ export async function runAttempt(
         return credential(workspaceId, id);
       },
       expressions: nodeExpressions(command.nodeId, deps.expressions),
+      resumeUrl() {
+        if (!deps.resumeUrl) throw new NonRetryableError("nothing can resume a wait here (no server takes callbacks)");
+        return deps.resumeUrl({ runId, nodeId: command.nodeId, path: command.path });
+      },
+      callFlow(call) {
+        if (!deps.subflows) throw new NonRetryableError("flows cannot call other flows here");
+        return deps.subflows.call({
+          ...call,
+          workspaceId,
+          parentRunId: runId,
+          parentNodeId: command.nodeId,
+          parentKey: command.idempotencyKey,
+        });
+      },
     });
     const outcome = await (aborted ? Promise.race([running, aborted]) : running);
     const unreadable = outcomeProblem(outcome);
     if (unreadable) throw new NonRetryableError(`${unreadable}: it could be stored but not read back`);
     if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
     if ("loopItems" in outcome) return { type: "loop.items", ...ref, data: { items: outcome.loopItems } };
+    if ("park" in outcome) return parkedEvent(ref, command.attempt, outcome.park);
     // An executor that names no handle took every handle a success may take.
     const handles = outcome.handles ?? outputHandles(nodeKind(type), node.data).flatMap((h) => (h.error ? [] : [h.id]));
     return {
@@ -122,8 +141,20 @@ export async function runAttempt(
   }
 }
 
+/** The event that parks a node on what its executor named. */
+function parkedEvent(
+  ref: ReturnType<typeof nodeRef>,
+  attempt: number,
+  park: Extract<NodeOutcome, { park: unknown }>["park"],
+): EngineEvent {
+  if ("until" in park) return { type: "node.waiting", ...ref, data: { attempt, until: park.until } };
+  if ("childRunId" in park) return { type: "subflow.started", ...ref, data: { attempt, runId: park.childRunId } };
+  return { type: "wait.started", ...ref, data: { attempt, ...park } };
+}
+
 /** Why what an executor produced may not be stored (lib/json/limits), or undefined. */
 function outcomeProblem(outcome: NodeOutcome): string | undefined {
+  if ("park" in outcome) return undefined;
   const [root, value] =
     "waitFor" in outcome
       ? ["show", outcome.waitFor.show]

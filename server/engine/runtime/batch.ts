@@ -72,8 +72,11 @@ export async function commit(actor: RunActor, { events, state, commands }: Advan
       throw error;
     }
     actor.unsaved = undefined;
+    const wasFinished = actor.finished;
     actor.state = state;
     deps.bus.publish(stored, actor.workspaceId);
+    if (actor.parent && !wasFinished && actor.finished)
+      actor.runtime.track(actor.runtime.childEnded(actor).catch(actor.report));
   }
   for (const command of commands) await carryOut(actor, command);
 }

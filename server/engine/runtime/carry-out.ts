@@ -41,8 +41,23 @@ export async function carryOut(actor: RunActor, command: Command): Promise<void>
       return;
     case "abort":
       actor.abort("cancelled", "cancelled", (held) => command.nodeIds.includes(held.nodeId));
+      cancelChildren(actor, command.nodeIds);
       return;
   }
+}
+
+/** The child runs of cancelled sub-flow nodes are cancelled too. */
+function cancelChildren(actor: RunActor, nodeIds: string[]) {
+  for (const node of Object.values(actor.state.nodes)) {
+    const childId = node.status === "cancelled" && nodeIds.includes(node.nodeId) ? node.parked?.runId : undefined;
+    if (childId && !node.parked?.ended) cancelChild(actor, childId);
+  }
+}
+
+function cancelChild(actor: RunActor, childId: string) {
+  actor.runtime.track(
+    actor.runtime.cancel(childId, `the run that called it (${actor.id}) stopped`).catch(actor.report),
+  );
 }
 
 /**
@@ -80,6 +95,11 @@ export async function execute(
     );
     progress.flush(); // queued before the outcome, so the text is whole when the node finishes
     if (outcome) await actor.record(outcome, { stillCounts: stillRuns, orFailRun: true });
+    // A child started by an attempt that was cancelled meanwhile is not left running alone.
+    if (outcome?.type === "subflow.started") {
+      const now = actor.state.nodes[nodeKey(command.nodeId, command.path)];
+      if (now?.parked?.runId !== outcome.data.runId) cancelChild(actor, outcome.data.runId);
+    }
   } finally {
     progress.flush();
     clearTimeout(timeout);

@@ -1,5 +1,5 @@
 import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
-import type { ApprovalRequest, EngineEvent, RunEvent, RunStatus } from "../../../lib/run/events";
+import type { ApprovalRequest, EngineEvent, RunError, RunEvent, RunStatus } from "../../../lib/run/events";
 import type { RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "../core/graph";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
@@ -33,7 +33,21 @@ export interface StoredRun {
   flowVersion: number | null;
   /** Highest seq recorded; 0 for a run that has not started. */
   lastSeq: number;
+  /** A sub-flow's run: who called it. */
+  parent: RunParent | null;
+  /** How many calls deep (0: not called by a flow). */
+  depth: number;
 }
+
+/** The node instance that called a sub-flow's run: its run, node and calling attempt's idempotency key. */
+export interface RunParent {
+  runId: string;
+  nodeId: string;
+  key: string;
+}
+
+/** What started a run (the runs list shows it). */
+export type RunTrigger = "manual" | "webhook" | "schedule" | "subflow" | "retry";
 
 /** A run not stored yet: its row is written with its first events. */
 export interface NewRun {
@@ -46,6 +60,10 @@ export interface NewRun {
   startedBy: { id: string; name: string } | null;
   /** The failed run this one retries. */
   retryOfId?: string;
+  /** Default "manual". */
+  trigger?: RunTrigger;
+  parent?: RunParent;
+  depth?: number;
 }
 
 export interface RunStore {
@@ -54,6 +72,10 @@ export interface RunStore {
   getRun(runId: string): Promise<StoredRun | null>;
   /** Runs a previous process left unfinished (queued, running or waiting). */
   unfinishedRunIds(): Promise<string[]>;
+  /** The run a sub-flow call with this idempotency key started, if any. */
+  childOf(
+    parentKey: string,
+  ): Promise<{ id: string; status: RunStatus; output: unknown; error: RunError | null } | null>;
   events(runId: string, afterSeq?: number): Promise<RunEvent[]>;
   /**
    * Appends events numbered from `expectedLastSeq + 1` in one transaction and mirrors the run
@@ -144,6 +166,30 @@ export interface ExecutionContext {
   credential: (id: string) => Promise<string>;
   /** This node's expressions and templates, evaluated within the sandbox's bounds. */
   expressions: NodeExpressions;
+  /** The URL that resumes this node instance (a wait node); throws where callbacks cannot arrive. */
+  resumeUrl: () => string;
+  /** Starts (or finds, when this attempt made it before) the child run of a sub-flow node. */
+  callFlow: (call: { flowId: string; version: "published" | number; input: unknown }) => Promise<ChildCall>;
+}
+
+/** A sub-flow call's child run, and how it ended when it already has. */
+export interface ChildCall {
+  runId: string;
+  ended?: { status: "succeeded" | "failed" | "cancelled"; output?: unknown; error?: RunError };
+}
+
+/** Where sub-flow calls are made (the server: flows of the workspace; the CLI: --flows DIR). */
+export interface SubflowCalls {
+  call(request: {
+    workspaceId: string;
+    parentRunId: string;
+    parentNodeId: string;
+    /** The calling attempt's idempotency key: one child per attempt. */
+    parentKey: string;
+    flowId: string;
+    version: "published" | number;
+    input: unknown;
+  }): Promise<ChildCall>;
 }
 
 export type NodeOutcome =
@@ -155,6 +201,8 @@ export type NodeOutcome =
     }
   /** The node parks until people decide (approval). */
   | { waitFor: ApprovalRequest }
+  /** The node parks on a timer (delay), a callback (wait) or a child run (subflow). */
+  | { park: { until: string } | { resumeUrl: string; timeoutAt?: string } | { childRunId: string } }
   /** A forEach loop's list; the core runs the body once per item. */
   | { loopItems: unknown[] };
 

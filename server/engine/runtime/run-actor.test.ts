@@ -40,6 +40,8 @@ function actorOn(conflicts: number) {
     load: () => Promise.reject(new Error("not in this test")),
     held: () => undefined,
     forgetIfIdle() {},
+    childEnded: () => Promise.resolve(),
+    cancel: () => Promise.resolve(),
   };
   const graph = compileFlow(flow({ start: ["start"], end: ["end"] }, ["start -> end"]));
   const actor = new RunActor(runtime, {
@@ -48,6 +50,7 @@ function actorOn(conflicts: number) {
     input: {},
     startedBy: null,
     flowVersion: null,
+    parent: null,
     graph,
     state: initialRunState(),
   });

@@ -6,7 +6,7 @@ import type { FlowGraph } from "../core/graph";
 import { AbortReason, type AttemptOf } from "./attempt";
 import { applyBatch, commit } from "./batch";
 import { CommitFailed, type CommitRetry, pause, runFailedUnstored } from "./commit-retry";
-import { type NewRun, SeqConflict } from "./ports";
+import { type NewRun, type RunParent, SeqConflict } from "./ports";
 import type { RunEngineDeps } from "./run-engine";
 import type { TimerLoop } from "./timer-loop";
 
@@ -33,6 +33,10 @@ export interface Runtime {
   held(runId: string): RunActor | undefined;
   /** Lets `actor` leave memory if nothing keeps it there (the log rebuilds it). */
   forgetIfIdle(actor: RunActor): void;
+  /** A sub-flow's run ended: tell the node that called it. */
+  childEnded(child: RunActor): Promise<void>;
+  /** Cancels another run (a cancelled sub-flow node's child). */
+  cancel(runId: string, reason: string): Promise<void>;
 }
 
 /** What `record` stores: an event (folded with all it leads to, batch.ts), or decisions the core took already. */
@@ -77,6 +81,8 @@ export class RunActor {
   readonly startedBy: { id: string; name: string } | null;
   /** The published version it runs; null for the draft. */
   readonly flowVersion: number | null;
+  /** A sub-flow's run: the node instance that called it. */
+  readonly parent: RunParent | null;
   readonly graph: FlowGraph;
   /** The fold of the events this process knows; moved on only in the queue, by a commit (batch.ts) or a catch-up (follow.ts). */
   state: RunState;
@@ -89,7 +95,7 @@ export class RunActor {
 
   constructor(
     readonly runtime: Runtime,
-    run: Pick<RunActor, "id" | "workspaceId" | "input" | "startedBy" | "flowVersion" | "graph" | "state"> & {
+    run: Pick<RunActor, "id" | "workspaceId" | "input" | "startedBy" | "flowVersion" | "parent" | "graph" | "state"> & {
       unsaved?: NewRun;
     },
   ) {
@@ -98,6 +104,7 @@ export class RunActor {
     this.input = run.input;
     this.startedBy = run.startedBy;
     this.flowVersion = run.flowVersion;
+    this.parent = run.parent;
     this.graph = run.graph;
     this.state = run.state;
     this.unsaved = run.unsaved;

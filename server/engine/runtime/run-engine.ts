@@ -4,7 +4,7 @@ import { nodeRef } from "../../../lib/run/node-ref";
 import { foldRunEvents, initialRunState, nodeKey, pathOf, type RunState } from "../../../lib/run/state";
 import { resume, retryFrom } from "../core/advance";
 import { type Decider, decisionProblem } from "../core/approvals";
-import type { Command } from "../core/commands";
+import { type Command, idempotencyKey } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
 import type { AttemptDeps } from "./attempt";
 import { type CommitRetry, defaultCommitRetry, pause } from "./commit-retry";
@@ -100,6 +100,8 @@ export class RunEngine {
       load: (runId) => this.load(runId),
       held: (runId) => this.live.get(runId),
       forgetIfIdle: (actor) => this.forgetIfIdle(actor),
+      childEnded: (child) => this.childEnded(child),
+      cancel: (runId, reason) => this.cancel(runId, reason),
     };
     if (deps.follow) deps.bus.subscribe((events) => heard(this.runtime, events));
   }
@@ -126,6 +128,7 @@ export class RunEngine {
       input: run.input,
       startedBy: run.startedBy,
       flowVersion: run.flowVersion,
+      parent: run.parent ?? null,
       graph: graphOf(run.definition),
       state: initialRunState(),
       unsaved: run,
@@ -215,6 +218,62 @@ export class RunEngine {
     return actor.state.nodes[nodeKey(nodeId, path)]?.status;
   }
 
+  /**
+   * Resumes a wait node instance with `body` (its resume URL was called). False when it does
+   * not wait (any more): it never did, it was resumed already, or the run moved on. Checked in
+   * the run's queue, so of two calls at once one wins.
+   */
+  async resumeWait(runId: string, nodeId: string, path: number[], body: unknown): Promise<boolean> {
+    let actor: RunActor;
+    try {
+      actor = await this.load(runId);
+    } catch {
+      return false; // no such run (purged, deleted)
+    }
+    let taken = false;
+    await actor.record(
+      { type: "wait.resumed", ...nodeRef(nodeId, path), data: { body } },
+      { stillCounts: () => (taken = takesResume(actor.graph, actor.state, nodeId, path)) },
+    );
+    return taken;
+  }
+
+  /**
+   * A sub-flow's child run ended: its parent's node moves on. Fenced on the calling attempt, so
+   * a child of an attempt that no longer counts changes nothing.
+   */
+  private async childEnded(child: RunActor): Promise<void> {
+    const parent = child.parent;
+    if (!parent) return;
+    const actor = await this.load(parent.runId);
+    const instance = () =>
+      Object.values(actor.state.nodes).find(
+        (n) => n.nodeId === parent.nodeId && idempotencyKey(actor.id, n.nodeId, n.path, n.attempt) === parent.key,
+      );
+    const found = instance();
+    if (!found) return;
+    const { status, output, error } = child.state;
+    const ended = status === "succeeded" ? { output } : { ...(error && { error }) };
+    await actor.record(
+      {
+        type: "subflow.finished",
+        ...nodeRef(found.nodeId, found.path),
+        data: {
+          attempt: found.attempt,
+          runId: child.id,
+          status: status as "succeeded" | "failed" | "cancelled",
+          ...ended,
+        },
+      },
+      {
+        stillCounts: () => {
+          const now = instance();
+          return (now?.status === "running" || now?.status === "waiting") && !now.parked?.ended;
+        },
+      },
+    );
+  }
+
   /** Resumes every run a previous process left unfinished, and fires timers that fell due. Returns how many runs. */
   async recover(): Promise<number> {
     if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
@@ -228,6 +287,7 @@ export class RunEngine {
       }
       const now = () => this.deps.clock.now().toISOString();
       void actor.record(() => resume(actor.graph, id, actor.state, now()), { orFailRun: true }).catch(actor.report);
+      void this.deliverEndedChildren(actor).catch(actor.report);
     }
     await this.timerLoop.start();
     if (this.deps.steps) {
@@ -238,6 +298,20 @@ export class RunEngine {
       this.redispatchTimer.unref?.();
     }
     return ids.length;
+  }
+
+  /**
+   * The children a run's sub-flow nodes wait for that ended while nobody could tell the
+   * parent (the process died between the child's last commit and the parent's).
+   */
+  private async deliverEndedChildren(parent: RunActor): Promise<void> {
+    for (const node of Object.values(parent.state.nodes)) {
+      const childId = node.status === "waiting" && !node.parked?.ended ? node.parked?.runId : undefined;
+      if (!childId) continue;
+      const child = await this.load(childId);
+      if (child.finished) await this.childEnded(child);
+      this.forgetIfIdle(child);
+    }
   }
 
   /** Resolves when no run has work in flight (tests, graceful shutdown). Timers may still be armed. */
@@ -278,6 +352,7 @@ export class RunEngine {
       input: run.input,
       startedBy: run.startedBy,
       flowVersion: run.flowVersion,
+      parent: run.parent,
       graph: compileFlow(run.definition),
       state,
     });
@@ -316,10 +391,17 @@ export class RunEngine {
 /** Whether the run still waits for the timer that delivers `event` (a retry, an approval's timeout). */
 function stillWaitsFor(state: RunState, event: EngineEvent): boolean {
   const current = "nodeId" in event ? state.nodes[nodeKey(event.nodeId, pathOf(event))] : undefined;
-  return (
-    event.type === "timer.fired" &&
-    (event.data.purpose === "retry"
-      ? current?.status === "retrying" && current.attempt === event.data.attempt
-      : current?.status === "waiting" && (event.data.level ?? 0) === (current.approval?.escalations?.length ?? 0))
-  );
+  if (event.type !== "timer.fired" || !current) return false;
+  const { purpose, attempt } = event.data;
+  if (purpose === "retry") return current.status === "retrying" && current.attempt === attempt;
+  if (current.status !== "waiting") return false;
+  if (purpose === "approval-timeout") return (event.data.level ?? 0) === (current.approval?.escalations?.length ?? 0);
+  return current.attempt === attempt && !current.parked?.ended; // a delay, a wait's deadline
+}
+
+/** Whether a wait node instance still takes a resume: parked (or parking) with nothing arrived yet. */
+function takesResume(graph: FlowGraph, state: RunState, nodeId: string, path: number[]): boolean {
+  const current = state.nodes[nodeKey(nodeId, path)];
+  if (graph.nodes.get(nodeId)?.type !== "wait" || !current || current.parked?.ended) return false;
+  return (current.status === "waiting" || current.status === "running") && state.status !== "cancelled";
 }

@@ -25,7 +25,8 @@ const codes: Record<number, string> = {
   429: "too_many_requests",
   503: "unavailable",
 };
-const fail = (res: ServerResponse, status: number, message: string, path?: string) =>
+/** An /api/v1 error answer: `{ error: { code, message, path? } }` (api.md). */
+export const sendApiError = (res: ServerResponse, status: number, message: string, path?: string) =>
   sendJson(res, status, { error: { code: codes[status] ?? "internal", message, ...(path && { path }) } });
 
 /** A refusal naming the first bad field, as `where.a.b`. */
@@ -67,9 +68,10 @@ export function apiV1Handler(services: Services, options: ApiDeps & { origins: r
     try {
       if (path === "/openapi.json" && req.method === "GET") return sendJson(res, 200, document);
       const matches = compiled.filter((c) => c.pattern.test(path));
-      if (matches.length === 0) return fail(res, 404, `there is no ${path} in the API (see /api/v1/openapi.json)`);
+      if (matches.length === 0)
+        return sendApiError(res, 404, `there is no ${path} in the API (see /api/v1/openapi.json)`);
       const found = matches.find((c) => c.route.method === req.method);
-      if (!found) return fail(res, 405, `${path} takes ${matches.map((m) => m.route.method).join(", ")}`);
+      if (!found) return sendApiError(res, 405, `${path} takes ${matches.map((m) => m.route.method).join(", ")}`);
 
       const context = await authenticate(services, req, options.origins);
       const values = found.pattern.exec(path)!.slice(1);
@@ -84,16 +86,16 @@ export function apiV1Handler(services: Services, options: ApiDeps & { origins: r
       const result = await route.handle(appRouter.createCaller(context), input, options);
       sendJson(res, route.status ?? 200, result);
     } catch (error) {
-      if (error instanceof BadInput) return fail(res, 400, error.message, error.path);
-      if (error instanceof HttpError) return fail(res, error.status, error.message);
+      if (error instanceof BadInput) return sendApiError(res, 400, error.message, error.path);
+      if (error instanceof HttpError) return sendApiError(res, error.status, error.message);
       if (error instanceof TRPCError) {
         const status = getHTTPStatusCodeFromError(error);
         const found = compiled.find((c) => c.pattern.test(path) && c.route.method === req.method);
-        if (status === 400 && found?.route.unprocessable) return fail(res, 422, error.message);
-        if (status < 500) return fail(res, status, error.message);
+        if (status === 400 && found?.route.unprocessable) return sendApiError(res, 422, error.message);
+        if (status < 500) return sendApiError(res, status, error.message);
       }
       console.error("api:", error);
-      fail(res, 500, "something went wrong on our side; it was logged");
+      sendApiError(res, 500, "something went wrong on our side; it was logged");
     }
   };
 }

@@ -15,6 +15,9 @@ const flowId = z.object({ id: z.string().min(1) });
 export const flowsRouter = router({
   list: workspaceProcedure("view").query(({ ctx }) => ctx.flows.list()),
 
+  /** The flows a sub-flow node may call, with the input fields of the version it would call. */
+  callTargets: workspaceProcedure("view").query(({ ctx }) => ctx.flows.callTargets()),
+
   /** The flow, with what the caller may do with it; its webhook address only for those who may run it. */
   get: workspaceProcedure("view")
     .input(flowId)

@@ -1,7 +1,10 @@
-import { httpDataSchema } from "../../../../lib/flow/kinds/http";
+import { type HttpData, httpDataSchema } from "../../../../lib/flow/kinds/http";
 import { expressionContext } from "../../core/prev";
 import { NonRetryableError, RetryableError } from "../errors";
-import type { NodeExecutor } from "../ports";
+import type { ExecutionContext, NodeExecutor } from "../ports";
+
+/** What an outside request is made of (an HTTP step, a wait node's notify). */
+export type RequestConfig = Pick<HttpData, "method" | "url" | "headers" | "body" | "credentialId">;
 
 /**
  * Calls a web API through the outbound client. Output: `{ status, headers, body }`, the body
@@ -10,18 +13,31 @@ import type { NodeExecutor } from "../ports";
 export const executeHttp: NodeExecutor = async (ctx) => {
   const data = httpDataSchema.parse(ctx.node.data);
   const context = expressionContext(ctx.graph, ctx.state, ctx.node.id, ctx.runId, ctx.path);
-  const url = await ctx.expressions.render("url", data.url, context);
+  return { output: await sendRequest(ctx, data, context), handles: ["out"] };
+};
+
+/**
+ * Renders `data`'s templates in `context` (fields named under `at`, e.g. "notify.") and sends
+ * the request through the outbound client, with the attempt's idempotency key.
+ */
+export async function sendRequest(
+  ctx: ExecutionContext,
+  data: RequestConfig,
+  context: Record<string, unknown>,
+  at = "",
+): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+  const url = await ctx.expressions.render(`${at}url`, data.url, context);
   const headers: Record<string, string> = { "idempotency-key": ctx.idempotencyKey };
   for (const [name, value] of Object.entries(data.headers))
-    headers[name.toLowerCase()] = await ctx.expressions.render(`headers.${name}`, value, context);
+    headers[name.toLowerCase()] = await ctx.expressions.render(`${at}headers.${name}`, value, context);
   if (data.credentialId) headers.authorization = `Bearer ${await ctx.credential(data.credentialId)}`;
-  const body = data.method === "GET" ? undefined : await ctx.expressions.render("body", data.body, context);
+  const body = data.method === "GET" ? undefined : await ctx.expressions.render(`${at}body`, data.body, context);
   if (body !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
   let target: URL;
   try {
     target = new URL(url);
   } catch {
-    throw new NonRetryableError(`url: "${url}" is not a valid URL`);
+    throw new NonRetryableError(`${at}url: "${url}" is not a valid URL`);
   }
   const { authorization: _secret, ...shown } = headers; // a credential never leaves the server
   ctx.describe({ method: data.method, url: target.toString(), headers: shown, ...(body !== undefined && { body }) });
@@ -31,8 +47,8 @@ export const executeHttp: NodeExecutor = async (ctx) => {
   if (res.status === 429 || res.status >= 500) throw new RetryableError(`${target.host} answered ${res.status}`);
   if (res.status >= 400)
     throw new NonRetryableError(`${target.host} answered ${res.status}: ${res.body.slice(0, 200)}`);
-  return { output, handles: ["out"] };
-};
+  return output;
+}
 
 function safeJson(text: string): unknown {
   try {

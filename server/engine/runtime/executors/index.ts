@@ -3,12 +3,15 @@ import type { NodeExecutor } from "../ports";
 import { executeAgent } from "./agent";
 import { executeApproval } from "./approval";
 import { executeBranch } from "./branch";
+import { executeDelay } from "./delay";
 import { executeEnd } from "./end";
 import { executeHttp } from "./http";
 import { executeLoop } from "./loop";
 import { executeJoin, executeParallel } from "./pass-through";
 import { executeStart } from "./start";
+import { executeSubflow } from "./subflow";
 import { executeTransform } from "./transform";
+import { executeWait } from "./wait";
 
 /** One executor per node kind; the mapped type makes a kind without an executor a type error. */
 export const executors: { [K in NodeType]: NodeExecutor } = {
@@ -21,5 +24,8 @@ export const executors: { [K in NodeType]: NodeExecutor } = {
   join: executeJoin,
   loop: executeLoop,
   approval: executeApproval,
+  subflow: executeSubflow,
+  delay: executeDelay,
+  wait: executeWait,
   end: executeEnd,
 };
