@@ -12,9 +12,12 @@ import type { AppConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
 import { flowByWebhookToken } from "./db/flows-repository";
 import { purgeExpiredRuns } from "./db/retention";
+import { prismaRunStore } from "./db/run-store";
+import { scheduleStore } from "./db/schedules-repository";
 import { invitesRepository } from "./db/team-repository";
 import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
+import { systemClock } from "./engine/runtime/in-process-bus";
 import type { AccessNotices, Clock, EventBus } from "./engine/runtime/ports";
 import { apiV1Handler } from "./http/api-v1/handler";
 import { BODY_TOO_LARGE, MAX_BODY_BYTES } from "./http/limits";
@@ -22,8 +25,10 @@ import { allowedOrigins, originProblem } from "./http/origin";
 import { answerErrors, HttpError } from "./http/respond";
 import { attachRealtime } from "./realtime/socket-server";
 import { deploymentResumeTokens } from "./runs/resume-tokens";
+import { startScheduledRun } from "./runs/scheduled-runs";
 import { secretCipher } from "./secrets/cipher";
 import { resumeHandler } from "./triggers/resume";
+import { Scheduler } from "./triggers/scheduler";
 import { webhookHandler } from "./triggers/webhook";
 
 export interface App {
@@ -78,12 +83,20 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     // The sockets of an ended session close at once, on whichever process holds them.
     onSessionEnded: (sessionId) => bus.publishAccessChange({ sessionId }),
   });
+  const scheduler = new Scheduler({
+    store: scheduleStore(db.prisma),
+    runs: prismaRunStore(db.prisma),
+    clock: options.clock ?? systemClock,
+    start: (schedule, dueAt) => startScheduledRun(db.prisma, engine, schedule, dueAt),
+    pollMs: config.scaleOut ? 5_000 : 60_000, // other processes add schedules too
+  });
   const services: Services = {
     prisma: db.prisma,
     auth,
     workspaces,
     invites: invitesRepository(db.prisma),
     engine,
+    scheduler,
     cipher,
     access: bus,
   };
@@ -179,6 +192,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
       closing = true;
       clearInterval(retention);
       clearTimeout(firstPurge);
+      await scheduler.stop();
       await engine.stop(graceMs);
       await engine.idle();
       shutdown.abort();

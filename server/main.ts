@@ -38,6 +38,7 @@ const server = createServer((req, res) => {
 app.attach(server);
 
 const recovered = await app.services.engine.recover();
+await app.services.scheduler.start(); // fires that fell due while no server ran run now, once each
 server.listen(config.port, config.host, () => {
   console.log(`Switchyard ${dev ? "(dev) " : ""}on ${config.publicUrl} · ${config.db.provider}`);
   if (recovered > 0) console.log(`resumed ${recovered} unfinished run(s)`);

@@ -33,6 +33,17 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
     target: { type: "flow", id: str(i.id) },
     details: i.enabled ? { mode: i.mode ?? "async" } : {},
   }),
+  "schedules.create": (i, r) => ({
+    action: "schedule.created",
+    target: { type: "flow", id: str(i.flowId) },
+    details: { schedule: r.id, cron: i.cron, timezone: i.timezone ?? "UTC", enabled: i.enabled ?? true },
+  }),
+  "schedules.setEnabled": (i) => ({
+    action: i.enabled ? "schedule.enabled" : "schedule.disabled",
+    target: { type: "schedule", id: str(i.id) },
+    details: {},
+  }),
+  "schedules.remove": (i) => ({ action: "schedule.deleted", target: { type: "schedule", id: str(i.id) }, details: {} }),
   "credentials.create": (i, r) => ({
     action: "credential.created",
     target: { type: "credential", id: str(r.id) },

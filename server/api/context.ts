@@ -7,6 +7,7 @@ import type { WorkspacesRepository } from "../db/workspaces-repository";
 import type { AccessNotices } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
 import type { SecretCipher } from "../secrets/cipher";
+import type { Scheduler } from "../triggers/scheduler";
 
 /** Everything a procedure may use, wired once in server/app.ts. */
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   /** Invite links, followed by people not yet in their workspace. */
   invites: InvitesRepository;
   engine: RunEngine;
+  /** Fires schedules; poked when one changes so it looks again at once. */
+  scheduler: Pick<Scheduler, "poke" | "start">;
   cipher: SecretCipher;
   /** Says whose access changed once the change is committed: their live sockets are dropped (realtime). */
   access: Pick<AccessNotices, "publishAccessChange">;

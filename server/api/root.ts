@@ -4,6 +4,7 @@ import { flowsRouter } from "./routers/flows/router";
 import { inboxRouter } from "./routers/inbox/router";
 import { meRouter } from "./routers/me/router";
 import { runsRouter } from "./routers/runs/router";
+import { schedulesRouter } from "./routers/schedules/router";
 import { settingsRouter } from "./routers/settings/router";
 import { teamRouter } from "./routers/team/router";
 import { tokensRouter } from "./routers/tokens/router";
@@ -13,6 +14,7 @@ export const appRouter = router({
   me: meRouter,
   flows: flowsRouter,
   runs: runsRouter,
+  schedules: schedulesRouter,
   credentials: credentialsRouter,
   team: teamRouter,
   inbox: inboxRouter,

@@ -8,6 +8,7 @@ import { credentialsRepository } from "../db/credentials-repository";
 import { flowsRepository } from "../db/flows-repository";
 import { inboxRepository } from "../db/inbox-repository";
 import { runsRepository } from "../db/runs-repository";
+import { schedulesRepository } from "../db/schedules-repository";
 import { teamRepository } from "../db/team-repository";
 import { auditRecord, isAudited } from "./audit";
 import type { Context, Services, SessionUser } from "./context";
@@ -91,6 +92,7 @@ function workspaceRepositories({ prisma, cipher }: Services, workspaceId: string
     audit: auditRepository(prisma, workspaceId),
     flows: flowsRepository(prisma, workspaceId),
     runs: runsRepository(prisma, workspaceId),
+    schedules: schedulesRepository(prisma, workspaceId),
     inbox: inboxRepository(prisma, workspaceId),
     team: teamRepository(prisma, workspaceId),
     credentials: credentialsRepository(prisma, workspaceId, cipher),

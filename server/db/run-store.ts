@@ -181,7 +181,7 @@ export function prismaRunStore(prisma: Prisma): RunStore {
                 create.trigger ?? (create.retryOfId ? "retry" : "manual"),
                 create.parent?.runId ?? null,
                 create.parent?.nodeId ?? null,
-                create.parent?.key ?? null,
+                create.parent?.key ?? create.key ?? null,
                 create.depth ?? 0,
               ],
             }

@@ -42,7 +42,7 @@ export async function startFlowRun(
   flow: RunnableFlow,
   input: unknown,
   startedBy: { id: string; name: string } | null,
-  how: Pick<NewRun, "trigger" | "parent" | "depth"> = {},
+  how: Pick<NewRun, "trigger" | "parent" | "depth" | "key"> = {},
 ): Promise<{ runId: string }> {
   const check = await checkOnce(flow.document);
   if (!isRunnable(check)) {

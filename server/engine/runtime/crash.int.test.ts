@@ -197,3 +197,97 @@ it("an approval deadline that fell due while the server was down escalates once 
   ]);
   expect(events.filter((e) => e.type === "node.started" && key(e) === "review")).toHaveLength(1);
 }, 60_000);
+
+it("a delay pending while the server is killed fires once after the restart", async () => {
+  if (!server.child) await server.start();
+  const api = await server.signUp(`delay-${Date.now()}@example.com`);
+  const doc = flow({ start: ["start"], pause: ["delay", { ms: "60000" }], end: ["end"] }, [
+    "start -> pause",
+    "pause -> end",
+  ]);
+  const created = await api.flows.create.mutate({ name: "Delays" });
+  await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
+  const { runId } = await api.runs.start.mutate({ flowId: created.id, input: { n: 1 } });
+  await waitFor("the run to wait on the delay", runOf(api, runId), (r) => r.status === "waiting");
+  await server.crash();
+  clock.advance(60_000); // the delay is over while nothing runs
+  await server.start();
+  const run = await waitFor("the delayed run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
+  expect(run.output).toEqual({ n: 1 });
+  const events = await api.runs.events.query({ id: runId });
+  expect(events.filter((e) => e.type === "timer.fired")).toHaveLength(1);
+  expect(events.filter((e) => e.type === "node.started" && key(e) === "pause")).toHaveLength(1);
+}, 60_000);
+
+it("a wait parked while the server is killed is resumed by its URL after the restart, once", async () => {
+  if (!server.child) await server.start();
+  const api = await server.signUp(`wait-${Date.now()}@example.com`);
+  const doc = flow({ start: ["start"], hold: ["wait", { timeoutMs: 3_600_000 }], end: ["end"] }, [
+    "start -> hold",
+    "hold -> end",
+  ]);
+  const created = await api.flows.create.mutate({ name: "Waits for a callback" });
+  await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
+  const { runId } = await api.runs.start.mutate({ flowId: created.id });
+  const parked = await waitFor(
+    "the wait to park",
+    () => api.runs.events.query({ id: runId }),
+    (events) => events.some((e) => e.type === "wait.started"),
+  );
+  const { resumeUrl } = parked.find((e) => e.type === "wait.started")!.data as { resumeUrl: string };
+  await server.crash();
+  await server.start();
+  expect((await fetch(resumeUrl, { method: "POST", body: '{"paid":true}' })).status).toBe(202);
+  expect((await fetch(resumeUrl, { method: "POST", body: '{"paid":true}' })).status).toBe(404);
+  const run = await waitFor("the resumed run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
+  expect(run.output).toEqual({ paid: true });
+  const events = await api.runs.events.query({ id: runId });
+  expect(events.filter((e) => e.type === "node.started" && key(e) === "hold")).toHaveLength(1);
+}, 60_000);
+
+it("a child run killed mid-way finishes after the restart, and its parent goes on once", async () => {
+  if (!server.child) await server.start();
+  const api = await server.signUp(`child-${Date.now()}@example.com`);
+  const childDoc = flow(
+    {
+      start: ["start"],
+      c1: ["agent", { response: "one", latencyMs: 300 }],
+      c2: ["agent", { response: "two after {{ prev }}", latencyMs: 300 }],
+      c3: ["agent", { response: "three after {{ prev }}", latencyMs: 300 }],
+      end: ["end"],
+    },
+    ["start -> c1", "c1 -> c2", "c2 -> c3", "c3 -> end"],
+  );
+  const child = await api.flows.create.mutate({ name: "Slow child" });
+  const saved = await api.flows.save.mutate({ id: child.id, expectedVersion: 1, document: childDoc });
+  await api.flows.publish.mutate({ id: child.id, expectedVersion: saved.version, message: "" });
+  const parentDoc = flow({ start: ["start"], call: ["subflow", { flowId: child.id }], end: ["end"] }, [
+    "start -> call",
+    "call -> end",
+  ]);
+  const parent = await api.flows.create.mutate({ name: "Calls the slow child" });
+  await api.flows.save.mutate({ id: parent.id, expectedVersion: 1, document: parentDoc });
+  const { runId } = await api.runs.start.mutate({ flowId: parent.id });
+  const parked = await waitFor(
+    "the call to start its child",
+    () => api.runs.events.query({ id: runId }),
+    (events) => events.some((e) => e.type === "subflow.started"),
+  );
+  const childRunId = (parked.find((e) => e.type === "subflow.started")!.data as { runId: string }).runId;
+  await waitFor(
+    "the child's first step to succeed",
+    () => api.runs.events.query({ id: childRunId }),
+    (events) => events.some((e) => e.type === "node.succeeded" && key(e) === "c1"),
+  );
+  await server.crash();
+  await server.start();
+  const run = await waitFor("the parent to succeed", runOf(api, runId), (r) => r.status === "succeeded");
+  expect(run.output).toBe("three after two after one");
+  const childRuns = await api.runs.list.query({ flowId: child.id, page: 0, pageSize: 10 });
+  expect(childRuns.total).toBe(1); // the call was not made twice
+  const childEvents = await api.runs.events.query({ id: childRunId });
+  for (const step of ["c1", "c2", "c3"])
+    expect(childEvents.filter((e) => e.type === "node.succeeded" && key(e) === step)).toHaveLength(1);
+  const parentEvents = await api.runs.events.query({ id: runId });
+  expect(parentEvents.filter((e) => e.type === "subflow.finished")).toHaveLength(1);
+}, 60_000);

@@ -63,6 +63,8 @@ export interface NewRun {
   /** Default "manual". */
   trigger?: RunTrigger;
   parent?: RunParent;
+  /** What started it, once only: a schedule's fire (`schedule:<id>:<due time>`). A sub-flow's is parent.key. */
+  key?: string;
   depth?: number;
 }
 
