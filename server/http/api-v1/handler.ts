@@ -84,7 +84,8 @@ export function apiV1Handler(services: Services, options: ApiDeps & { origins: r
         body: route.body ? parse(route.body, await readJsonBody(req, MAX_BODY_BYTES), "body") : undefined,
       };
       const result = await route.handle(appRouter.createCaller(context), input, options);
-      sendJson(res, route.status ?? 200, result);
+      if (route.status === 204) res.writeHead(204).end();
+      else sendJson(res, route.status ?? 200, result);
     } catch (error) {
       if (error instanceof BadInput) return sendApiError(res, 400, error.message, error.path);
       if (error instanceof HttpError) return sendApiError(res, error.status, error.message);

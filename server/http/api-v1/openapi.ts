@@ -60,6 +60,34 @@ export function openApiDocument(routes: readonly ApiRoute[]) {
       },
     };
   }
+  // Not a route of the token's person: the token in the address is the credential (api.md).
+  paths["/api/v1/resume/{token}"] = {
+    post: {
+      summary: "Resume a waiting `wait` step with any JSON body (its output); works once, then 404",
+      tags: ["Runs"],
+      security: [],
+      parameters: [{ name: "token", in: "path", required: true, schema: { type: "string" } }],
+      requestBody: { required: false, content: { "application/json": { schema: {} } } },
+      responses: {
+        "202": {
+          description: "Resumed",
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["resumed", "runId", "nodeId"],
+                properties: { resumed: { type: "boolean" }, runId: { type: "string" }, nodeId: { type: "string" } },
+              },
+            },
+          },
+        },
+        default: {
+          description: "An error: 400 bad JSON, 404 nothing waits at this address, 413 body too large",
+          content: { "application/json": { schema: errorSchema } },
+        },
+      },
+    },
+  };
   return {
     openapi: "3.1.0",
     info: {

@@ -25,7 +25,7 @@ export interface ApiRoute {
   /** OpenAPI style: /flows/{id}. */
   path: string;
   summary: string;
-  tag: "Flows and versions" | "Runs" | "Approvals";
+  tag: "Flows and versions" | "Runs" | "Approvals" | "Schedules";
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;

@@ -315,8 +315,8 @@ const runRoutes: ApiRoute[] = [
         error: run.error,
         startedAt: run.createdAt.toISOString(),
         endedAt: iso(run.finishedAt),
-        parentRunId: null,
-        parentNodeId: null,
+        parentRunId: run.parentRunId,
+        parentNodeId: run.parentNodeId,
         retryOfId: run.retryOfId,
       };
     },
@@ -444,4 +444,72 @@ const approvalRoutes: ApiRoute[] = [
   }),
 ];
 
-export const apiRoutes: ApiRoute[] = [...flowRoutes, ...runRoutes, ...approvalRoutes];
+const scheduleSchema = z.object({
+  id: z.string(),
+  cron: z.string(),
+  timezone: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  enabled: z.boolean(),
+  overlap: z.enum(["skip", "allow"]),
+  nextAt: when.nullable().describe("the next fire; null when disabled"),
+});
+
+const scheduleRoutes: ApiRoute[] = [
+  route({
+    method: "GET",
+    path: "/flows/{id}/schedules",
+    tag: "Schedules",
+    summary: "The flow's schedules",
+    params: flowParams,
+    response: z.object({ schedules: z.array(scheduleSchema) }),
+    async handle(call, { params }) {
+      const schedules = await call.schedules.list({ flowId: params.id });
+      return {
+        schedules: schedules.map((s) => ({
+          id: s.id,
+          cron: s.cron,
+          timezone: s.timezone,
+          input: s.input,
+          enabled: s.enabled,
+          overlap: s.overlap,
+          nextAt: iso(s.nextAt),
+        })),
+      };
+    },
+  }),
+  route({
+    method: "POST",
+    path: "/flows/{id}/schedules",
+    tag: "Schedules",
+    summary: "Start the flow's published version on a cron (5 fields, or 6 with seconds first)",
+    status: 201,
+    params: flowParams,
+    body: z.strictObject({
+      cron: z.string(),
+      timezone: z.string().optional().describe("an IANA zone; UTC unless given"),
+      input: z.record(z.string(), z.unknown()).optional(),
+      enabled: z.boolean().optional(),
+      overlap: z.enum(["skip", "allow"]).optional(),
+    }),
+    response: z.object({ id: z.string(), nextAt: z.array(when).describe("the next five fires") }),
+    async handle(call, { params, body }) {
+      const created = await call.schedules.create({ flowId: params.id, ...body });
+      return { id: created.id, nextAt: created.upcoming.map((d) => d.toISOString()) };
+    },
+  }),
+  route({
+    method: "DELETE",
+    path: "/schedules/{id}",
+    tag: "Schedules",
+    summary: "Delete a schedule",
+    status: 204,
+    params: z.strictObject({ id }),
+    response: z.null(),
+    async handle(call, { params }) {
+      await call.schedules.remove({ id: params.id });
+      return null;
+    },
+  }),
+];
+
+export const apiRoutes: ApiRoute[] = [...flowRoutes, ...runRoutes, ...approvalRoutes, ...scheduleRoutes];
