@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { type RunStatus, runStatuses } from "@/lib/run/events";
+import { startedByLabel } from "@/lib/run/trigger";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
 import { FlowVersionChip } from "../../ui/flow-version-chip";
@@ -197,7 +198,7 @@ export function RunsPage() {
                       <FlowVersionChip flowId={run.flowId} version={run.flowVersion} className="ml-2" />
                     </td>
                     <td className="px-4 py-3 text-slate-600">
-                      {run.startedBy ?? "Webhook"}
+                      {startedByLabel(run)}
                       {run.retryOfId && <span className="ml-1 text-xs text-slate-400">(retry)</span>}
                     </td>
                     <td className="px-4 py-3 text-slate-600" title={run.createdAt.toISOString()}>

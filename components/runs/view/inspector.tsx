@@ -1,7 +1,9 @@
 "use client";
 import { X } from "lucide-react";
+import Link from "next/link";
 import { type ReactNode, useMemo } from "react";
 import { type NodeType, nodeKind } from "@/lib/flow/kinds";
+import type { Parked } from "@/lib/run/state";
 import { nodeKey } from "@/lib/run/state";
 import { runHistory } from "@/lib/run/timeline";
 import { kindLooks } from "../../canvas/kind-looks";
@@ -150,6 +152,8 @@ export function Inspector() {
         </Section>
       )}
 
+      {instance?.parked && <ParkedOn parked={instance.parked} status={instance.status} />}
+
       {instance?.status === "succeeded" && (
         <Section title="Output">
           <JsonView value={instance.output ?? null} label="output" />
@@ -202,5 +206,29 @@ function Pre({ label, children, live }: { label: string; children: ReactNode; li
         {live && <span className="ml-0.5 inline-block h-3 w-1.5 animate-pulse bg-sky-500 align-middle" />}
       </pre>
     </div>
+  );
+}
+
+/** What a delay, wait or sub-flow step waits (or waited) for: its timer, its resume URL and deadline, its child run. */
+function ParkedOn({ parked, status }: { parked: Parked; status: string }) {
+  const waiting = status === "waiting";
+  return (
+    <Section title={parked.runId ? "Called run" : waiting ? "Waiting for" : "Waited for"}>
+      <div className="flex flex-col gap-1 text-xs text-slate-600">
+        {parked.runId && (
+          <Link className="font-medium text-accent-700 hover:underline" href={`/runs/${parked.runId}`}>
+            Open the called run →
+          </Link>
+        )}
+        {parked.until && <span>A timer, until {new Date(parked.until).toLocaleString()}</span>}
+        {parked.resumeUrl && (
+          <>
+            <span>A POST to its resume URL{waiting ? "" : " (used)"}:</span>
+            <code className="break-all rounded bg-slate-50 px-1.5 py-1 font-mono text-[11px]">{parked.resumeUrl}</code>
+          </>
+        )}
+        {parked.timeoutAt && <span>Gives up at {new Date(parked.timeoutAt).toLocaleString()}</span>}
+      </div>
+    </Section>
   );
 }

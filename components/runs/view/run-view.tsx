@@ -10,6 +10,7 @@ import { CallTargetsProvider } from "@/components/canvas/call-targets";
 import type { FlowDocument } from "@/lib/flow/document";
 import { startDataSchema } from "@/lib/flow/kinds/start";
 import { terminalRunStatuses } from "@/lib/run/events";
+import { startedByLabel } from "@/lib/run/trigger";
 import { EditorStoreProvider, useEditorStoreApi } from "../../editor/editor-context";
 import { RunInputDialog } from "../../editor/run-input-dialog";
 import { useTRPC } from "../../trpc";
@@ -67,6 +68,10 @@ interface RunMeta {
   flowVersion: number | null;
   startedBy: string | null;
   retryOfId: string | null;
+  trigger: string;
+  /** A sub-flow's run: the run and step that called it. */
+  parentRunId: string | null;
+  parentNodeId: string | null;
   createdAt: Date;
   input: unknown;
   definition: FlowDocument;
@@ -205,7 +210,17 @@ function RunHeader({ run }: { run: RunMeta }) {
           )}
         </div>
         <p className="truncate text-xs text-slate-500">
-          Started {formatWhen(new Date(started))} by {run.startedBy ?? "a webhook"}
+          Started {formatWhen(new Date(started))} by {startedByLabel(run).replace(/^Webhook$/, "a webhook")}
+          {run.parentRunId && (
+            <>
+              {" "}
+              ·{" "}
+              <Link className="text-accent-700 hover:underline" href={`/runs/${run.parentRunId}`}>
+                ← the run that called it
+              </Link>{" "}
+              (step {run.parentNodeId})
+            </>
+          )}
           {run.retryOfId && (
             <>
               {" "}
