@@ -64,9 +64,7 @@ const looks: {
     summary: (d) => <SubflowSummary data={d} />,
   },
   delay: {
-    summary: (d) => (
-      <span className="line-clamp-1 font-mono">{d.until ? `until ${text(d.until)}` : `${text(d.ms, "…")} ms`}</span>
-    ),
+    summary: (d) => <span className="line-clamp-1">{delaySummary(d)}</span>,
   },
   wait: {
     summary: (d) =>
@@ -74,6 +72,13 @@ const looks: {
   },
   end: {},
 };
+
+/** "for 1 h 0 min" when `ms` is a plain number, else the expression as written. */
+function delaySummary(d: Record<string, unknown>): string {
+  if (d.until) return `until ${text(d.until)}`;
+  const ms = text(d.ms, "…");
+  return /^\d+$/.test(ms.trim()) ? `for ${formatDuration(Number(ms))}` : `for ${ms} ms`;
+}
 
 function approvalSummary(d: Record<string, unknown>): string {
   const assignees = d.assignees as { users?: string[]; roles?: string[]; groups?: string[] } | undefined;

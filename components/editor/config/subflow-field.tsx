@@ -4,6 +4,7 @@ import { ExternalLink, Search } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "../../trpc";
+import { useEditor } from "../editor-context";
 import { CodeInput, Field, Select } from "./fields";
 import type { NodeForm } from "./node-form";
 
@@ -32,7 +33,7 @@ export function SubflowField({
   const chosenId = typeof data.flowId === "string" ? data.flowId : "";
   const chosen = targets.data?.find((t) => t.id === chosenId);
   const matches = (targets.data ?? []).filter(
-    (t) => t.id !== self && t.name.toLowerCase().includes(query.trim().toLowerCase()),
+    (t) => t.name.toLowerCase().includes(query.trim().toLowerCase()),
   );
   const fields = (Array.isArray(chosen?.inputs) ? chosen.inputs : []) as InputField[];
   const perField =
@@ -67,7 +68,10 @@ export function SubflowField({
                     }}
                     className={`flex w-full items-center justify-between px-2.5 py-1.5 text-left text-sm hover:bg-slate-50 ${t.id === chosenId ? "bg-accent-50 font-medium" : ""}`}
                   >
-                    <span className="truncate">{t.name}</span>
+                    <span className="truncate">
+                      {t.name}
+                      {t.id === self && <span className="ml-1 text-xs font-normal text-slate-400">(this flow)</span>}
+                    </span>
                     <span className="shrink-0 text-xs text-slate-500">
                       {t.publishedVersion ? `v${t.publishedVersion}` : "not published"}
                     </span>

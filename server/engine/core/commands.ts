@@ -24,6 +24,21 @@ export function idempotencyKey(runId: string, nodeId: string, path: readonly num
   return `${runId}:${nodeId}:${path.length === 0 ? 0 : path.join(".")}:${attempt}`;
 }
 
+/**
+ * The node instance and attempt an idempotency key names, read back with the graph: a node
+ * inside a loop has a path, one outside has none (both spell a single 0 the same way).
+ */
+export function instanceOfKey(
+  graph: { nodes: ReadonlyMap<string, { parentId?: string }> },
+  key: string,
+): { nodeId: string; path: number[]; attempt: number } | undefined {
+  const [, nodeId, pathText, attemptText] = key.split(":");
+  const node = nodeId === undefined ? undefined : graph.nodes.get(nodeId);
+  if (!node || pathText === undefined || attemptText === undefined) return undefined;
+  const path = node.parentId === undefined ? [] : pathText.split(".").map(Number);
+  return { nodeId: nodeId!, path, attempt: Number(attemptText) };
+}
+
 /** Which node instance an event is about (`path` only inside loops). */
 export const ref = (nodeId: string, path: number[]) => ({
   nodeId,

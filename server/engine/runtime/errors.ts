@@ -22,3 +22,10 @@ export class DecisionRefused extends Error {
     super(message);
   }
 }
+
+/** No run has this id (never created, or deleted with its flow). */
+export class RunNotFound extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} does not exist`);
+  }
+}

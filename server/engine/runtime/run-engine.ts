@@ -4,11 +4,11 @@ import { nodeRef } from "../../../lib/run/node-ref";
 import { foldRunEvents, initialRunState, nodeKey, pathOf, type RunState } from "../../../lib/run/state";
 import { resume, retryFrom } from "../core/advance";
 import { type Decider, decisionProblem } from "../core/approvals";
-import { type Command, idempotencyKey } from "../core/commands";
+import { type Command, instanceOfKey } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
 import type { AttemptDeps } from "./attempt";
 import { type CommitRetry, defaultCommitRetry, pause } from "./commit-retry";
-import { DecisionRefused, EngineStopping } from "./errors";
+import { DecisionRefused, EngineStopping, RunNotFound } from "./errors";
 import { FOLLOW_POLL_MS, heard, REDISPATCH_MS, redispatch, runStep } from "./follow";
 import { type DueTimer, type EventBus, type NewRun, type RunStore, SeqConflict, type TimerStore } from "./ports";
 import { RunActor, type Runtime } from "./run-actor";
@@ -227,8 +227,9 @@ export class RunEngine {
     let actor: RunActor;
     try {
       actor = await this.load(runId);
-    } catch {
-      return false; // no such run (purged, deleted)
+    } catch (error) {
+      if (error instanceof RunNotFound) return false; // deleted with its flow
+      throw error;
     }
     let taken = false;
     await actor.record(
@@ -246,29 +247,21 @@ export class RunEngine {
     const parent = child.parent;
     if (!parent) return;
     const actor = await this.load(parent.runId);
-    const instance = () =>
-      Object.values(actor.state.nodes).find(
-        (n) => n.nodeId === parent.nodeId && idempotencyKey(actor.id, n.nodeId, n.path, n.attempt) === parent.key,
-      );
-    const found = instance();
-    if (!found) return;
+    const called = instanceOfKey(actor.graph, parent.key);
+    if (!called) return;
+    const { nodeId, path, attempt } = called;
     const { status, output, error } = child.state;
     const ended = status === "succeeded" ? { output } : { ...(error && { error }) };
     await actor.record(
       {
         type: "subflow.finished",
-        ...nodeRef(found.nodeId, found.path),
-        data: {
-          attempt: found.attempt,
-          runId: child.id,
-          status: status as "succeeded" | "failed" | "cancelled",
-          ...ended,
-        },
+        ...nodeRef(nodeId, path),
+        data: { attempt, runId: child.id, status: status as "succeeded" | "failed" | "cancelled", ...ended },
       },
       {
         stillCounts: () => {
-          const now = instance();
-          return (now?.status === "running" || now?.status === "waiting") && !now.parked?.ended;
+          const now = actor.state.nodes[nodeKey(nodeId, path)];
+          return (now?.status === "running" || now?.status === "waiting") && now.attempt === attempt && !now.parked?.ended;
         },
       },
     );
@@ -341,7 +334,7 @@ export class RunEngine {
     const existing = this.live.get(runId);
     if (existing) return existing;
     const run = await this.deps.store.getRun(runId);
-    if (!run) throw new Error(`run ${runId} does not exist`);
+    if (!run) throw new RunNotFound(runId);
     const events = run.lastSeq > 0 ? await this.deps.store.events(runId) : [];
     const state = events.length > 0 ? foldRunEvents(events) : initialRunState();
     const again = this.live.get(runId); // another caller may have loaded it meanwhile

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { diffFlows } from "../../../lib/flow/diff";
 import { runStatuses } from "../../../lib/run/events";
 import { runAnswer, watchRunEnds } from "../../runs/run-ends";
+import { approvalRoutes } from "./approval-routes";
 import { type ApiRoute, route } from "./route";
+import { scheduleRoutes } from "./schedule-routes";
+import { anyJson, document, id, idParams, iso, versionNumber, when } from "./schemas";
 
 /*
  * The public REST API (../shared/design/api.md), route by route. Each is a thin view of the
@@ -10,16 +13,6 @@ import { type ApiRoute, route } from "./route";
  * roles, scoping and validation are the procedures' own; these schemas say what crosses the
  * wire and generate /api/v1/openapi.json. Bodies are strict: an unknown field is a 400.
  */
-
-const id = z.string().min(1).max(100);
-const flowParams = z.strictObject({ id });
-const anyJson = z.unknown().describe("any JSON value");
-const document = z
-  .record(z.string(), z.unknown())
-  .describe("a flow document (docs/flow-format.md): schemaVersion, name, description, nodes, edges");
-const when = z.string().describe("an ISO 8601 time");
-const versionNumber = z.coerce.number().int().positive();
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 const diffSchema = z.object({
   nodes: z.object({
@@ -86,7 +79,7 @@ const flowRoutes: ApiRoute[] = [
     path: "/flows/{id}",
     tag: "Flows and versions",
     summary: "A flow with its draft",
-    params: flowParams,
+    params: idParams,
     response: z.object({
       id: z.string(),
       name: z.string(),
@@ -110,7 +103,7 @@ const flowRoutes: ApiRoute[] = [
     path: "/flows/{id}/draft",
     tag: "Flows and versions",
     summary: "Save the draft; 409 when someone saved in between",
-    params: flowParams,
+    params: idParams,
     body: z.strictObject({ document, expectedRevision: z.number().int().positive() }),
     response: z.object({ draftRevision: z.number().int() }),
     async handle(call, { params, body }) {
@@ -129,7 +122,7 @@ const flowRoutes: ApiRoute[] = [
     summary: "Freeze the draft as the next version; 422 with the problems while it has errors",
     status: 201,
     unprocessable: true,
-    params: flowParams,
+    params: idParams,
     body: z.strictObject({ message: z.string().max(500).optional() }),
     response: z.object({ version: z.number().int() }),
     async handle(call, { params, body }) {
@@ -142,7 +135,7 @@ const flowRoutes: ApiRoute[] = [
     path: "/flows/{id}/versions",
     tag: "Flows and versions",
     summary: "Published versions, newest first",
-    params: flowParams,
+    params: idParams,
     response: z.object({
       versions: z.array(
         z.object({
@@ -179,7 +172,7 @@ const flowRoutes: ApiRoute[] = [
     path: "/flows/{id}/diff",
     tag: "Flows and versions",
     summary: "What changed from one version (or the draft) to another",
-    params: flowParams,
+    params: idParams,
     query: z.strictObject({
       from: z.union([z.literal("draft"), versionNumber]),
       to: z.union([z.literal("draft"), versionNumber]),
@@ -198,7 +191,7 @@ const flowRoutes: ApiRoute[] = [
     path: "/flows/{id}/restore",
     tag: "Flows and versions",
     summary: "Make the draft a copy of a published version",
-    params: flowParams,
+    params: idParams,
     body: z.strictObject({ version: z.number().int().positive() }),
     response: z.object({ draftRevision: z.number().int() }),
     async handle(call, { params, body }) {
@@ -220,7 +213,7 @@ const runRoutes: ApiRoute[] = [
     tag: "Runs",
     summary: "Start a run (of the newest published version unless told); 409 for a flow never published",
     status: 201,
-    params: flowParams,
+    params: idParams,
     body: z.strictObject({
       input: z.record(z.string(), z.unknown()).optional(),
       version: z.union([z.number().int().positive(), z.enum(["published", "draft"])]).optional(),
@@ -301,7 +294,7 @@ const runRoutes: ApiRoute[] = [
     path: "/runs/{id}",
     tag: "Runs",
     summary: "One run",
-    params: flowParams,
+    params: idParams,
     response: runSchema,
     async handle(call, { params }) {
       const run = await call.runs.get({ id: params.id });
@@ -326,7 +319,7 @@ const runRoutes: ApiRoute[] = [
     path: "/runs/{id}/events",
     tag: "Runs",
     summary: "The run's events after a seq, 1,000 at most per page",
-    params: flowParams,
+    params: idParams,
     query: z.strictObject({ after: z.coerce.number().int().nonnegative().optional() }),
     response: z.object({
       events: z.array(z.object({ seq: z.number().int(), type: z.string() }).catchall(z.unknown())),
@@ -342,7 +335,7 @@ const runRoutes: ApiRoute[] = [
     path: "/runs/{id}/cancel",
     tag: "Runs",
     summary: "Cancel a run: attempts in flight are aborted",
-    params: flowParams,
+    params: idParams,
     body: z.strictObject({}),
     response: z.object({ status: z.enum(runStatuses) }),
     async handle(call, { params }) {
@@ -356,7 +349,7 @@ const runRoutes: ApiRoute[] = [
     tag: "Runs",
     summary: "Retry a failed run from where it failed, on the same snapshot or the newest published version",
     status: 201,
-    params: flowParams,
+    params: idParams,
     body: z.strictObject({
       version: z.enum(["same", "latest"]).optional(),
       fromNodeId: z
@@ -382,134 +375,5 @@ const runRoutes: ApiRoute[] = [
 ];
 
 const EVENTS_PAGE = 1_000;
-
-const taskSchema = z
-  .object({
-    id: z.string(),
-    runId: z.string(),
-    nodeId: z.string(),
-    path: z.array(z.number().int()),
-    flowId: z.string(),
-    flowName: z.string(),
-    status: z.string(),
-    title: z.string(),
-    instructions: z.string(),
-    show: anyJson,
-    requiredApprovals: z.number().int(),
-    approvals: z.number().int(),
-    createdAt: when,
-    dueAt: when.nullable(),
-    closedAt: when.nullable(),
-    canDecide: z.boolean(),
-    decisions: z.array(anyJson).describe("who decided what, when, with which comment and form values"),
-  })
-  .catchall(z.unknown());
-
-const approvalRoutes: ApiRoute[] = [
-  route({
-    method: "GET",
-    path: "/tasks",
-    tag: "Approvals",
-    summary: "The caller's tasks, as the inbox shows them: open ones waiting for them, or ones they decided",
-    query: z.strictObject({ state: z.enum(["open", "decided"]).optional() }),
-    response: z.object({ tasks: z.array(taskSchema) }),
-    async handle(call, { query }) {
-      const tasks = await call.inbox.list({ tab: query.state === "decided" ? "decided" : "mine", pageSize: 100 });
-      return { tasks: tasks.map((task) => ({ ...task })) };
-    },
-  }),
-  route({
-    method: "POST",
-    path: "/tasks/{id}/decision",
-    tag: "Approvals",
-    summary: "Approve or reject a task; 409 when it was already decided, naming who decided",
-    params: flowParams,
-    body: z.strictObject({
-      decision: z.enum(["approve", "reject"]),
-      comment: z.string().max(5_000).optional(),
-      form: z.record(z.string(), z.unknown()).optional(),
-      requestId: z.string().min(8).max(100).optional().describe("send the same one again to repeat safely"),
-    }),
-    response: z.object({ task: taskSchema }),
-    async handle(call, { params, body }) {
-      await call.inbox.decide({
-        taskId: params.id,
-        decision: body.decision,
-        comment: body.comment ?? "",
-        form: body.form ?? {},
-        requestId: body.requestId ?? crypto.randomUUID(),
-      });
-      return { task: { ...(await call.inbox.get({ id: params.id })) } };
-    },
-  }),
-];
-
-const scheduleSchema = z.object({
-  id: z.string(),
-  cron: z.string(),
-  timezone: z.string(),
-  input: z.record(z.string(), z.unknown()),
-  enabled: z.boolean(),
-  overlap: z.enum(["skip", "allow"]),
-  nextAt: when.nullable().describe("the next fire; null when disabled"),
-});
-
-const scheduleRoutes: ApiRoute[] = [
-  route({
-    method: "GET",
-    path: "/flows/{id}/schedules",
-    tag: "Schedules",
-    summary: "The flow's schedules",
-    params: flowParams,
-    response: z.object({ schedules: z.array(scheduleSchema) }),
-    async handle(call, { params }) {
-      const schedules = await call.schedules.list({ flowId: params.id });
-      return {
-        schedules: schedules.map((s) => ({
-          id: s.id,
-          cron: s.cron,
-          timezone: s.timezone,
-          input: s.input,
-          enabled: s.enabled,
-          overlap: s.overlap,
-          nextAt: iso(s.nextAt),
-        })),
-      };
-    },
-  }),
-  route({
-    method: "POST",
-    path: "/flows/{id}/schedules",
-    tag: "Schedules",
-    summary: "Start the flow's published version on a cron (5 fields, or 6 with seconds first)",
-    status: 201,
-    params: flowParams,
-    body: z.strictObject({
-      cron: z.string(),
-      timezone: z.string().optional().describe("an IANA zone; UTC unless given"),
-      input: z.record(z.string(), z.unknown()).optional(),
-      enabled: z.boolean().optional(),
-      overlap: z.enum(["skip", "allow"]).optional(),
-    }),
-    response: z.object({ id: z.string(), nextAt: z.array(when).describe("the next five fires") }),
-    async handle(call, { params, body }) {
-      const created = await call.schedules.create({ flowId: params.id, ...body });
-      return { id: created.id, nextAt: created.upcoming.map((d) => d.toISOString()) };
-    },
-  }),
-  route({
-    method: "DELETE",
-    path: "/schedules/{id}",
-    tag: "Schedules",
-    summary: "Delete a schedule",
-    status: 204,
-    params: z.strictObject({ id }),
-    response: z.null(),
-    async handle(call, { params }) {
-      await call.schedules.remove({ id: params.id });
-      return null;
-    },
-  }),
-];
 
 export const apiRoutes: ApiRoute[] = [...flowRoutes, ...runRoutes, ...approvalRoutes, ...scheduleRoutes];
