@@ -32,9 +32,7 @@ export function SubflowField({
   const [query, setQuery] = useState("");
   const chosenId = typeof data.flowId === "string" ? data.flowId : "";
   const chosen = targets.data?.find((t) => t.id === chosenId);
-  const matches = (targets.data ?? []).filter(
-    (t) => t.name.toLowerCase().includes(query.trim().toLowerCase()),
-  );
+  const matches = (targets.data ?? []).filter((t) => t.name.toLowerCase().includes(query.trim().toLowerCase()));
   const fields = (Array.isArray(chosen?.inputs) ? chosen.inputs : []) as InputField[];
   const perField =
     typeof data.input === "object" && data.input !== null ? (data.input as Record<string, string>) : null;

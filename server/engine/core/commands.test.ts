@@ -17,7 +17,15 @@ it("reads the node instance and attempt back from an idempotency key, inside loo
     ),
   );
   expect(instanceOfKey(graph, idempotencyKey("run1", "call", [], 2))).toEqual({ nodeId: "call", path: [], attempt: 2 });
-  expect(instanceOfKey(graph, idempotencyKey("run1", "inner", [0], 1))).toEqual({ nodeId: "inner", path: [0], attempt: 1 });
-  expect(instanceOfKey(graph, idempotencyKey("run1", "inner", [7], 3))).toEqual({ nodeId: "inner", path: [7], attempt: 3 });
+  expect(instanceOfKey(graph, idempotencyKey("run1", "inner", [0], 1))).toEqual({
+    nodeId: "inner",
+    path: [0],
+    attempt: 1,
+  });
+  expect(instanceOfKey(graph, idempotencyKey("run1", "inner", [7], 3))).toEqual({
+    nodeId: "inner",
+    path: [7],
+    attempt: 3,
+  });
   expect(instanceOfKey(graph, "run1:gone:0:1")).toBeUndefined();
 });

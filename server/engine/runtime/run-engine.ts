@@ -261,7 +261,9 @@ export class RunEngine {
       {
         stillCounts: () => {
           const now = actor.state.nodes[nodeKey(nodeId, path)];
-          return (now?.status === "running" || now?.status === "waiting") && now.attempt === attempt && !now.parked?.ended;
+          return (
+            (now?.status === "running" || now?.status === "waiting") && now.attempt === attempt && !now.parked?.ended
+          );
         },
       },
     );

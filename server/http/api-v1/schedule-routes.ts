@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type ApiRoute, route } from "./route";
-import { id, idParams, iso, when } from "./schemas";
+import { idParams, iso, when } from "./schemas";
 
 const scheduleSchema = z.object({
   id: z.string(),
