@@ -18,16 +18,10 @@ interface InputField {
  * The flow a sub-flow node calls: searchable among the workspace's flows, with the version it
  * calls, a link to open it, and one expression per input field of the called flow's start node.
  */
-export function SubflowField({
-  f,
-  data,
-  flowId: self,
-}: {
-  f: NodeForm;
-  data: Record<string, unknown>;
-  flowId?: string;
-}) {
+export function SubflowField({ f, data }: { f: NodeForm; data: Record<string, unknown> }) {
   const trpc = useTRPC();
+  // A flow may call itself (the chain stops at 8 deep): it is listed, marked.
+  const self = useEditor((s) => s.flowId);
   const targets = useQuery(trpc.flows.callTargets.queryOptions());
   const [query, setQuery] = useState("");
   const chosenId = typeof data.flowId === "string" ? data.flowId : "";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type ApiRoute, route } from "./route";
-import { anyJson, id, idParams, when } from "./schemas";
+import { anyJson, idParams, when } from "./schemas";
 
 const taskSchema = z
   .object({
