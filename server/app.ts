@@ -10,7 +10,7 @@ import { appRouter } from "./api/root";
 import { createAuth } from "./auth/auth";
 import type { AppConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
-import { flowByWebhookToken } from "./db/flows-repository";
+import { flowByWebhookToken, flowsRepository } from "./db/flows-repository";
 import { purgeExpiredRuns } from "./db/retention";
 import { prismaRunStore } from "./db/run-store";
 import { scheduleStore } from "./db/schedules-repository";
@@ -119,6 +119,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   setMaxListeners(0, shutdown.signal); // one listener per sync webhook waiting for its run
   const webhooks = webhookHandler({
     flowByToken: (token) => flowByWebhookToken(db.prisma, token),
+    callTargets: (workspaceId) => flowsRepository(db.prisma, workspaceId).callTargets(),
     engine,
     bus,
     syncTimeoutMs: config.webhookSyncTimeoutMs,

@@ -1,7 +1,9 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { checkFlow, type FlowCheck } from "@/lib/flow/check";
 import type { FlowProblem } from "@/lib/flow/problems";
+import { subflowProblems } from "@/lib/flow/subflow-checks";
+import { useCallTargets } from "../canvas/call-targets";
 import type { CanvasEdge, CanvasNode } from "../canvas/canvas-document";
 import { useEditorStoreApi } from "./editor-context";
 
@@ -50,6 +52,19 @@ const sameProblems = (a: FlowProblem[], b: FlowProblem[]) =>
  * only when a check has run; `problems` keeps its identity while the problems stay the same.
  */
 export function useFlowCheck(): FlowCheck {
+  const check = useDocumentCheck();
+  const targets = useCallTargets();
+  const store = useEditorStoreApi();
+  // What only the workspace can tell (a called flow missing, a chain of calls back here), once its flows are known.
+  return useMemo(() => {
+    if (!targets || !check.ok) return check;
+    const { flowId, document } = store.getState();
+    const found = subflowProblems(flowId, document(), new Map(targets.map((t) => [t.id, t])));
+    return found.length === 0 ? check : { ...check, problems: [...check.problems, ...found] };
+  }, [check, targets, store]);
+}
+
+function useDocumentCheck(): FlowCheck {
   const store = useEditorStoreApi();
   const [first] = useState(() => {
     const { nodes, edges } = store.getState();

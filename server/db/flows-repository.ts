@@ -1,4 +1,5 @@
 import type { FlowDocument } from "../../lib/flow/document";
+import { type CallTarget, calledFlowIds } from "../../lib/flow/subflow-checks";
 import { type Prisma, sqliteConnection } from "./client";
 import { NotFound, StaleVersion } from "./errors";
 import { toJson } from "./json";
@@ -72,7 +73,7 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
      * What a sub-flow node may call: every flow of the workspace, with the start node's input
      * fields of the version a call runs by default (the newest published one).
      */
-    async callTargets(): Promise<{ id: string; name: string; publishedVersion: number | null; inputs: unknown }[]> {
+    async callTargets(): Promise<(CallTarget & { inputs: unknown })[]> {
       const flows = await prisma.flow.findMany({
         where: { workspaceId },
         select: { id: true, name: true, publishedVersion: true },
@@ -84,13 +85,12 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
         },
         select: { flowId: true, document: true },
       });
-      const startInputs = new Map(
-        published.map((v) => {
-          const start = (v.document as FlowDocument).nodes.find((n) => n.type === "start");
-          return [v.flowId, start?.data.inputs ?? []];
-        }),
-      );
-      return flows.map((f) => ({ ...f, inputs: startInputs.get(f.id) ?? [] }));
+      const documents = new Map(published.map((v) => [v.flowId, v.document as FlowDocument]));
+      return flows.map((f) => {
+        const document = documents.get(f.id);
+        const start = document?.nodes.find((n) => n.type === "start");
+        return { ...f, inputs: start?.data.inputs ?? [], calls: document ? calledFlowIds(document) : [] };
+      });
     },
 
     async get(id: string): Promise<FlowRecord> {

@@ -20,7 +20,7 @@ export async function startScheduledRun(
     throw new Error(`flow "${flow.name}" has never been published: schedules run the published version`);
   const document = await flows.version(flow.id, flow.publishedVersion);
   const { runId } = await startFlowRun(
-    { workspaceId: schedule.workspaceId, engine },
+    { workspaceId: schedule.workspaceId, engine, callTargets: () => flows.callTargets() },
     { id: flow.id, document, flowVersion: flow.publishedVersion },
     schedule.input,
     null,

@@ -3,6 +3,7 @@ import type { FlowDocument } from "../../lib/flow/document";
 import { nodeData } from "../../lib/flow/kinds/parsed";
 import { runInputSchema, startDataSchema } from "../../lib/flow/kinds/start";
 import { describeProblem } from "../../lib/flow/problems";
+import { type CallTarget, calledFlowIds, subflowProblems } from "../../lib/flow/subflow-checks";
 import { runInputProblem } from "../../lib/run/input-limits";
 import { describeZodError, UserError } from "../api/errors";
 import type { NewRun } from "../engine/runtime/ports";
@@ -38,7 +39,12 @@ async function checkOnce(document: FlowDocument): Promise<FlowCheck> {
  * the same runs.
  */
 export async function startFlowRun(
-  deps: { workspaceId: string; engine: RunEngine },
+  deps: {
+    workspaceId: string;
+    engine: RunEngine;
+    /** The flows sub-flow nodes may call; asked only when the document has sub-flow nodes. */
+    callTargets: () => Promise<CallTarget[]>;
+  },
   flow: RunnableFlow,
   input: unknown,
   startedBy: { id: string; name: string } | null,
@@ -48,6 +54,11 @@ export async function startFlowRun(
   if (!isRunnable(check)) {
     const first = check.problems.find((p) => p.severity === "error")!;
     throw new UserError(`This flow cannot run yet. ${describeProblem(first)}`, { problems: check.problems });
+  }
+  if (calledFlowIds(check.document).length > 0) {
+    const targets = new Map((await deps.callTargets()).map((t) => [t.id, t]));
+    const refused = subflowProblems(flow.id, check.document, targets).find((p) => p.severity === "error");
+    if (refused) throw new UserError(`This flow cannot run yet. ${describeProblem(refused)}`, { problems: [refused] });
   }
   const inputProblem = runInputProblem(input);
   if (inputProblem) throw new UserError(`The run input is not valid: ${inputProblem}`);

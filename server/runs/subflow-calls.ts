@@ -41,7 +41,7 @@ export function flowCalls(prisma: Prisma, store: RunStore, engine: () => RunEngi
         if (version === null) throw new NonRetryableError(`the flow "${flow.name}" has never been published`);
         const document = await flows.version(flow.id, version);
         const { runId } = await startFlowRun(
-          { workspaceId: request.workspaceId, engine: engine() },
+          { workspaceId: request.workspaceId, engine: engine(), callTargets: () => flows.callTargets() },
           { id: flow.id, document, flowVersion: version },
           request.input,
           parent.startedBy,

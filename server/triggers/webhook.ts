@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CallTarget } from "../../lib/flow/subflow-checks";
 import { UserError } from "../api/errors";
 import type { WebhookTarget } from "../db/flows-repository";
 import { EngineStopping } from "../engine/runtime/errors";
@@ -14,6 +15,8 @@ export interface WebhookDeps {
   /** The flow a webhook token opens, with its workspace (flowByWebhookToken): the token is the credential. */
   flowByToken: (token: string) => Promise<WebhookTarget | null>;
   engine: RunEngine;
+  /** The flows of a workspace a sub-flow node may call (checked before a run that has some). */
+  callTargets: (workspaceId: string) => Promise<CallTarget[]>;
   bus: EventBus;
   /** How long a sync webhook waits for the run to end before answering 202. */
   syncTimeoutMs?: number;
@@ -63,7 +66,7 @@ export function webhookHandler(deps: WebhookDeps) {
       // Listen before starting, so an instant run's last event is not missed.
       ends = watchRunEnds(deps.bus);
       const { runId } = await startFlowRun(
-        { workspaceId: flow.workspaceId, engine: deps.engine },
+        { workspaceId: flow.workspaceId, engine: deps.engine, callTargets: () => deps.callTargets(flow.workspaceId) },
         { id: flow.id, document: flow.published.document, flowVersion: flow.published.version },
         input,
         null,

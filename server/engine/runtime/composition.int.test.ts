@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../../lib/flow/document";
 import type { RunEvent } from "../../../lib/run/events";
+import { rejection } from "../../testing/rejection";
 import { startTestServer, type TestServer } from "../../testing/test-server";
 import { waitFor } from "../../testing/wait-for";
 import { flow } from "../core/testing";
@@ -249,7 +250,7 @@ describe("subflow", () => {
     expect(chain.total).toBe(9); // the run started here and 8 calls deep
   });
 
-  it("a missing flow fails the node with a clear error", async () => {
+  it("refuses to start a run whose sub-flow node calls a missing flow, or one never published", async () => {
     const id = await savedFlow(
       "Calls nobody",
       flow({ start: ["start"], call: ["subflow", { flowId: "no-such-flow" }], end: ["end"] }, [
@@ -257,9 +258,46 @@ describe("subflow", () => {
         "call -> end",
       ]),
     );
+    const doc = await api.flows.get.query({ id });
+    const saved = await api.flows.save.mutate({ id, expectedVersion: doc.version, document: doc.document });
+    expect(saved.problems).toContainEqual(
+      expect.objectContaining({
+        nodeId: "call",
+        severity: "error",
+        message: "the flow it calls does not exist in this workspace",
+      }),
+    );
+    const missing = await rejection(api.runs.start.mutate({ flowId: id }));
+    expect(missing.data.code).toBe("BAD_REQUEST");
+    expect(missing.message).toContain('node "call" (nodes[1].data.flowId): the flow it calls does not exist');
+    const draftOnly = await savedFlow("Draft only", flow({ start: ["start"], end: ["end"] }, ["start -> end"]));
+    const caller = await savedFlow(
+      "Calls a draft",
+      flow({ start: ["start"], call: ["subflow", { flowId: draftOnly }], end: ["end"] }, [
+        "start -> call",
+        "call -> end",
+      ]),
+    );
+    expect((await rejection(api.runs.start.mutate({ flowId: caller }))).message).toContain(
+      '"Draft only" has never been published',
+    );
+  });
+
+  it("a flow deleted while a run is on its way to call it fails the node with a clear error", async () => {
+    const doomed = await savedFlow("Doomed", flow({ start: ["start"], end: ["end"] }, ["start -> end"]), true);
+    const id = await savedFlow(
+      "Calls too late",
+      flow({ start: ["start"], pause: ["delay", { ms: "300" }], call: ["subflow", { flowId: doomed }], end: ["end"] }, [
+        "start -> pause",
+        "pause -> call",
+        "call -> end",
+      ]),
+    );
     const { runId } = await api.runs.start.mutate({ flowId: id });
+    await waitFor("the run to wait on its delay", runOf(runId), (r) => r.status === "waiting");
+    await api.flows.remove.mutate({ id: doomed });
     const run = await waitFor("the run to fail", runOf(runId), ended);
-    expect(run.error?.message).toContain("the called flow no-such-flow does not exist in this workspace");
+    expect(run.error?.message).toContain(`the called flow ${doomed} does not exist in this workspace`);
   });
 
   it("cancelling the parent cancels the child it waits for", async () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { checkFlowInTurns } from "../../../../lib/flow/check";
 import { describeProblem } from "../../../../lib/flow/problems";
+import { calledFlowIds, subflowProblems } from "../../../../lib/flow/subflow-checks";
 import { UserError } from "../../errors";
 import type { WorkspaceContext } from "../../trpc";
 
@@ -21,5 +22,10 @@ export async function saveFlow({ ctx, input }: { ctx: WorkspaceContext; input: z
     throw new UserError(`The flow was not saved. ${describeProblem(check.problems[0]!)}`, { problems: check.problems });
   }
   const saved = await ctx.flows.save(input.id, input.expectedVersion, check.document);
-  return { version: saved.version, updatedAt: saved.updatedAt, problems: check.problems };
+  // A draft may call a flow that is not there yet: said, not refused (a run is: start-run.ts).
+  const called =
+    calledFlowIds(check.document).length === 0
+      ? []
+      : subflowProblems(input.id, check.document, new Map((await ctx.flows.callTargets()).map((t) => [t.id, t])));
+  return { version: saved.version, updatedAt: saved.updatedAt, problems: [...check.problems, ...called] };
 }

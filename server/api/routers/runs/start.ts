@@ -23,7 +23,12 @@ export async function startRun({ ctx, input }: { ctx: WorkspaceContext; input: z
       });
     runnable = { id: flow.id, document: await ctx.flows.version(flow.id, version), flowVersion: version };
   }
-  return startFlowRun({ workspaceId: ctx.workspace.workspaceId, engine: ctx.services.engine }, runnable, input.input, {
+  const deps = {
+    workspaceId: ctx.workspace.workspaceId,
+    engine: ctx.services.engine,
+    callTargets: () => ctx.flows.callTargets(),
+  };
+  return startFlowRun(deps, runnable, input.input, {
     id: ctx.user.id,
     name: ctx.user.name,
   });
