@@ -75,7 +75,7 @@ test("build agent and approval steps from the palette, configure, undo, run and 
 test("turn a webhook on, call it from outside, turn it off", async ({ page, request }) => {
   await signUp(page, "Hana");
   await createFlow(page, "Hooked");
-  await page.getByRole("button", { name: "Webhook" }).click();
+  await page.getByRole("button", { name: "Triggers" }).click();
   await page.getByRole("button", { name: "Turn on" }).click();
   const url = (await page.getByTestId("webhook-url").textContent())!;
   expect(url).toContain("/api/hooks/");
@@ -93,7 +93,7 @@ test("turn a webhook on, call it from outside, turn it off", async ({ page, requ
   const res = await request.post(url, { data: { hello: "world" } });
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ status: "succeeded", output: { hello: "world" } });
-  await page.getByRole("button", { name: "Webhook on" }).click();
+  await page.getByRole("button", { name: "Triggers" }).click();
 
   await page.getByRole("button", { name: "Turn off" }).click();
   await expect(page.getByTestId("webhook-url")).toHaveCount(0);

@@ -23,8 +23,8 @@ test("publish, change the draft while a webhook runs the published version, diff
   await expect(page.getByTestId("version-status")).toHaveText("Draft · never published");
 
   await publish(page, 1, "Start to end");
-  await page.getByRole("button", { name: "Webhook" }).click();
-  await page.getByRole("combobox").selectOption("sync");
+  await page.getByRole("button", { name: "Triggers" }).click();
+  await page.getByLabel("Answer").selectOption("sync");
   await page.getByRole("button", { name: "Turn on" }).click();
   const url = (await page.getByTestId("webhook-url").textContent())!;
   await page.keyboard.press("Escape");

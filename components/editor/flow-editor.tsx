@@ -27,6 +27,7 @@ import { ProblemsPanel } from "./problems-panel";
 import { RunInputDialog } from "./run-input-dialog";
 import { SaveErrorBanner } from "./save-error-banner";
 import { ShortcutsDialog } from "./shortcuts-dialog";
+import { TriggersButton } from "./triggers/triggers-button";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { useFlowCheck } from "./use-flow-check";
 import { useAutosave, useSaveFlow } from "./use-save-flow";
@@ -34,7 +35,6 @@ import { HistoryButton } from "./versions/history-button";
 import { PublishButton } from "./versions/publish-button";
 import { useRestoreOnOpen } from "./versions/use-restore-on-open";
 import { VersionView } from "./versions/version-view";
-import { WebhookButton } from "./webhook-dialog";
 
 export function FlowEditor({
   flowId,
@@ -191,7 +191,7 @@ function EditorWorkspace({
         </Button>
         <ExportButton />
         <HistoryButton mayEdit={mayEdit} />
-        {mayRun && <WebhookButton flowId={editor.getState().flowId} initial={webhook} />}
+        {mayRun && <TriggersButton flowId={editor.getState().flowId} initial={webhook} />}
         {mayEdit && <PublishButton save={save} blocked={runBlocked} />}
       </EditorToolbar>
       <SaveErrorBanner />

@@ -18,7 +18,7 @@ const text = (value: unknown, fallback = "") => (typeof value === "string" && va
  */
 const looks: {
   [K in NodeType]: {
-    summary?: (data: Record<string, unknown>) => ReactNode;
+    summary?: (data: Record<string, unknown>, nodeId: string) => ReactNode;
   };
 } = {
   start: {
@@ -61,7 +61,7 @@ const looks: {
     summary: (d) => approvalSummary(d),
   },
   subflow: {
-    summary: (d) => <SubflowSummary data={d} />,
+    summary: (d, id) => <SubflowSummary data={d} nodeId={id} />,
   },
   delay: {
     summary: (d) => <span className="line-clamp-1">{delaySummary(d)}</span>,
@@ -114,7 +114,7 @@ function KindNode({ id, type, data, selected }: NodeProps<CanvasNode>) {
       inputs={kind.inputs}
       outputs={outputHandles(kind, data)}
       selected={selected}
-      summary={look.summary?.(data)}
+      summary={look.summary?.(data, id)}
       maxAttempts={(data.retry as { maxAttempts?: number } | undefined)?.maxAttempts}
     />
   );
