@@ -15,7 +15,7 @@ function timeZones(): string[] {
   return [...new Set([own, "UTC", ...all])];
 }
 
-const describe = (cron: string, timezone: string) => {
+const cronInWords = (cron: string, timezone: string) => {
   const reading = readCron(cron, timezone, new Date());
   return "problem" in reading ? reading.problem : reading.description;
 };
@@ -57,7 +57,7 @@ export function SchedulesSection({ flowId, published }: { flowId: string; publis
         {schedules.data?.map((s) => (
           <li key={s.id} className="flex items-center gap-3 rounded-md bg-slate-50 px-3 py-2 ring-1 ring-slate-200">
             <div className="min-w-0 flex-1">
-              <p className="truncate font-medium text-slate-800">{describe(s.cron, s.timezone)}</p>
+              <p className="truncate font-medium text-slate-800">{cronInWords(s.cron, s.timezone)}</p>
               <p className="truncate text-xs text-slate-500">
                 <code className="font-mono">{s.cron}</code> · {s.timezone} ·{" "}
                 {s.enabled && s.nextAt ? `next ${formatWhen(s.nextAt)}` : "off"}

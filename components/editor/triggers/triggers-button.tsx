@@ -22,8 +22,9 @@ export function TriggersButton({ flowId, initial }: { flowId: string; initial: H
       <Button onClick={() => setOpen(true)} title="What starts this flow: webhook and schedules">
         <Zap size={16} /> Triggers
         {active > 0 && (
-          <span className="rounded-full bg-accent-100 px-1.5 text-xs text-accent-700" aria-label={`${active} on`}>
+          <span className="rounded-full bg-accent-100 px-1.5 text-xs text-accent-700">
             {active}
+            <span className="sr-only"> on</span>
           </span>
         )}
       </Button>
