@@ -95,6 +95,14 @@ test("turn a webhook on, call it from outside, turn it off", async ({ page, requ
   expect(await res.json()).toMatchObject({ status: "succeeded", output: { hello: "world" } });
   await page.getByRole("button", { name: "Triggers" }).click();
 
+  // Answer with the bare output instead, at the same address.
+  await page.getByLabel("Body of the answer").selectOption("output");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("button", { name: "Save settings" })).toHaveCount(0);
+  await page.screenshot({ path: "test-results/screens/triggers-webhook.png" });
+  const bare = await request.post(url, { data: { hello: "world" } });
+  expect(await bare.json()).toEqual({ hello: "world" });
+
   await page.getByRole("button", { name: "Turn off" }).click();
   await expect(page.getByTestId("webhook-url")).toHaveCount(0);
   expect((await request.post(url, { data: {} })).status()).toBe(404);

@@ -24,7 +24,7 @@ test("publish, change the draft while a webhook runs the published version, diff
 
   await publish(page, 1, "Start to end");
   await page.getByRole("button", { name: "Triggers" }).click();
-  await page.getByLabel("Answer").selectOption("sync");
+  await page.getByLabel("Answer", { exact: true }).selectOption("sync");
   await page.getByRole("button", { name: "Turn on" }).click();
   const url = (await page.getByTestId("webhook-url").textContent())!;
   await page.keyboard.press("Escape");

@@ -10,6 +10,7 @@ import { appRouter } from "./api/root";
 import { createAuth } from "./auth/auth";
 import type { AppConfig } from "./config";
 import { type Database, openDatabase } from "./db/client";
+import { credentialReader } from "./db/credentials-repository";
 import { flowByWebhookToken, flowsRepository } from "./db/flows-repository";
 import { purgeExpiredRuns } from "./db/retention";
 import { prismaRunStore } from "./db/run-store";
@@ -120,6 +121,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   const webhooks = webhookHandler({
     flowByToken: (token) => flowByWebhookToken(db.prisma, token),
     callTargets: (workspaceId) => flowsRepository(db.prisma, workspaceId).callTargets(),
+    credential: credentialReader(db.prisma, cipher),
     engine,
     bus,
     syncTimeoutMs: config.webhookSyncTimeoutMs,

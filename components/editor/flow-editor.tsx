@@ -28,6 +28,7 @@ import { RunInputDialog } from "./run-input-dialog";
 import { SaveErrorBanner } from "./save-error-banner";
 import { ShortcutsDialog } from "./shortcuts-dialog";
 import { TriggersButton } from "./triggers/triggers-button";
+import type { Hook } from "./triggers/webhook-section";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
 import { useFlowCheck } from "./use-flow-check";
 import { useAutosave, useSaveFlow } from "./use-save-flow";
@@ -100,7 +101,7 @@ function EditorWorkspace({
   mayEdit,
   restore,
 }: {
-  webhook: { token: string; mode: "sync" | "async" } | null;
+  webhook: Hook;
   mayRun: boolean;
   mayEdit: boolean;
   restore?: number;

@@ -4,6 +4,11 @@ type Described = Omit<AuditRecord, "actor">;
 // Inputs and results as the procedures take and give them; read loosely here, by name.
 type Loose = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" ? v : String(v ?? ""));
+/** How a webhook answers and whether it checks signatures (never the secret: a credential id). */
+const webhookDetails = (options: unknown) => {
+  const o = (options ?? {}) as { answer?: unknown; signature?: { header?: unknown } | null };
+  return { answer: o.answer ?? "envelope", signed: o.signature ? str(o.signature.header).toLowerCase() : null };
+};
 
 /**
  * Every mutation that changes what a workspace is or does, and how the audit log says it: one
@@ -31,7 +36,12 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
   "flows.setWebhook": (i) => ({
     action: i.enabled ? "flow.webhook_on" : "flow.webhook_off",
     target: { type: "flow", id: str(i.id) },
-    details: i.enabled ? { mode: i.mode ?? "async" } : {},
+    details: i.enabled ? { mode: i.mode ?? "async", ...webhookDetails(i.options) } : {},
+  }),
+  "flows.setWebhookOptions": (i) => ({
+    action: "flow.webhook_changed",
+    target: { type: "flow", id: str(i.id) },
+    details: { mode: i.mode, ...webhookDetails(i.options) },
   }),
   "schedules.create": (i, r) => ({
     action: "schedule.created",

@@ -1,5 +1,6 @@
 import type { FlowDocument } from "../../lib/flow/document";
 import { type CallTarget, calledFlowIds } from "../../lib/flow/subflow-checks";
+import { defaultWebhookOptions, readWebhookOptions, type WebhookOptions } from "../../lib/webhook/options";
 import { type Prisma, sqliteConnection } from "./client";
 import { NotFound, StaleVersion } from "./errors";
 import { toJson } from "./json";
@@ -29,7 +30,7 @@ export interface FlowVersionSummary {
 
 export interface FlowRecord extends FlowSummary {
   document: FlowDocument;
-  webhook: { token: string; mode: WebhookMode } | null;
+  webhook: { token: string; mode: WebhookMode; options: WebhookOptions } | null;
 }
 
 export type WebhookMode = "sync" | "async";
@@ -51,15 +52,17 @@ function toDefinition(document: FlowDocument) {
 }
 
 function toRecord(
-  row: FlowSummary & { definition: unknown; webhookToken: string | null; webhookMode: string },
+  row: FlowSummary & { definition: unknown; webhookToken: string | null; webhookMode: string; webhookOptions: unknown },
 ): FlowRecord {
-  const { definition, webhookToken, webhookMode, ...rest } = row;
+  const { definition, webhookToken, webhookMode, webhookOptions, ...rest } = row;
   const document = { ...(definition as object), name: row.name, description: row.description } as FlowDocument;
-  const webhook = webhookToken ? { token: webhookToken, mode: webhookMode as WebhookMode } : null;
+  const webhook = webhookToken
+    ? { token: webhookToken, mode: webhookMode as WebhookMode, options: readWebhookOptions(webhookOptions) }
+    : null;
   return { ...rest, document, webhook };
 }
 
-const full = { ...summary, definition: true, webhookToken: true, webhookMode: true } as const;
+const full = { ...summary, definition: true, webhookToken: true, webhookMode: true, webhookOptions: true } as const;
 
 /** Flows of one workspace. Every query carries the workspace id; there is no other way in. */
 export function flowsRepository(prisma: Prisma, workspaceId: string) {
@@ -194,10 +197,15 @@ export function flowsRepository(prisma: Prisma, workspaceId: string) {
     },
 
     /** Turns the flow's webhook on with a fresh token (revoking any earlier one), or changes its mode. */
-    async setWebhook(id: string, webhook: { token: string; mode: WebhookMode } | null): Promise<void> {
+    async setWebhook(
+      id: string,
+      webhook: { token: string; mode: WebhookMode; options: WebhookOptions } | null,
+    ): Promise<void> {
       const { count } = await prisma.flow.updateMany({
         where: scoped(id),
-        data: webhook ? { webhookToken: webhook.token, webhookMode: webhook.mode } : { webhookToken: null },
+        data: webhook
+          ? { webhookToken: webhook.token, webhookMode: webhook.mode, webhookOptions: toJson(webhook.options) }
+          : { webhookToken: null },
       });
       if (count === 0) throw new NotFound("flow");
     },
@@ -216,6 +224,7 @@ export interface WebhookTarget {
   id: string;
   workspaceId: string;
   mode: WebhookMode;
+  options: WebhookOptions;
   /** The newest published version and its document; null for a flow never published. */
   published: { version: number; document: FlowDocument } | null;
 }
@@ -238,11 +247,14 @@ export async function flowByWebhookToken(prisma: Prisma, token: string): Promise
     ? queryRow<WebhookRow>(connection, webhookFlowSql, [token])
     : await prisma.flow.findUnique({
         where: { webhookToken: token },
-        select: { id: true, workspaceId: true, webhookMode: true, publishedVersion: true },
+        select: { id: true, workspaceId: true, webhookMode: true, webhookOptions: true, publishedVersion: true },
       });
   if (!row) return null;
   const { id, workspaceId, publishedVersion } = row;
-  const target = { id, workspaceId, mode: row.webhookMode as WebhookMode };
+  // SQLite hands JSON back as text; null (most webhooks) skips the parse.
+  const stored = typeof row.webhookOptions === "string" ? JSON.parse(row.webhookOptions) : row.webhookOptions;
+  const options = stored === null ? defaultWebhookOptions : readWebhookOptions(stored);
+  const target = { id, workspaceId, mode: row.webhookMode as WebhookMode, options };
   if (publishedVersion === null) return { ...target, published: null };
   const key = `${id}@${publishedVersion}`;
   let document = publishedDocuments.get(key);
@@ -259,12 +271,13 @@ export async function flowByWebhookToken(prisma: Prisma, token: string): Promise
   return { ...target, published: { version: publishedVersion, document } };
 }
 
-const webhookFlowSql = `SELECT "id", "workspaceId", "webhookMode", "publishedVersion" FROM "Flow" WHERE "webhookToken" = ?`;
+const webhookFlowSql = `SELECT "id", "workspaceId", "webhookMode", "webhookOptions", "publishedVersion" FROM "Flow" WHERE "webhookToken" = ?`;
 const versionSql = `SELECT "document" FROM "FlowVersion" WHERE "flowId" = ? AND "version" = ?`;
 
 interface WebhookRow {
   id: string;
   workspaceId: string;
   webhookMode: string;
+  webhookOptions: unknown;
   publishedVersion: number | null;
 }

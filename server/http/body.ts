@@ -23,7 +23,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /** The body as JSON (an empty body is `{}`); 400 naming the parse error otherwise. */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const text = (await readBody(req, limit)).toString("utf8").trim();
+  return parseJsonBody(await readBody(req, limit));
+}
+
+/** Body bytes as JSON (empty is `{}`); 400 naming the parse error otherwise. */
+export function parseJsonBody(body: Buffer): unknown {
+  const text = body.toString("utf8").trim();
   if (text === "") return {};
   try {
     return JSON.parse(text);

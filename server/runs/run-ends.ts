@@ -11,16 +11,25 @@ export type RunEnd = RunEvent | undefined;
  * sync webhook, the API's `waitMs`). Listening starts before the run does, so an instant
  * run's last event is not missed; call `stop` when done.
  */
-export function watchRunEnds(bus: EventBus) {
+export function watchRunEnds(bus: EventBus, options: { endsOf?: ReadonlySet<string> } = {}) {
   const seen: RunEvent[] = [];
+  /** The end nodes each run reached, when `endsOf` names the flow's ends. */
+  const reached = new Map<string, string[]>();
+  const ends = options.endsOf;
   let notify: (() => void) | undefined;
   const stop = bus.subscribe((events) => {
-    for (const e of events) if (finalTypes.has(e.type)) seen.push(e);
+    for (const e of events) {
+      if (finalTypes.has(e.type)) seen.push(e);
+      else if (ends && e.type === "node.succeeded" && ends.has(e.nodeId))
+        reached.set(e.runId, [...(reached.get(e.runId) ?? []), e.nodeId]);
+    }
     notify?.();
   });
   const ended = (runId: string): RunEnd => seen.find((e) => e.runId === runId);
   return {
     stop,
+    /** The end nodes the run reached so far (only with `endsOf`). */
+    reached: (runId: string) => reached.get(runId) ?? [],
     /** The run's end, once it came or `waitMs` passed (or `shutdown` aborted: the run resumes after a restart). */
     async wait(runId: string, waitMs: number, shutdown?: AbortSignal): Promise<RunEnd> {
       // A run of pure steps has ended by now: no timer needed.

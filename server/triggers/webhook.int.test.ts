@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDocument } from "../../lib/flow/document";
 import { flow } from "../engine/core/testing";
@@ -153,5 +154,105 @@ describe("webhooks: inputs that could be stored but not read back", () => {
     const res = await fetch(`${url}?name=%E0%A4%A`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "succeeded", output: { name: "\uFFFD%A" } });
+  });
+});
+
+describe("webhooks that fit their callers", () => {
+  it("answers with the bare output, and the status and headers the end node sets", async () => {
+    const doc = flow(
+      {
+        start: ["start", { inputs: [{ name: "name", type: "string", required: true }] }],
+        end: [
+          "end",
+          { output: '{ "greeting": "Hi " & input.name }', response: { status: 201, headers: { "x-order": "42" } } },
+        ],
+      },
+      ["start -> end"],
+    );
+    const { flowId, api } = await hook(doc, "sync");
+    const webhook = await api.flows.setWebhookOptions.mutate({
+      id: flowId,
+      mode: "sync",
+      options: { answer: "output", signature: null },
+    });
+    const url = `${t.url}${webhook.path}`;
+    const res = await post(url, JSON.stringify({ name: "Bo" }));
+    expect(res.status).toBe(201);
+    expect(res.headers.get("x-order")).toBe("42");
+    expect(res.headers.get("x-switchyard-run")).toMatch(/\w+/);
+    expect(await res.json()).toEqual({ greeting: "Hi Bo" });
+    const refused = await post(url, JSON.stringify({}));
+    expect(refused.status).toBe(400); // an input the start node refuses: no run
+    expect((await refused.json()).error).toContain("The run input is not valid");
+
+    // A run that fails answers 500 with what went wrong, never a made-up output.
+    const failing = flow(
+      { start: ["start"], boom: ["transform", { expression: '$error("out of stock")' }], end: ["end"] },
+      ["start -> boom", "boom -> end"],
+    );
+    const broken = await hook(failing, "sync");
+    const bareBroken = await broken.api.flows.setWebhookOptions.mutate({
+      id: broken.flowId,
+      mode: "sync",
+      options: { answer: "output", signature: null },
+    });
+    const failed = await post(`${t.url}${bareBroken.path}`, "{}");
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toMatchObject({
+      error: "the run failed",
+      detail: { message: expect.stringContaining("out of stock") },
+    });
+  });
+
+  it("takes only bodies signed with the workspace's secret (HMAC-SHA256), in constant time, 401 otherwise", async () => {
+    const { flowId, api } = await hook(greeting, "sync");
+    const secret = "whsec-correct-horse";
+    const credential = await api.credentials.create.mutate({ name: "github hook", secret });
+    const webhook = await api.flows.setWebhookOptions.mutate({
+      id: flowId,
+      mode: "sync",
+      options: { answer: "envelope", signature: { header: "X-Hub-Signature-256", credentialId: credential.id } },
+    });
+    const url = `${t.url}${webhook.path}`;
+    const body = JSON.stringify({ name: "Sig" });
+    const sign = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");
+    const unsigned = await post(url, body);
+    expect(unsigned.status).toBe(401);
+    expect((await unsigned.json()).error).toContain("x-hub-signature-256");
+    const wrong = await post(url, body, { "x-hub-signature-256": `sha256=${sign("not-the-secret", body)}` });
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).error).toContain("does not match the body");
+    const tampered = await post(url, JSON.stringify({ name: "Eve" }), {
+      "x-hub-signature-256": `sha256=${sign(secret, body)}`,
+    });
+    expect(tampered.status).toBe(401);
+    expect((await fetch(`${url}?name=Sig`)).status).toBe(401);
+    const signed = await post(url, body, { "x-hub-signature-256": `sha256=${sign(secret, body)}` });
+    expect(signed.status).toBe(200);
+    expect(await signed.json()).toMatchObject({ output: "Hello, Sig" });
+    const plainHex = await post(url, body, { "x-hub-signature-256": sign(secret, body) });
+    expect(plainHex.status).toBe(200);
+    // The setting is in the audit log; the secret is not.
+    const { entries } = await api.audit.list.query({ pageSize: 20 });
+    const changed = entries.find((e) => e.action === "flow.webhook_changed")!;
+    expect(changed.details).toMatchObject({ answer: "envelope", signed: "x-hub-signature-256" });
+    expect(JSON.stringify(entries)).not.toContain(secret);
+  });
+
+  it("refuses a signing credential from another workspace, and options for a webhook that is off", async () => {
+    const { flowId, api } = await hook(greeting, "sync");
+    const other = t.trpc(await t.signUp("elsewhere@example.com"));
+    const foreign = await other.credentials.create.mutate({ name: "theirs", secret: "x" });
+    await expect(
+      api.flows.setWebhookOptions.mutate({
+        id: flowId,
+        mode: "sync",
+        options: { answer: "envelope", signature: { header: "x-sig", credentialId: foreign.id } },
+      }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("not one of this workspace's") });
+    await api.flows.setWebhook.mutate({ id: flowId, enabled: false });
+    await expect(
+      api.flows.setWebhookOptions.mutate({ id: flowId, mode: "sync", options: { answer: "output", signature: null } }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("The webhook is off") });
   });
 });

@@ -1,11 +1,14 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { endDataSchema } from "../../lib/flow/kinds/end";
+import { nodeData } from "../../lib/flow/kinds/parsed";
 import type { CallTarget } from "../../lib/flow/subflow-checks";
 import { UserError } from "../api/errors";
 import type { WebhookTarget } from "../db/flows-repository";
 import { EngineStopping } from "../engine/runtime/errors";
 import type { EventBus } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
-import { readJsonBody } from "../http/body";
+import { parseJsonBody, readBody, readJsonBody } from "../http/body";
 import { MAX_BODY_BYTES } from "../http/limits";
 import { HttpError, sendJson as send } from "../http/respond";
 import { runAnswer, watchRunEnds } from "../runs/run-ends";
@@ -15,6 +18,8 @@ export interface WebhookDeps {
   /** The flow a webhook token opens, with its workspace (flowByWebhookToken): the token is the credential. */
   flowByToken: (token: string) => Promise<WebhookTarget | null>;
   engine: RunEngine;
+  /** Opens a workspace credential (a webhook's signing secret). */
+  credential: (workspaceId: string, id: string) => Promise<string>;
   /** The flows of a workspace a sub-flow node may call (checked before a run that has some). */
   callTargets: (workspaceId: string) => Promise<CallTarget[]>;
   bus: EventBus;
@@ -31,6 +36,21 @@ function decodeToken(raw: string): string {
   } catch {
     throw new HttpError(400, "the webhook address is not valid: it has a malformed percent-escape (%XX)");
   }
+}
+
+/** The raw body, once its HMAC-SHA256 under the secret matches the one in `header` (hex, `sha256=` optional); 401 otherwise. */
+async function signedBody(req: IncomingMessage, header: string, secret: () => Promise<string>): Promise<Buffer> {
+  const sent = req.headers[header];
+  const given = (Array.isArray(sent) ? sent[0] : sent)?.trim().replace(/^sha256=/i, "");
+  if (!given) throw new HttpError(401, `the request is not signed: send the body's HMAC-SHA256 in ${header}`);
+  const body = await readBody(req, MAX_BODY_BYTES);
+  const expected = createHmac("sha256", await secret())
+    .update(body)
+    .digest();
+  const received = /^[0-9a-f]{64}$/i.test(given) ? Buffer.from(given, "hex") : Buffer.alloc(0);
+  if (received.length !== expected.length || !timingSafeEqual(received, expected))
+    throw new HttpError(401, `the signature in ${header} does not match the body`);
+  return body;
 }
 
 /**
@@ -55,16 +75,27 @@ export function webhookHandler(deps: WebhookDeps) {
           409,
           "this flow has never been published; webhooks run the published version, so publish it first (Publish in the editor)",
         );
+      const signature = flow.options.signature;
+      if (signature && req.method !== "POST")
+        throw new HttpError(401, `this webhook takes signed POSTs: sign the body and send it in ${signature.header}`);
       const input =
         req.method === "GET"
           ? Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams)
-          : await readJsonBody(req, MAX_BODY_BYTES);
+          : signature
+            ? parseJsonBody(
+                await signedBody(req, signature.header, () =>
+                  deps.credential(flow.workspaceId, signature.credentialId),
+                ),
+              )
+            : await readJsonBody(req, MAX_BODY_BYTES);
       if (typeof input !== "object" || input === null || Array.isArray(input)) {
         throw new HttpError(400, "the body must be a JSON object: its fields become the run input");
       }
 
       // Listen before starting, so an instant run's last event is not missed.
-      ends = watchRunEnds(deps.bus);
+      const bare = flow.options.answer === "output" && flow.mode === "sync";
+      const endNodes = bare ? flow.published.document.nodes.filter((n) => n.type === "end") : [];
+      ends = watchRunEnds(deps.bus, bare ? { endsOf: new Set(endNodes.map((n) => n.id)) } : {});
       const { runId } = await startFlowRun(
         { workspaceId: flow.workspaceId, engine: deps.engine, callTargets: () => deps.callTargets(flow.workspaceId) },
         { id: flow.id, document: flow.published.document, flowVersion: flow.published.version },
@@ -73,7 +104,19 @@ export function webhookHandler(deps: WebhookDeps) {
       );
       if (flow.mode !== "sync") return send(res, 202, { runId, status: "running" });
       const answer = runAnswer(runId, await ends.wait(runId, syncTimeoutMs, deps.shutdown));
-      send(res, answer.finished ? 200 : 202, answer.body);
+      if (!bare || !answer.finished) return send(res, answer.finished ? 200 : 202, answer.body);
+      if (answer.body.status !== "succeeded")
+        return send(res, 500, {
+          error: `the run ${answer.body.status}`,
+          runId,
+          ...("error" in answer.body && { detail: answer.body.error }),
+        });
+      // The end the run reached says the status and headers (the first, when it reached several).
+      const reached = endNodes.find((n) => n.id === ends?.reached(runId)[0]);
+      const response = reached ? nodeData(endDataSchema, reached.data).response : undefined;
+      for (const [name, value] of Object.entries(response?.headers ?? {})) res.setHeader(name, value);
+      res.setHeader("x-switchyard-run", runId);
+      send(res, response?.status ?? 200, answer.body.output);
     } catch (error) {
       if (error instanceof HttpError) return send(res, error.status, { error: error.message });
       if (error instanceof UserError) return send(res, 400, { error: error.message });

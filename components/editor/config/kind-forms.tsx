@@ -7,6 +7,7 @@ import { AssigneesField, GroupChips } from "./assignees-field";
 import { CredentialField } from "./credential-field";
 import { getAt } from "./fields";
 import { type NodeForm, Section } from "./node-form";
+import { ResponseHeadersField } from "./response-headers-field";
 import { SubflowField } from "./subflow-field";
 
 type Form = (f: NodeForm, data: Record<string, unknown>) => ReactNode;
@@ -369,9 +370,18 @@ export const kindForms: { [K in NodeType]: Form } = {
       </Section>
     </>
   ),
-  end: (f) => (
-    <Section title="Output">
-      {f.code(["output"], "Run output", "expression", "JSONata. Empty: the output of the node before.")}
-    </Section>
+  end: (f, data) => (
+    <>
+      <Section title="Output">
+        {f.code(["output"], "Run output", "expression", "JSONata. Empty: the output of the node before.")}
+      </Section>
+      <Section title="Webhook answer">
+        <p className="text-xs text-slate-500">
+          For a webhook set to answer with the bare output: what it sends when the run ends here.
+        </p>
+        {f.number(["response", "status"], "Status", "Empty: 200.", 200)}
+        <ResponseHeadersField f={f} data={data} />
+      </Section>
+    </>
   ),
 };

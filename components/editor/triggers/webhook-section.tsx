@@ -1,13 +1,14 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { defaultWebhookOptions, type WebhookOptions } from "@/lib/webhook/options";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
 import { CopyButton } from "../../ui/copy-button";
 import { toast } from "../../ui/toaster";
 import { useFlowVersions } from "../versions/use-versions";
 
-export type Hook = { token: string; mode: "sync" | "async" } | null;
+export type Hook = { token: string; mode: "sync" | "async"; options: WebhookOptions } | null;
 
 /** Turns the flow's webhook on or off and shows its secret address. */
 export function WebhookSection({
@@ -21,12 +22,23 @@ export function WebhookSection({
 }) {
   const trpc = useTRPC();
   const [mode, setMode] = useState<"sync" | "async">(hook?.mode ?? "sync");
-  const set = useMutation(
-    trpc.flows.setWebhook.mutationOptions({
-      onSuccess: (result) => setHook(result && { token: result.token, mode: result.mode }),
-      onError: (e) => toast(e.message, "error"),
+  const [options, setOptions] = useState<WebhookOptions>(hook?.options ?? defaultWebhookOptions);
+  const credentials = useQuery(trpc.credentials.list.queryOptions());
+  const onSuccess = (result: Hook) =>
+    setHook(result && { token: result.token, mode: result.mode, options: result.options });
+  const onError = (e: { message: string }) => toast(e.message, "error");
+  const set = useMutation(trpc.flows.setWebhook.mutationOptions({ onSuccess, onError }));
+  const save = useMutation(
+    trpc.flows.setWebhookOptions.mutationOptions({
+      onSuccess: (result) => {
+        onSuccess(result);
+        toast("Webhook settings saved; the address stays");
+      },
+      onError,
     }),
   );
+  const changed = hook !== null && (mode !== hook.mode || JSON.stringify(options) !== JSON.stringify(hook.options));
+  const signature = options.signature;
   const url = hook && typeof window !== "undefined" ? `${window.location.origin}/api/hooks/${hook.token}` : "";
   const versions = useFlowVersions(flowId);
   const latest = versions.data?.[0]?.version;
@@ -55,6 +67,64 @@ export function WebhookSection({
           <option value="async">At once, with the run id (async)</option>
         </select>
       </label>
+      {mode === "sync" && (
+        <label className="flex flex-col gap-1">
+          <span className="text-xs font-medium text-slate-700">Body of the answer</span>
+          <select
+            aria-label="Body of the answer"
+            value={options.answer}
+            onChange={(e) => setOptions({ ...options, answer: e.target.value as WebhookOptions["answer"] })}
+            className="h-9 rounded-md border border-slate-300 px-2"
+          >
+            <option value="envelope">{"{ runId, status, output }"}</option>
+            <option value="output">The bare output, with the status and headers the End node sets</option>
+          </select>
+        </label>
+      )}
+      <label className="flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          checked={signature !== null}
+          onChange={(e) =>
+            setOptions({
+              ...options,
+              signature: e.target.checked
+                ? { header: "x-hub-signature-256", credentialId: credentials.data?.[0]?.id ?? "" }
+                : null,
+            })
+          }
+        />
+        Require a signature (HMAC-SHA256 of the body, as GitHub and Stripe-style senders send)
+      </label>
+      {signature && (
+        <div className="grid grid-cols-2 gap-2">
+          <label className="flex flex-col gap-1">
+            <span className="text-xs font-medium text-slate-700">Header</span>
+            <input
+              aria-label="Signature header"
+              value={signature.header}
+              onChange={(e) => setOptions({ ...options, signature: { ...signature, header: e.target.value } })}
+              className="h-9 rounded-md border border-slate-300 px-2 font-mono text-xs"
+            />
+          </label>
+          <label className="flex flex-col gap-1">
+            <span className="text-xs font-medium text-slate-700">Secret (a credential)</span>
+            <select
+              aria-label="Signing secret"
+              value={signature.credentialId}
+              onChange={(e) => setOptions({ ...options, signature: { ...signature, credentialId: e.target.value } })}
+              className="h-9 rounded-md border border-slate-300 px-2"
+            >
+              <option value="">Pick one…</option>
+              {credentials.data?.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
       {hook && (
         <div className="flex items-center gap-2 rounded-md bg-slate-50 p-2 ring-1 ring-slate-200">
           <code className="min-w-0 flex-1 truncate font-mono text-xs" data-testid="webhook-url">
@@ -71,13 +141,24 @@ export function WebhookSection({
         ) : (
           <span />
         )}
-        <Button
-          variant="primary"
-          disabled={set.isPending}
-          onClick={() => set.mutate({ id: flowId, enabled: true, mode })}
-        >
-          {hook ? "New address" : "Turn on"}
-        </Button>
+        <div className="flex gap-2">
+          {changed && (
+            <Button
+              variant="primary"
+              disabled={save.isPending}
+              onClick={() => save.mutate({ id: flowId, mode, options })}
+            >
+              Save settings
+            </Button>
+          )}
+          <Button
+            variant={changed ? "secondary" : "primary"}
+            disabled={set.isPending}
+            onClick={() => set.mutate({ id: flowId, enabled: true, mode, options })}
+          >
+            {hook ? "New address" : "Turn on"}
+          </Button>
+        </div>
       </div>
       {hook && (
         <p className="text-xs text-slate-500">

@@ -4,8 +4,9 @@ import { checkFlowInTurns } from "../../../../lib/flow/check";
 import { newFlowDocument } from "../../../../lib/flow/document";
 import { describeProblem } from "../../../../lib/flow/problems";
 import { findTemplate, flowTemplates } from "../../../../lib/flow/templates/catalog";
+import { defaultWebhookOptions, type WebhookOptions, webhookOptionsSchema } from "../../../../lib/webhook/options";
 import { UserError } from "../../errors";
-import { may, router, workspaceProcedure } from "../../trpc";
+import { may, router, type WorkspaceContext, workspaceProcedure } from "../../trpc";
 import { saveFlow, saveFlowInput } from "./save";
 import { publishFlow, publishInput, restoreInput, restoreVersion } from "./versions";
 
@@ -89,11 +90,41 @@ export const flowsRouter = router({
   restore: workspaceProcedure("edit").input(restoreInput).mutation(restoreVersion),
 
   /** Turns the flow's webhook on (a fresh secret address each time) or off. */
+  /** Turns the webhook on with a new address (the old one stops working), or off. */
   setWebhook: workspaceProcedure("edit")
-    .input(z.object({ id: z.string().min(1), enabled: z.boolean(), mode: z.enum(["sync", "async"]).default("async") }))
+    .input(
+      z.object({
+        id: z.string().min(1),
+        enabled: z.boolean(),
+        mode: z.enum(["sync", "async"]).default("async"),
+        options: webhookOptionsSchema.default(defaultWebhookOptions),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      const webhook = input.enabled ? { token: randomBytes(24).toString("base64url"), mode: input.mode } : null;
+      if (input.enabled) await checkSigningCredential(ctx, input.options);
+      const webhook = input.enabled
+        ? { token: randomBytes(24).toString("base64url"), mode: input.mode, options: input.options }
+        : null;
       await ctx.flows.setWebhook(input.id, webhook);
       return webhook && { ...webhook, path: `/api/hooks/${webhook.token}` };
     }),
+
+  /** Changes how the webhook answers and checks callers; its address stays. */
+  setWebhookOptions: workspaceProcedure("edit")
+    .input(z.object({ id: z.string().min(1), mode: z.enum(["sync", "async"]), options: webhookOptionsSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const flow = await ctx.flows.get(input.id);
+      if (!flow.webhook) throw new UserError("The webhook is off: turn it on first.");
+      await checkSigningCredential(ctx, input.options);
+      const webhook = { token: flow.webhook.token, mode: input.mode, options: input.options };
+      await ctx.flows.setWebhook(input.id, webhook);
+      return { ...webhook, path: `/api/hooks/${webhook.token}` };
+    }),
 });
+
+/** A signing secret must be a credential of this workspace. */
+async function checkSigningCredential(ctx: WorkspaceContext, options: WebhookOptions) {
+  const id = options.signature?.credentialId;
+  if (id && !(await ctx.credentials.list()).some((c) => c.id === id))
+    throw new UserError("The signing secret's credential is not one of this workspace's: pick another.");
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Flow" ADD COLUMN "webhookOptions" JSONB;
