@@ -8,7 +8,7 @@ import { executors } from "./engine/runtime/executors";
 import { inProcessBus, systemClock } from "./engine/runtime/in-process-bus";
 import { addressPolicy } from "./engine/runtime/outbound/address-policy";
 import { outboundRequest } from "./engine/runtime/outbound/http-client";
-import type { AccessNotices, Clock, EventBus } from "./engine/runtime/ports";
+import type { AccessNotices, Clock, EventBus, RunStore, SubflowCalls } from "./engine/runtime/ports";
 import { RunEngine } from "./engine/runtime/run-engine";
 import { type ExpressionSandbox, sharedSandbox } from "./engine/runtime/sandbox/expression-sandbox";
 import type { StepQueue } from "./engine/runtime/step-queue";
@@ -35,6 +35,8 @@ export function createEmbeddedEngine(
     redispatchMs?: number;
     /** Signs wait nodes' resume URLs; every process of a deployment must get the same (config.ts). */
     resume?: ResumeTokens;
+    /** Where sub-flow calls go; the workspace's flows unless given (the CLI: --flows DIR). */
+    subflows?: (store: RunStore, engine: () => RunEngine) => SubflowCalls;
   } = {},
 ) {
   const bus = options.bus ?? inProcessBus();
@@ -59,7 +61,7 @@ export function createEmbeddedEngine(
     follow: options.follow,
     redispatchMs: options.redispatchMs,
     resumeUrl: (target) => resume.url(target),
-    subflows: flowCalls(prisma, store, () => engine),
+    subflows: (options.subflows ?? ((s, e) => flowCalls(prisma, s, e)))(store, () => engine),
   });
   return { engine, bus, resume };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -251,5 +251,55 @@ describe("switchyard CLI", { timeout: 60_000 }, () => {
     const deep = cli("run", approvalFlow, "--input", `{"topic":"x","d":${'{"a":'.repeat(100)}1${"}".repeat(100)}}`);
     expect(deep.code).toBe(2);
     expect(deep.stderr).toContain("--input input nests deeper than 64 levels");
+  });
+
+  describe("sub-flows and waits", () => {
+    const flowsDir = path.join(dir, "flows");
+    // flows/greeter.json: what a sub-flow node with flowId "greeter" runs.
+    const greeter = flow(
+      {
+        start: ["start", { inputs: [{ name: "name", type: "string", required: true }] }],
+        greet: ["transform", { expression: '"Hello, " & input.name' }],
+        end: ["end"],
+      },
+      ["start -> greet", "greet -> end"],
+    );
+    const parent = file(
+      "calls-greeter.json",
+      flow(
+        {
+          start: ["start"],
+          call: ["subflow", { flowId: "greeter", input: '{ "name": "Ada" }' }],
+          sign: ["wait", { timeoutMs: 60_000 }],
+          end: ["end", { output: '{ "greeting": nodes.call.output, "signed": prev }' }],
+        },
+        ["start -> call", "call -> sign", "sign -> end"],
+      ),
+    );
+
+    it("--flows DIR runs a sub-flow node's flow from DIR/<flowId>.json; --resume answers the wait", () => {
+      mkdirSync(flowsDir, { recursive: true });
+      writeFileSync(path.join(flowsDir, "greeter.json"), JSON.stringify(greeter));
+      const { code, lines } = cli("run", parent, "--flows", flowsDir, "--resume", 'sign={"by":"Ada"}');
+      expect(code).toBe(0);
+      expect(lines.at(-1)).toMatchObject({
+        status: "succeeded",
+        output: { greeting: "Hello, Ada", signed: { by: "Ada" } },
+      });
+      const children = lines.filter((l) => l.type === "run.started").map((l) => l.runId);
+      expect(new Set(children).size).toBe(2); // the parent and its child, both printed
+    });
+
+    it("exits 3 naming the wait when nothing resumes it, and 2 when a called flow's file is missing", () => {
+      const waiting = cli("run", parent, "--flows", flowsDir);
+      expect(waiting.code).toBe(3);
+      expect(waiting.stderr).toContain("waits for a callback on sign; answer with --resume nodeId=JSON");
+      const missing = cli("run", parent);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('a sub-flow node calls "greeter": give --flows DIR');
+      const bad = cli("run", parent, "--flows", flowsDir, "--resume", "sign={oops");
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("--resume sign: the body is not JSON");
+    });
   });
 });

@@ -6,18 +6,21 @@ import { checkFlow, isRunnable } from "../../lib/flow/check";
 import { parseFlowFile } from "../../lib/flow/flow-file";
 import { describeProblem, formatPath } from "../../lib/flow/problems";
 import { verifyAudit } from "./audit-verify";
+import { InvalidFlows } from "./file-flows";
 import { InvalidRunInput, runFile } from "./run-file";
 
 const EXIT = { succeeded: 0, failed: 1, invalid: 2, waiting: 3 } as const;
 
 const usage = `usage:
   switchyard validate <file.json|file.yaml>
-  switchyard run <file.json|file.yaml> [--input '{"k":"v"}'] [--decide nodeId=approve|reject ...] [--db memory|<url>]
+  switchyard run <file.json|file.yaml> [--input '{"k":"v"}'] [--decide nodeId=approve|reject ...]
+                 [--resume nodeId=JSON ...] [--flows DIR] [--db memory|<url>]
   switchyard audit verify --db <sqlite path|postgresql url>
 
 run prints each RunEvent as a JSON line, then {"status","output","runId"}; --decide answers
-that approval wherever it waits, inside loops too.
-exit codes: 0 succeeded · 1 failed · 2 invalid · 3 waiting: only a decision can move it on`;
+that approval wherever it waits, inside loops too; --resume answers that wait node with the
+JSON body; --flows DIR finds a sub-flow node's flow in DIR/<flowId>.json.
+exit codes: 0 succeeded · 1 failed · 2 invalid · 3 waiting: only a decision or a resume can move it on`;
 
 /**
  * Ends the process once everything written to stdout and stderr has been handed over: when
@@ -67,6 +70,8 @@ async function main([command, ...rest]: string[]): Promise<number> {
       options: {
         input: { type: "string" },
         decide: { type: "string", multiple: true },
+        resume: { type: "string", multiple: true },
+        flows: { type: "string" },
         db: { type: "string", default: "memory" },
       },
     });
@@ -84,23 +89,44 @@ async function main([command, ...rest]: string[]): Promise<number> {
         fail(`--decide ${pair}: write nodeId=approve or nodeId=reject`);
       decisions.set(nodeId, decision);
     }
+    const resumes = new Map<string, unknown>();
+    for (const pair of values.resume ?? []) {
+      const at = pair.indexOf("=");
+      if (at <= 0) fail(`--resume ${pair}: write nodeId=JSON, e.g. sign='{"signed":true}'`);
+      try {
+        resumes.set(pair.slice(0, at), JSON.parse(pair.slice(at + 1)));
+      } catch (error) {
+        fail(`--resume ${pair.slice(0, at)}: the body is not JSON: ${(error as Error).message}`);
+      }
+    }
     try {
       const result = await runFile(document, {
         input,
         decisions,
+        resumes,
+        flowsDir: values.flows,
         db: values.db ?? "memory",
         onEvent: (event) => console.log(JSON.stringify(event)),
       });
       console.log(JSON.stringify(result));
       if (result.status === "waiting") {
-        const where = (result.waitingFor ?? []).map((w) => (w.path.length ? `${w.nodeId} at [${w.path}]` : w.nodeId));
-        console.error(
-          `run ${result.runId} waits for a decision on ${where.join(", ")}; answer with --decide nodeId=approve|reject`,
-        );
+        const where = (kind: "decision" | "resume") =>
+          (result.waitingFor ?? [])
+            .filter((w) => w.for === kind)
+            .map((w) => (w.path.length ? `${w.nodeId} at [${w.path}]` : w.nodeId));
+        if (where("decision").length > 0)
+          console.error(
+            `run ${result.runId} waits for a decision on ${where("decision").join(", ")}; answer with --decide nodeId=approve|reject`,
+          );
+        if (where("resume").length > 0)
+          console.error(
+            `run ${result.runId} waits for a callback on ${where("resume").join(", ")}; answer with --resume nodeId=JSON`,
+          );
       }
       return result.status === "succeeded" ? EXIT.succeeded : result.status === "waiting" ? EXIT.waiting : EXIT.failed;
     } catch (error) {
       if (error instanceof InvalidRunInput) fail(`--input ${error.message}`);
+      if (error instanceof InvalidFlows) fail(`--flows: ${error.message}`);
       if (error instanceof ZodError) {
         const issue = error.issues[0]!;
         fail(`--input ${formatPath(issue.path as (string | number)[])}: ${issue.message}`);

@@ -13,11 +13,16 @@ import { runsRepository } from "../db/runs-repository";
 import { usersRepository } from "../db/users-repository";
 import { workspacesRepository } from "../db/workspaces-repository";
 import { createEmbeddedEngine } from "../embedded-engine";
+import { fileFlowCalls, readFlowFiles } from "./file-flows";
 
 export interface RunFileOptions {
   input: Record<string, unknown>;
   /** nodeId → decision, applied whenever that approval waits (every instance of it, inside loops too). */
   decisions: Map<string, "approve" | "reject">;
+  /** nodeId → the JSON body a wait node is resumed with, whenever it waits (every instance). */
+  resumes?: Map<string, unknown>;
+  /** Where sub-flow nodes' flows are: DIR/<flowId>.json (file-flows.ts). */
+  flowsDir?: string;
   /** "memory" (a throwaway database) or a database URL. */
   db: string;
   onEvent: (event: RunEvent) => void;
@@ -31,8 +36,8 @@ export interface RunFileResult {
   output: unknown;
   error?: unknown;
   runId: string;
-  /** A waiting run: the approvals nothing answered, which only a decision moves on. */
-  waitingFor?: { nodeId: string; path: number[] }[];
+  /** A waiting run: the approvals and waits nothing answered, which only a decision or a resume moves on. */
+  waitingFor?: { nodeId: string; path: number[]; for: "decision" | "resume" }[];
 }
 
 /** How often the loop below looks again while it waits for a back-off, in case a timer fires with nothing to record. */
@@ -48,7 +53,9 @@ function movesWithoutPeople(state: RunState, unfired: { event: unknown }[]): boo
   return unfired.some(({ event }) => {
     const e = event as EngineEvent;
     if (e.type !== "timer.fired") return true; // a timer this loop does not know: wait and see
-    if (e.data.purpose === "approval-timeout") return false;
+    // Deadlines are the people's (or the outside system's) to beat: the CLI says so at once.
+    if (e.data.purpose === "approval-timeout" || e.data.purpose === "wait-timeout") return false;
+    if (e.data.purpose === "delay") return true;
     const node = state.nodes[nodeKey(e.nodeId, pathOf(e))];
     return node?.status === "retrying" && node.attempt === e.data.attempt; // not one the run moved past
   });
@@ -86,9 +93,14 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
   const problem = runInputProblem(options.input);
   if (problem) throw new InvalidRunInput(problem);
 
+  const files = readFlowFiles(document, options.flowsDir); // before anything is created
   const { config, cleanup } = dbConfig(options.db);
   const db = await openDatabase(config);
-  const { engine, bus } = createEmbeddedEngine(db.prisma, { onError: (e) => console.error(e) });
+  let cliUser = "";
+  const { engine, bus } = createEmbeddedEngine(db.prisma, {
+    onError: (e) => console.error(e),
+    subflows: (store, engine) => fileFlowCalls(files, { prisma: db.prisma, store, engine, createdById: cliUser }),
+  });
   let id = "";
   let lastHeard = 0;
   let heard: (() => void) | undefined;
@@ -110,7 +122,7 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
       heard();
     });
   try {
-    const cliUser = await usersRepository(db.prisma).ensure("cli", "Switchyard CLI");
+    cliUser = await usersRepository(db.prisma).ensure("cli", "Switchyard CLI");
     const approver = { id: "cli-approver", name: "CLI approver", role: "owner" };
     const { workspaceId } = await workspacesRepository(db.prisma).createForNewUser(cliUser, "CLI");
     const flow = await flowsRepository(db.prisma, workspaceId).create(document, cliUser);
@@ -149,15 +161,28 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
           node.path,
         );
       }
-      if (answerable.length > 0) continue;
+      // Every wait instance the CLI answers, once each: a resume it made ends that wait.
+      const resumable = Object.values(state.nodes).filter(
+        (n) => n.status === "waiting" && n.parked?.resumeUrl && options.resumes?.has(n.nodeId),
+      );
+      for (const node of resumable)
+        await engine.resumeWait(id, node.nodeId, node.path, options.resumes!.get(node.nodeId));
+      if (answerable.length > 0 || resumable.length > 0) continue;
       const unfired = await runs.pendingTimers(id);
       if (!movesWithoutPeople(state, unfired)) break; // only people can move it on (or nothing can)
       await newerThan(state.lastSeq);
     }
     const run = await runs.get(id);
-    const waitingFor = Object.values(state.nodes)
-      .filter((n) => n.status === "waiting" && n.approval)
-      .map(({ nodeId, path }) => ({ nodeId, path }));
+    const waitingFor = Object.values(state.nodes).flatMap(
+      ({ nodeId, path, status, approval, parked }): NonNullable<RunFileResult["waitingFor"]> =>
+        status !== "waiting"
+          ? []
+          : approval
+            ? [{ nodeId, path, for: "decision" as const }]
+            : parked?.resumeUrl
+              ? [{ nodeId, path, for: "resume" as const }]
+              : [],
+    );
     return {
       status: run.status,
       output: run.output ?? null,
