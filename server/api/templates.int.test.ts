@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkFlow, isRunnable } from "../../lib/flow/check";
 import { flowTemplates } from "../../lib/flow/templates/catalog";
@@ -10,7 +12,7 @@ import { waitFor } from "../testing/wait-for";
 let t: TestServer;
 let cookie: string;
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ outboundAllow: ["127.0.0.1"] });
   cookie = await t.signUp("templates@example.com");
 });
 afterAll(() => t.close());
@@ -85,5 +87,45 @@ describe("templates", () => {
     expect(nodeStatus(sim.state, "director")).toBe("skipped");
     expect(nodeStatus(sim.state, "rejected")).toBe("succeeded");
     expect(sim.state.output).toBe("rejected");
+  });
+
+  it("nightly digest creates the flow it calls, published, and summarizes each ticket with it", async () => {
+    const run = await runTemplate("nightly-digest");
+    expect(run).toMatchObject({
+      status: "succeeded",
+      output:
+        "Digest (3 tickets): • Login fails on Safari: triaged • Invoice PDF is blank: triaged • Export times out: triaged",
+    });
+    const flows = await t.trpc(cookie).flows.list.query();
+    expect(flows.find((f) => f.name === "Summarize a ticket")).toMatchObject({ publishedVersion: 1 });
+  });
+
+  it("wait for a signature sends the envelope with its resume URL, and the provider's callback finishes it", async () => {
+    const provider = createServer((req, res) => {
+      let text = "";
+      req.on("data", (c) => (text += c));
+      req.on("end", () => {
+        const envelope = JSON.parse(text) as { contract: string; callback: string };
+        res.writeHead(201).end("{}");
+        // Later, the signer signs: the provider calls back.
+        void fetch(envelope.callback, { method: "POST", body: JSON.stringify({ signedBy: "dana", at: "2026-12-02" }) });
+      });
+    });
+    await new Promise<void>((resolve) => provider.listen(0, "127.0.0.1", resolve));
+    const template = flowTemplates.find((x) => x.id === "wait-for-signature")!;
+    const api = t.trpc(cookie);
+    const flow = await api.flows.create.mutate({ name: template.title, template: template.id });
+    const signingService = `http://127.0.0.1:${(provider.address() as AddressInfo).port}/envelopes`;
+    const { runId } = await api.runs.start.mutate({
+      flowId: flow.id,
+      input: { ...template.sampleInput, signingService },
+    });
+    const run = await waitFor(
+      "the signed run to end",
+      () => api.runs.get.query({ id: runId }),
+      (r) => r.status === "succeeded",
+    );
+    provider.close();
+    expect(run.output).toEqual({ contract: "MSA-2027-014", signed: { signedBy: "dana", at: "2026-12-02" } });
   });
 });

@@ -1,7 +1,10 @@
 import type { FlowDocument } from "../document";
 import { template } from "./build";
 
-/** The gallery shown when creating a flow. Every template runs with the built-in mock agent. */
+/**
+ * The gallery shown when creating a flow. Every template runs with the built-in mock agent;
+ * one that calls out (a wait's notify) names the address in its input.
+ */
 export interface FlowTemplate {
   id: string;
   title: string;
@@ -9,6 +12,23 @@ export interface FlowTemplate {
   /** An input that makes a good first run. */
   sampleInput: Record<string, unknown>;
   document: () => FlowDocument;
+  /**
+   * Flows the template's sub-flow nodes call, created (and published) with it. A node names one
+   * as `flowId: "@<key>"`; the placeholder becomes the created flow's id.
+   */
+  companions?: { key: string; name: string; document: () => FlowDocument }[];
+}
+
+/** The flow ids a template's documents call by placeholder, replaced with the ids they were created under. */
+export function withCompanionIds(document: FlowDocument, ids: ReadonlyMap<string, string>): FlowDocument {
+  return {
+    ...document,
+    nodes: document.nodes.map((n) => {
+      const id = n.type === "subflow" && typeof n.data.flowId === "string" ? n.data.flowId : "";
+      const created = id.startsWith("@") ? ids.get(id.slice(1)) : undefined;
+      return created ? { ...n, data: { ...n.data, flowId: created } } : n;
+    }),
+  };
 }
 
 const mock = (response: string, extra: Record<string, unknown> = {}) => ({
@@ -346,6 +366,144 @@ export const flowTemplates: FlowTemplate[] = [
           end: { type: "end", at: [3, 1] },
         },
         ["start -> each", "each -> end"],
+      ),
+  },
+  {
+    id: "nightly-digest",
+    title: "Nightly digest",
+    summary:
+      "Every night, summarize each open ticket with a sub-flow, then write one digest. Add a schedule under Triggers.",
+    sampleInput: { tickets: ["Login fails on Safari", "Invoice PDF is blank", "Export times out"] },
+    companions: [
+      {
+        key: "summarize",
+        name: "Summarize a ticket",
+        document: () =>
+          template(
+            "Summarize a ticket",
+            "Called by the nightly digest, once per ticket.",
+            {
+              start: {
+                type: "start",
+                at: [0, 0],
+                data: { inputs: [{ name: "ticket", type: "string", required: true, description: "" }] },
+              },
+              summarize: {
+                type: "agent",
+                at: [1, 0],
+                data: {
+                  label: "Summarize",
+                  prompt: "Summarize {{ input.ticket }}",
+                  ...mock("• {{ input.ticket }}: triaged"),
+                },
+              },
+              end: { type: "end", at: [2, 0] },
+            },
+            ["start -> summarize", "summarize -> end"],
+          ),
+      },
+    ],
+    document: () =>
+      template(
+        "Nightly digest",
+        "For each ticket, call “Summarize a ticket”; then one agent writes the digest.",
+        {
+          start: {
+            type: "start",
+            at: [0, 1],
+            data: {
+              inputs: [
+                { name: "tickets", type: "array", required: false, default: ["No tickets today"], description: "" },
+              ],
+            },
+          },
+          each: {
+            type: "loop",
+            at: [1, 1],
+            data: { label: "Each ticket", mode: "forEach", items: "input.tickets", concurrency: 3, maxIterations: 500 },
+          },
+          summarize: {
+            type: "subflow",
+            parent: "each",
+            at: [0.1, 1],
+            data: { label: "Summarize", flowId: "@summarize", input: { ticket: "item" } },
+          },
+          digest: {
+            type: "agent",
+            at: [3, 1],
+            data: {
+              label: "Write the digest",
+              prompt: 'Digest of: {{ $join(prev, "; ") }}',
+              ...mock('Digest ({{ $count(prev) }} tickets): {{ $join(prev, " ") }}'),
+            },
+          },
+          end: { type: "end", at: [4, 1] },
+        },
+        ["start -> each", "each -> digest", "digest -> end"],
+      ),
+  },
+  {
+    id: "wait-for-signature",
+    title: "Wait for a signature",
+    summary: "Send a contract for e-signature, wait for the provider's callback, and chase it when a week passes.",
+    // Point signingService at your e-signature provider (its host must be allowed to be reached).
+    sampleInput: {
+      contract: "MSA-2027-014",
+      signer: "dana@example.com",
+      signingService: "https://sign.example.com/envelopes",
+    },
+    document: () =>
+      template(
+        "Wait for a signature",
+        "Notify the signing service with the resume URL; its callback resumes the run, or the timeout path follows up.",
+        {
+          start: {
+            type: "start",
+            at: [0, 1],
+            data: {
+              inputs: [
+                { name: "contract", type: "string", required: true, description: "" },
+                { name: "signer", type: "string", required: true, description: "" },
+                {
+                  name: "signingService",
+                  type: "string",
+                  required: true,
+                  description: "Where the envelope is sent (the provider's API)",
+                },
+              ],
+            },
+          },
+          sign: {
+            type: "wait",
+            at: [1, 1],
+            data: {
+              label: "Wait for the signature",
+              timeoutMs: 7 * 86_400_000,
+              notify: {
+                method: "POST",
+                url: "{{ input.signingService }}",
+                headers: {},
+                body: '{ "contract": "{{ input.contract }}", "signer": "{{ input.signer }}", "callback": "{{ resumeUrl }}" }',
+              },
+            },
+          },
+          signed: {
+            type: "end",
+            at: [2, 0],
+            data: { label: "Signed", output: '{ "contract": input.contract, "signed": prev }' },
+          },
+          remind: {
+            type: "agent",
+            at: [2, 2],
+            data: {
+              label: "Draft a reminder",
+              prompt: "Remind {{ input.signer }} to sign {{ input.contract }}",
+              ...mock("Reminder to {{ input.signer }}: {{ input.contract }} is still unsigned."),
+            },
+          },
+          chased: { type: "end", at: [3, 2], data: { label: "Chased" } },
+        },
+        ["start -> sign", "sign -> signed", "sign.timeout -> remind", "remind -> chased"],
       ),
   },
 ];

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkFlowInTurns } from "../../../../lib/flow/check";
 import { newFlowDocument } from "../../../../lib/flow/document";
 import { describeProblem } from "../../../../lib/flow/problems";
-import { findTemplate, flowTemplates } from "../../../../lib/flow/templates/catalog";
+import { findTemplate, flowTemplates, withCompanionIds } from "../../../../lib/flow/templates/catalog";
 import { defaultWebhookOptions, type WebhookOptions, webhookOptionsSchema } from "../../../../lib/webhook/options";
 import { UserError } from "../../errors";
 import { may, router, type WorkspaceContext, workspaceProcedure } from "../../trpc";
@@ -32,11 +32,19 @@ export const flowsRouter = router({
   /** A blank flow (start → end), or one from the template gallery. */
   create: workspaceProcedure("edit")
     .input(z.object({ name: flowName, template: z.string().optional() }))
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       if (!input.template) return ctx.flows.create(newFlowDocument(input.name), ctx.user.id);
       const template = findTemplate(input.template);
       if (!template) throw new UserError(`There is no template "${input.template}".`);
-      return ctx.flows.create({ ...template.document(), name: input.name }, ctx.user.id);
+      // The flows it calls come first, published, so its sub-flow nodes have a version to run.
+      const ids = new Map<string, string>();
+      for (const companion of template.companions ?? []) {
+        const document = { ...companion.document(), name: companion.name };
+        const created = await ctx.flows.create(document, ctx.user.id);
+        await ctx.flows.publish(created.id, created.version, document, "created with a template", ctx.user.id);
+        ids.set(companion.key, created.id);
+      }
+      return ctx.flows.create({ ...withCompanionIds(template.document(), ids), name: input.name }, ctx.user.id);
     }),
 
   /** Imports a flow file: checked like a save, never run. Problems come back by path. */
