@@ -29,11 +29,17 @@ const env = {
 const web = new ServerProcess(4500 + Math.floor(Math.random() * 400), "", { env });
 /** A second web process on the same database and Redis, started by the test that needs it. */
 const otherWeb = new ServerProcess(5000 + Math.floor(Math.random() * 400), "", { env });
-const workers = [new WorkerProcess(env), new WorkerProcess(env)];
+// Workers build wait nodes' resume URLs: they are told the address users reach (as in production).
+const workers = [
+  new WorkerProcess({ ...env, PUBLIC_URL: web.url }),
+  new WorkerProcess({ ...env, PUBLIC_URL: web.url }),
+];
+/** A third web process, for the schedule every process watches. */
+const thirdWeb = new ServerProcess(5500 + Math.floor(Math.random() * 400), "", { env });
 let socket: Socket | undefined;
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
+async function admin(sql: string, connectionString = PG_ADMIN) {
+  const client = new pg.Client({ connectionString });
   await client.connect();
   await client.query(sql);
   await client.end();
@@ -48,6 +54,7 @@ afterAll(async () => {
   for (const w of workers) await w.stop();
   await web.stop();
   await otherWeb.stop();
+  await thirdWeb.stop();
   await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   const queue = new Queue(env.STEP_QUEUE, { connection: { url: REDIS_URL } });
   await queue.obliterate({ force: true });
@@ -232,3 +239,76 @@ it("a member removed, or a session signed out, on one web process loses its sock
     ownerSocket.disconnect();
   }
 }, 60_000);
+
+it("with workers: a sub-flow's child runs on them, a delay fires, a wait is resumed through the web process", async () => {
+  for (const w of workers) if (!w.child) await w.start();
+  const cookie = await web.signUpCookie(`compose-${Date.now()}@example.com`);
+  const api = web.client(cookie);
+  const child = await api.flows.create.mutate({ name: "Child on workers" });
+  const saved = await api.flows.save.mutate({
+    id: child.id,
+    expectedVersion: 1,
+    document: flow({ start: ["start"], work: ["agent", { response: "worked", latencyMs: 100 }], end: ["end"] }, [
+      "start -> work",
+      "work -> end",
+    ]),
+  });
+  await api.flows.publish.mutate({ id: child.id, expectedVersion: saved.version, message: "" });
+  const runId = await startFlow(
+    api,
+    {
+      start: ["start"],
+      call: ["subflow", { flowId: child.id }],
+      pause: ["delay", { ms: "200" }],
+      hold: ["wait", { timeoutMs: 60_000 }],
+      end: ["end", { output: '{ "child": nodes.call.output, "resumed": prev }' }],
+    },
+    ["start -> call", "call -> pause", "pause -> hold", "hold -> end"],
+  );
+  const parked = await waitFor("the wait to park", eventsOf(api, runId), (events) =>
+    events.some((e) => e.type === "wait.started"),
+  );
+  const { resumeUrl } = parked.find((e) => e.type === "wait.started")!.data as { resumeUrl: string };
+  expect(resumeUrl.startsWith(`${web.url}/api/v1/resume/`)).toBe(true);
+  expect((await fetch(resumeUrl, { method: "POST", body: '{"ok":true}' })).status).toBe(202);
+  const run = await waitFor("the run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
+  expect(run.output).toEqual({ child: "worked", resumed: { ok: true } });
+  const events = await api.runs.events.query({ id: runId });
+  expect(count(events, "subflow.finished", "call")).toBe(1);
+  expect(count(events, "timer.fired", "pause")).toBe(1);
+}, 60_000);
+
+it("three web processes watch the same schedule: its due fire runs once", async () => {
+  if (!otherWeb.child) await otherWeb.start(); // an earlier test may have started it
+  await thirdWeb.start();
+  const processes = [web, otherWeb, thirdWeb];
+  const cookie = await web.signUpCookie(`schedule-${Date.now()}@example.com`);
+  const api = web.client(cookie);
+  const created = await api.flows.create.mutate({ name: "Scheduled everywhere" });
+  const saved = await api.flows.save.mutate({
+    id: created.id,
+    expectedVersion: 1,
+    document: flow({ start: ["start"], end: ["end"] }, ["start -> end"]),
+  });
+  await api.flows.publish.mutate({ id: created.id, expectedVersion: saved.version, message: "" });
+  const yearly = await api.schedules.create.mutate({ flowId: created.id, cron: "0 0 1 1 *" });
+  // Its fire falls due now, as if the server had been down over new year.
+  await admin(
+    `UPDATE "Schedule" SET "nextAt" = now() - interval '1 second' WHERE "id" = '${yearly.id}'`,
+    url.toString(),
+  );
+  // Each process looks at once (adding a schedule makes it look before it answers).
+  await Promise.all(
+    processes.map((p) =>
+      p.client(cookie).schedules.create.mutate({ flowId: created.id, cron: "0 0 1 1 *", enabled: false }),
+    ),
+  );
+  const runs = () => api.runs.list.query({ flowId: created.id, page: 0, pageSize: 20 });
+  await waitFor("the fire's run", runs, (r) => r.total >= 1);
+  // Every process has looked again since: still one run.
+  for (const p of processes)
+    await p.client(cookie).schedules.create.mutate({ flowId: created.id, cron: "0 0 1 1 *", enabled: false });
+  const after = await runs();
+  expect(after.total).toBe(1);
+  expect(after.items[0]).toMatchObject({ trigger: "schedule" });
+}, 90_000);

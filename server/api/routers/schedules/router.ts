@@ -46,7 +46,7 @@ export const schedulesRouter = router({
         nextAt: input.enabled ? (upcoming[0] ?? null) : null,
         createdById: ctx.user.id,
       });
-      void ctx.services.scheduler.poke();
+      await ctx.services.scheduler.poke(); // looked at before the answer: a fire due now is claimed
       return { ...schedule, upcoming };
     }),
 
@@ -56,7 +56,7 @@ export const schedulesRouter = router({
       const schedule = await ctx.schedules.get(input.id);
       const nextAt = input.enabled ? (nextFires(schedule.cron, schedule.timezone, new Date(), 1)[0] ?? null) : null;
       const updated = await ctx.schedules.setEnabled(input.id, input.enabled, nextAt);
-      void ctx.services.scheduler.poke();
+      await ctx.services.scheduler.poke();
       return updated;
     }),
 
