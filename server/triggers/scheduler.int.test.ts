@@ -115,3 +115,43 @@ it("three schedulers watching one database start each due fire once", async () =
   expect(runs.filter((r) => (r.input as { raced?: boolean }).raced)).toHaveLength(1);
   await api.schedules.remove.mutate({ id: created.id });
 });
+
+it("overlap skip: a fire while the schedule's last run is unfinished is skipped (logged); allow starts another", async () => {
+  const held = await api.flows.create.mutate({ name: "Never finishes" });
+  const doc = flow({ start: ["start"], hold: ["wait", {}], end: ["end"] }, ["start -> hold", "hold -> end"]);
+  const saved = await api.flows.save.mutate({ id: held.id, expectedVersion: 1, document: doc });
+  await api.flows.publish.mutate({ id: held.id, expectedVersion: saved.version, message: "" });
+  const prisma = t.app.services.prisma;
+  let now = new Date("2027-01-01T09:00:00.500Z");
+  const logged: string[] = [];
+  const scheduler = new Scheduler({
+    store: scheduleStore(prisma),
+    runs: prismaRunStore(prisma),
+    clock: { now: () => now },
+    start: (s, dueAt) => startScheduledRun(prisma, t.app.services.engine, s, dueAt),
+    log: (m) => logged.push(m),
+  });
+  const runsOf = async () => (await api.runs.list.query({ flowId: held.id, page: 0, pageSize: 20 })).total;
+  for (const overlap of ["skip", "allow"] as const) {
+    // Made off, then on in 2027: only this test's scheduler (on its clock) ever finds it due.
+    const schedule = await api.schedules.create.mutate({
+      flowId: held.id,
+      cron: "* * * * * *",
+      overlap,
+      enabled: false,
+    });
+    const before = await runsOf();
+    await prisma.schedule.update({
+      where: { id: schedule.id },
+      data: { enabled: true, nextAt: new Date("2027-01-01T09:00:00Z") },
+    });
+    await scheduler.start(); // the 09:00:00 fire: a run that waits
+    now = new Date(now.getTime() + 1_000);
+    await scheduler.poke(); // the 09:00:01 fire, while that run waits
+    expect(await runsOf()).toBe(before + (overlap === "skip" ? 1 : 2));
+    await api.schedules.remove.mutate({ id: schedule.id });
+    now = new Date("2027-01-01T09:00:00.500Z");
+  }
+  await scheduler.stop();
+  expect(logged.filter((m) => m.includes("skipped the fire due at 2027-01-01T09:00:01.000Z"))).toHaveLength(1);
+});
