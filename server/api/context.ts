@@ -18,7 +18,7 @@ export interface Services {
   invites: InvitesRepository;
   engine: RunEngine;
   /** Fires schedules; poked when one changes so it looks again at once. */
-  scheduler: Pick<Scheduler, "poke" | "start">;
+  scheduler: Pick<Scheduler, "poke" | "start" | "stop">;
   cipher: SecretCipher;
   /** Says whose access changed once the change is committed: their live sockets are dropped (realtime). */
   access: Pick<AccessNotices, "publishAccessChange">;

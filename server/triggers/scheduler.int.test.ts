@@ -49,7 +49,8 @@ it("fires a schedule's published version with its input, shows Schedule as the t
   const { entries } = await api.audit.list.query({ pageSize: 50 });
   expect(entries.map((e) => e.action)).toEqual(
     expect.arrayContaining(["schedule.created", "schedule.disabled", "schedule.deleted"]),
-  );
+  );  // The tests below drive schedulers of their own, on clocks of their own.
+  await t.app.services.scheduler.stop();
 });
 
 it("refuses a cron, a zone or a flow never published, naming why", async () => {
