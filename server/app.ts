@@ -88,7 +88,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
     store: scheduleStore(db.prisma),
     runs: prismaRunStore(db.prisma),
     clock: options.clock ?? systemClock,
-    start: (schedule, dueAt) => startScheduledRun(db.prisma, engine, schedule, dueAt),
+    start: (schedule, dueAt) =>
+      startScheduledRun((workspaceId) => flowsRepository(db.prisma, workspaceId), engine, schedule, dueAt),
     pollMs: config.scaleOut ? 5_000 : 60_000, // other processes add schedules too
   });
   const services: Services = {

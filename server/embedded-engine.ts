@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Prisma } from "./db/client";
 import { credentialReader } from "./db/credentials-repository";
+import { flowsRepository } from "./db/flows-repository";
 import { prismaRunStore } from "./db/run-store";
 import { prismaTimerStore } from "./db/timer-store";
 import { workspacesRepository } from "./db/workspaces-repository";
@@ -61,7 +62,10 @@ export function createEmbeddedEngine(
     follow: options.follow,
     redispatchMs: options.redispatchMs,
     resumeUrl: (target) => resume.url(target),
-    subflows: (options.subflows ?? ((s, e) => flowCalls(prisma, s, e)))(store, () => engine),
+    subflows: (
+      options.subflows ??
+      ((s, e) => flowCalls({ store: s, engine: e, flows: (workspaceId) => flowsRepository(prisma, workspaceId) }))
+    )(store, () => engine),
   });
   return { engine, bus, resume };
 }

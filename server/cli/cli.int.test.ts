@@ -108,7 +108,7 @@ describe("switchyard CLI", { timeout: 60_000 }, () => {
       status: "waiting",
       output: null,
       runId,
-      waitingFor: [{ nodeId: "review", path: [] }],
+      waitingFor: [{ nodeId: "review", path: [], for: "decision" }],
     });
     expect(stderr).toContain(`run ${runId} waits for a decision on review; answer with --decide nodeId=approve|reject`);
   });
@@ -147,8 +147,8 @@ describe("switchyard CLI", { timeout: 60_000 }, () => {
     expect(unanswered.lines.at(-1)).toMatchObject({
       status: "waiting",
       waitingFor: expect.arrayContaining([
-        { nodeId: "check", path: [0, 0] },
-        { nodeId: "check", path: [1, 1] },
+        { nodeId: "check", path: [0, 0], for: "decision" },
+        { nodeId: "check", path: [1, 1], for: "decision" },
       ]),
     });
   });
@@ -165,7 +165,10 @@ describe("switchyard CLI", { timeout: 60_000 }, () => {
     );
     const { code, lines } = cli("run", deadline); // a wait for the deadline would outlast the test
     expect(code).toBe(3);
-    expect(lines.at(-1)).toMatchObject({ status: "waiting", waitingFor: [{ nodeId: "review", path: [] }] });
+    expect(lines.at(-1)).toMatchObject({
+      status: "waiting",
+      waitingFor: [{ nodeId: "review", path: [], for: "decision" }],
+    });
     expect(lines.filter((e) => e.type === "approval.requested")).toHaveLength(1);
 
     // Two approvals needed: the CLI is one person, so after its decision only someone else can move it.
@@ -205,7 +208,10 @@ describe("switchyard CLI", { timeout: 60_000 }, () => {
     const types = lines.map((e) => `${e.type}${e.nodeId ? `:${e.nodeId}` : ""}`);
     expect(types).toContain("timer.fired:flaky");
     expect(types).toContain("node.succeeded:done");
-    expect(lines.at(-1)).toMatchObject({ status: "waiting", waitingFor: [{ nodeId: "review", path: [] }] });
+    expect(lines.at(-1)).toMatchObject({
+      status: "waiting",
+      waitingFor: [{ nodeId: "review", path: [], for: "decision" }],
+    });
   });
 
   it("exits 0 after a rejection that reaches no end, and 1 when a step fails", () => {

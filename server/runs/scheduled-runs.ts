@@ -1,5 +1,4 @@
-import type { Prisma } from "../db/client";
-import { flowsRepository } from "../db/flows-repository";
+import type { FlowsRepository } from "../db/flows-repository";
 import type { DueSchedule } from "../db/schedules-repository";
 import type { RunEngine } from "../engine/runtime/run-engine";
 import { startFlowRun } from "./start-run";
@@ -9,12 +8,12 @@ export const fireKey = (scheduleId: string, dueAt: Date) => `schedule:${schedule
 
 /** Starts the run of one fire: the flow's newest published version with the schedule's input. */
 export async function startScheduledRun(
-  prisma: Prisma,
+  flowsOf: (workspaceId: string) => Pick<FlowsRepository, "get" | "version" | "callTargets">,
   engine: RunEngine,
   schedule: DueSchedule,
   dueAt: Date,
 ): Promise<string> {
-  const flows = flowsRepository(prisma, schedule.workspaceId);
+  const flows = flowsOf(schedule.workspaceId);
   const flow = await flows.get(schedule.flowId);
   if (flow.publishedVersion === null)
     throw new Error(`flow "${flow.name}" has never been published: schedules run the published version`);

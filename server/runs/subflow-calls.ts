@@ -1,9 +1,8 @@
 import { MAX_SUBFLOW_DEPTH } from "../../lib/flow/kinds/subflow";
 import { terminalRunStatuses } from "../../lib/run/events";
 import { UserError } from "../api/errors";
-import type { Prisma } from "../db/client";
 import { NotFound } from "../db/errors";
-import { flowsRepository } from "../db/flows-repository";
+import type { FlowsRepository } from "../db/flows-repository";
 import { NonRetryableError } from "../engine/runtime/errors";
 import type { ChildCall, RunStore, SubflowCalls } from "../engine/runtime/ports";
 import type { RunEngine } from "../engine/runtime/run-engine";
@@ -15,7 +14,13 @@ import { startFlowRun } from "./start-run";
  * any run, as a child that records who called it. One child per calling attempt: the call
  * made again (after a crash, by another worker) finds the child the first one started.
  */
-export function flowCalls(prisma: Prisma, store: RunStore, engine: () => RunEngine): SubflowCalls {
+export function flowCalls(deps: {
+  store: RunStore;
+  engine: () => RunEngine;
+  /** The flows of a workspace. */
+  flows: (workspaceId: string) => Pick<FlowsRepository, "get" | "version" | "callTargets">;
+}): SubflowCalls {
+  const { store, engine } = deps;
   const existing = async (parentKey: string): Promise<ChildCall | null> => {
     const child = await store.childOf(parentKey);
     if (!child) return null;
@@ -34,7 +39,7 @@ export function flowCalls(prisma: Prisma, store: RunStore, engine: () => RunEngi
         throw new NonRetryableError(
           `the call chain is deeper than ${MAX_SUBFLOW_DEPTH} flows (a flow may be calling itself)`,
         );
-      const flows = flowsRepository(prisma, request.workspaceId);
+      const flows = deps.flows(request.workspaceId);
       try {
         const flow = await flows.get(request.flowId);
         const version = request.version === "published" ? flow.publishedVersion : request.version;

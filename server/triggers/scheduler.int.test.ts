@@ -1,5 +1,6 @@
 // Schedules on the real app and SQLite: created through tRPC, fired by the scheduler.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { flowsRepository } from "../db/flows-repository";
 import { prismaRunStore } from "../db/run-store";
 import { scheduleStore } from "../db/schedules-repository";
 import { flow } from "../engine/core/testing";
@@ -49,7 +50,7 @@ it("fires a schedule's published version with its input, shows Schedule as the t
   const { entries } = await api.audit.list.query({ pageSize: 50 });
   expect(entries.map((e) => e.action)).toEqual(
     expect.arrayContaining(["schedule.created", "schedule.disabled", "schedule.deleted"]),
-  );  // The tests below drive schedulers of their own, on clocks of their own.
+  ); // The tests below drive schedulers of their own, on clocks of their own.
   await t.app.services.scheduler.stop();
 });
 
@@ -81,7 +82,7 @@ it("a fire that fell due while no server ran runs once, and the schedule moves o
     store: scheduleStore(prisma),
     runs: prismaRunStore(prisma),
     clock: { now: () => new Date() },
-    start: (s, dueAt) => startScheduledRun(prisma, t.app.services.engine, s, dueAt),
+    start: (s, dueAt) => startScheduledRun((ws) => flowsRepository(prisma, ws), t.app.services.engine, s, dueAt),
     log: (m) => logged.push(m),
   });
   await scheduler.start();
@@ -106,7 +107,7 @@ it("three schedulers watching one database start each due fire once", async () =
         store: scheduleStore(prisma),
         runs: prismaRunStore(prisma),
         clock: { now: () => new Date() },
-        start: (s, dueAt) => startScheduledRun(prisma, t.app.services.engine, s, dueAt),
+        start: (s, dueAt) => startScheduledRun((ws) => flowsRepository(prisma, ws), t.app.services.engine, s, dueAt),
         log: () => {},
       }),
   );
@@ -129,7 +130,7 @@ it("overlap skip: a fire while the schedule's last run is unfinished is skipped 
     store: scheduleStore(prisma),
     runs: prismaRunStore(prisma),
     clock: { now: () => now },
-    start: (s, dueAt) => startScheduledRun(prisma, t.app.services.engine, s, dueAt),
+    start: (s, dueAt) => startScheduledRun((ws) => flowsRepository(prisma, ws), t.app.services.engine, s, dueAt),
     log: (m) => logged.push(m),
   });
   const runsOf = async () => (await api.runs.list.query({ flowId: held.id, page: 0, pageSize: 20 })).total;
