@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunEvent } from "../lib/run/events";
 import { idempotencyKey } from "./engine/core/commands";
 import { flow } from "./engine/core/testing";
+import { freePort } from "./testing/free-port";
 import { ServerProcess } from "./testing/server-process";
 import { connectedSocket, dropped, testSocket } from "./testing/test-socket";
 import { waitFor } from "./testing/wait-for";
@@ -26,16 +27,16 @@ const env = {
   STEP_LOCK_MS: "2000",
   STEP_REDISPATCH_MS: "1000",
 };
-const web = new ServerProcess(4500 + Math.floor(Math.random() * 400), "", { env });
+const web = new ServerProcess(await freePort(), "", { env });
 /** A second web process on the same database and Redis, started by the test that needs it. */
-const otherWeb = new ServerProcess(5000 + Math.floor(Math.random() * 400), "", { env });
+const otherWeb = new ServerProcess(await freePort(), "", { env });
 // Workers build wait nodes' resume URLs: they are told the address users reach (as in production).
 const workers = [
   new WorkerProcess({ ...env, PUBLIC_URL: web.url }),
   new WorkerProcess({ ...env, PUBLIC_URL: web.url }),
 ];
 /** A third web process, for the schedule every process watches. */
-const thirdWeb = new ServerProcess(5500 + Math.floor(Math.random() * 400), "", { env });
+const thirdWeb = new ServerProcess(await freePort(), "", { env });
 let socket: Socket | undefined;
 
 async function admin(sql: string, connectionString = PG_ADMIN) {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
+import { freePort } from "./free-port";
 import { ServerProcess } from "./server-process";
 import { TEST_CLOCK_FILE, TestClock } from "./test-clock";
 
@@ -11,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it("a server process given the test clock with NODE_ENV=production refuses to start", async () => {
   const clock = new TestClock(dir);
-  const server = new ServerProcess(4900 + Math.floor(Math.random() * 90), path.join(dir, "guard.db"), {
+  const server = new ServerProcess(await freePort(), path.join(dir, "guard.db"), {
     env: { NODE_ENV: "production", [TEST_CLOCK_FILE]: clock.file },
   });
   try {

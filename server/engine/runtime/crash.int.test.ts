@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { FlowDocument } from "../../../lib/flow/document";
 import type { RunEvent } from "../../../lib/run/events";
+import { freePort } from "../../testing/free-port";
 import { ServerProcess } from "../../testing/server-process";
 import { TestClock } from "../../testing/test-clock";
 import { waitFor } from "../../testing/wait-for";
@@ -14,7 +15,7 @@ import { flow } from "../core/testing";
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-crash-"));
 // Time the tests move: a back-off or a deadline falls due while the server is down without a real wait.
 const clock = new TestClock(dir);
-const server = new ServerProcess(4100 + Math.floor(Math.random() * 400), path.join(dir, "crash.db"), {
+const server = new ServerProcess(await freePort(), path.join(dir, "crash.db"), {
   env: clock.env(),
 });
 afterAll(async () => {
