@@ -108,3 +108,40 @@ test("create a schedule in the Triggers panel, read it in words, and see it fire
   for (const s of await trpc<{ id: string }[]>(page, "schedules.list", { flowId }, "query"))
     await trpc(page, "schedules.remove", { id: s.id });
 });
+
+test("a forEach over a sub-flow shows each child by iteration; a wait says what it waits for and until when", async ({
+  page,
+}) => {
+  await signUp(page, "Dara");
+  const created = await trpc<{ id: string }>(page, "flows.create", { name: "Digest", template: "nightly-digest" });
+  const { runId } = await trpc<{ runId: string }>(page, "runs.start", {
+    flowId: created.id,
+    input: { tickets: ["one", "two"] },
+  });
+  await page.goto(`/runs/${runId}`);
+  await expect(page.getByTestId("run-view-status")).toHaveAttribute("data-status", "succeeded");
+  const child = page.getByTestId("node-summarize").getByTestId("child-run");
+  await expect(child).toHaveAttribute("data-status", "succeeded");
+  const last = await child.getAttribute("href"); // the latest iteration's child is shown first
+  await page.getByTestId("iterations-each").getByRole("button", { name: "Previous iteration" }).click();
+  await expect(page.getByTestId("iterations-each")).toContainText("Iteration 1 of 2");
+  await expect(child).not.toHaveAttribute("href", last!);
+  await expect(child).toHaveAttribute("href", /\/runs\/[^/]+$/);
+
+  const waiting = await saveFlow(page, {
+    name: "Waits a day",
+    schemaVersion: 1,
+    description: "",
+    nodes: [node("start", "start", 0), node("hold", "wait", 250, { timeoutMs: 86_400_000 }), node("end", "end", 500)],
+    edges: [edge("start", "hold"), edge("hold", "end")],
+  } as { name: string });
+  const held = await trpc<{ runId: string }>(page, "runs.start", { flowId: waiting, input: {} });
+  await page.goto(`/runs/${held.runId}`);
+  await expect(page.getByTestId("run-view-status")).toHaveAttribute("data-status", "waiting");
+  await page.getByTestId("node-hold").click();
+  const inspector = page.getByTestId("inspector");
+  await expect(inspector).toContainText("A POST to its resume URL");
+  await expect(inspector).toContainText("/api/v1/resume/");
+  await expect(inspector).toContainText("Gives up at");
+  await page.screenshot({ path: "test-results/screens/run-view-wait.png" });
+});

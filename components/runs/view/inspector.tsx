@@ -9,6 +9,7 @@ import { runHistory } from "@/lib/run/timeline";
 import { kindLooks } from "../../canvas/kind-looks";
 import { NodeRunBadge } from "../../canvas/nodes/node-run-badge";
 import { useEditor, useEditorStoreApi } from "../../editor/editor-context";
+import { CopyButton } from "../../ui/copy-button";
 import { formatDuration, formatWhen } from "../../ui/format";
 import { useRun } from "../run-context";
 import { shownPath } from "../run-store";
@@ -224,7 +225,12 @@ function ParkedOn({ parked, status }: { parked: Parked; status: string }) {
         {parked.resumeUrl && (
           <>
             <span>A POST to its resume URL{waiting ? "" : " (used)"}:</span>
-            <code className="break-all rounded bg-slate-50 px-1.5 py-1 font-mono text-[11px]">{parked.resumeUrl}</code>
+            <div className="flex items-start gap-1">
+              <code className="min-w-0 flex-1 break-all rounded bg-slate-50 px-1.5 py-1 font-mono text-[11px]">
+                {parked.resumeUrl}
+              </code>
+              {waiting && <CopyButton text={parked.resumeUrl} what="resume URL" />}
+            </div>
           </>
         )}
         {parked.timeoutAt && <span>Gives up at {new Date(parked.timeoutAt).toLocaleString()}</span>}
