@@ -196,6 +196,37 @@ describe("subflow", () => {
     expect(ofType(events, "subflow.finished")).toHaveLength(1);
   });
 
+  it("a pinned version runs that version, after newer ones are published", async () => {
+    const versioned = await savedFlow(
+      "Versioned",
+      flow({ start: ["start"], end: ["end", { output: '"v1"' }] }, ["start -> end"]),
+      true,
+    );
+    const current = await api.flows.get.query({ id: versioned });
+    const doc = current.document;
+    doc.nodes.find((n) => n.id === "end")!.data.output = '"v2"';
+    const saved = await api.flows.save.mutate({ id: versioned, expectedVersion: current.version, document: doc });
+    await api.flows.publish.mutate({ id: versioned, expectedVersion: saved.version, message: "v2" });
+    const caller = (version: unknown) =>
+      savedFlow(
+        "Pins",
+        flow({ start: ["start"], call: ["subflow", { flowId: versioned, version }], end: ["end"] }, [
+          "start -> call",
+          "call -> end",
+        ]),
+      );
+    for (const [version, output] of [
+      [1, "v1"],
+      ["published", "v2"],
+    ] as const) {
+      const { runId } = await api.runs.start.mutate({ flowId: await caller(version) });
+      expect(await waitFor("the caller to succeed", runOf(runId), ended)).toMatchObject({
+        status: "succeeded",
+        output,
+      });
+    }
+  });
+
   it("fails the node with the child's error, which `onError: route` can follow", async () => {
     const id = await savedFlow(
       "Calls badly",
