@@ -41,6 +41,13 @@ const nodeRef = {
   path: z.array(z.number().int().nonnegative()).optional(),
 };
 
+export const tokenUsageSchema = z.object({
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  totalTokens: z.number(),
+});
+export type TokenUsage = z.infer<typeof tokenUsageSchema>;
+
 export const actorSchema = z.object({ id: z.string(), name: z.string() });
 export type Actor = z.infer<typeof actorSchema>;
 
@@ -62,6 +69,17 @@ export const approvalRequestSchema = z.object({
   allowRequesterToApprove: z.boolean(),
   form: z.array(z.object({ name: z.string(), label: z.string(), type: z.string(), required: z.boolean() })),
   timeoutAt: z.string().optional(),
+  /** An agent's tool call waiting for people (absent for an approval node). */
+  callId: z.string().optional(),
+  /** That call: the tool, its arguments, whether the approver may edit them, and their JSON schema. */
+  tool: z
+    .object({
+      name: z.string(),
+      args: z.unknown(),
+      editableArgs: z.boolean(),
+      parameters: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
 });
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
@@ -94,8 +112,8 @@ export const engineEventSchema = z.discriminatedUnion("type", [
       handles: z.array(z.string()),
       /** Set when a retried run reuses this result from the failed run it retries. */
       reusedFrom: z.string().optional(),
-      /** Tokens an agent's model call used. */
-      usage: z.object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number() }).optional(),
+      /** Tokens an agent's model calls used. */
+      usage: tokenUsageSchema.optional(),
     }),
   }),
   z.object({
@@ -132,6 +150,8 @@ export const engineEventSchema = z.discriminatedUnion("type", [
       attempt: z.number().int().positive(),
       /** approval-timeout: the escalation level whose deadline this is (0: the first). */
       level: z.number().int().nonnegative().optional(),
+      /** approval-timeout of an agent's tool call: which call. */
+      callId: z.string().optional(),
     }),
   }),
   z.object({ type: z.literal("approval.requested"), ...nodeRef, data: approvalRequestSchema }),
@@ -139,7 +159,13 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     type: z.literal("approval.decided"),
     ...nodeRef,
     /** `requestId`: the decision's idempotency key, so a repeated request finds its answer. */
-    data: decisionSchema.extend({ at: z.string(), requestId: z.string().optional() }),
+    data: decisionSchema.extend({
+      at: z.string(),
+      requestId: z.string().optional(),
+      /** A tool call's approval: which call, and the arguments as the approver edited them. */
+      callId: z.string().optional(),
+      args: z.unknown().optional(),
+    }),
   }),
   /** Nobody decided in time: the task now belongs to `assignees` until `timeoutAt` (level n of the node's escalation). */
   z.object({
@@ -170,7 +196,12 @@ export const engineEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("subflow.started"),
     ...nodeRef,
-    data: z.object({ attempt: z.number().int().positive(), runId: z.string() }),
+    data: z.object({
+      attempt: z.number().int().positive(),
+      runId: z.string(),
+      /** Started by an agent's tool call, not by a sub-flow node. */
+      callId: z.string().optional(),
+    }),
   }),
   /** The child run `runId` ended. */
   z.object({
@@ -182,6 +213,57 @@ export const engineEventSchema = z.discriminatedUnion("type", [
       status: z.enum(["succeeded", "failed", "cancelled"]),
       output: z.unknown().optional(),
       error: runErrorSchema.optional(),
+      callId: z.string().optional(),
+    }),
+  }),
+  /** A waiting agent goes on with the same attempt: a tool call it waited for can proceed. */
+  z.object({ type: z.literal("node.resumed"), ...nodeRef, data: z.object({ attempt: z.number().int().positive() }) }),
+  /** An agent parked: tool calls it made wait for a decision or a child run (`callIds`). */
+  z.object({
+    type: z.literal("agent.waiting"),
+    ...nodeRef,
+    data: z.object({ attempt: z.number().int().positive(), callIds: z.array(z.string()) }),
+  }),
+  /** An agent's model answered turn `step`: text, and the tools it calls (`arguments` as the model sent them). */
+  z.object({
+    type: z.literal("agent.turn"),
+    ...nodeRef,
+    data: z.object({
+      attempt: z.number().int().positive(),
+      step: z.number().int().positive(),
+      content: z.string(),
+      toolCalls: z.array(z.object({ callId: z.string(), id: z.string(), name: z.string(), arguments: z.string() })),
+      usage: tokenUsageSchema.optional(),
+    }),
+  }),
+  /** The agent took up one of the model's tool calls: `args` as parsed (the raw text when it is not JSON). */
+  z.object({
+    type: z.literal("tool.called"),
+    ...nodeRef,
+    data: z.object({ attempt: z.number().int().positive(), callId: z.string(), name: z.string(), args: z.unknown() }),
+  }),
+  /** A tool call's result (or why it has none), as given back to the model. */
+  z.object({
+    type: z.literal("tool.returned"),
+    ...nodeRef,
+    data: z.object({
+      attempt: z.number().int().positive(),
+      callId: z.string(),
+      result: z.unknown().optional(),
+      error: z.string().optional(),
+      durationMs: z.number().nonnegative().optional(),
+      /** The result was cut to the size a tool result may have. */
+      truncated: z.boolean().optional(),
+    }),
+  }),
+  /** Nobody decided on a tool call in time: its approval's timeout action applies. */
+  z.object({
+    type: z.literal("tool.expired"),
+    ...nodeRef,
+    data: z.object({
+      attempt: z.number().int().positive(),
+      callId: z.string(),
+      action: z.enum(["approve", "reject", "fail"]),
     }),
   }),
   /** A forEach loop evaluated its list. */

@@ -1,3 +1,4 @@
+import { type AgentProgress, emptyAgentProgress, withCall } from "./agent-progress";
 import type {
   Actor,
   ApprovalRequest,
@@ -40,6 +41,8 @@ export interface NodeRunState {
   };
   /** A delay, wait or sub-flow node parked on something outside its run. */
   parked?: Parked;
+  /** An agent's model turns and tool calls (agent-progress.ts). */
+  agent?: AgentProgress;
   /** What the current attempt sent out (an agent's prompt, an HTTP request). */
   input?: unknown;
   /** What the current attempt has streamed so far (an agent's tokens). */
@@ -163,6 +166,7 @@ function nodeRecord(
     loop: field(patch, before, "loop"),
     approval: field(patch, before, "approval"),
     parked: field(patch, before, "parked"),
+    agent: field(patch, before, "agent"),
     input: field(patch, before, "input"),
     streamed: field(patch, before, "streamed"),
     retryAt: field(patch, before, "retryAt"),
@@ -200,6 +204,21 @@ function park(s: RunState, e: { nodeId: string; path?: number[] }, attempt: numb
   return setNode(s, e, { status: "waiting", parked: { ...node.parked, ...what } });
 }
 
+/** Changes the agent progress of a node instance that runs or waits in `attempt` (an older attempt's news are dropped). */
+function agentChange(
+  s: RunState,
+  e: { nodeId: string; path?: number[] },
+  attempt: number | undefined,
+  change: (progress: AgentProgress) => AgentProgress,
+): RunState {
+  const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
+  if (!node || (node.status !== "running" && node.status !== "waiting")) return s;
+  if (attempt !== undefined && node.attempt !== attempt) return s;
+  const before = node.agent ?? emptyAgentProgress();
+  const after = change(before);
+  return after === before ? s : setNode(s, e, { agent: after });
+}
+
 /** Why a sub-flow node fails when its child run did not succeed. */
 export const childRunFailure = (runId: string, status: string, error: RunError | undefined) =>
   status === "cancelled"
@@ -225,6 +244,8 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
       streamed: undefined,
       input: undefined,
       parked: undefined,
+      // A retry goes on from the turns and calls already recorded; a first attempt starts afresh.
+      ...(e.data.attempt === 1 && { agent: undefined }),
     }),
   "node.input": (s, e) => {
     const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
@@ -249,7 +270,13 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   "node.cancelled": (s, e, at) => setNode(s, e, { status: "cancelled", finishedAt: at }),
   "timer.fired": (s) => (s.status === "waiting" ? { ...s, status: "running" } : s),
   "run.waiting": (s) => ({ ...s, status: "waiting" }),
-  "approval.requested": (s, e) => setNode(s, e, { status: "waiting", approval: { request: e.data, decisions: [] } }),
+  "approval.requested": (s, e) => {
+    const callId = e.data.callId;
+    if (callId === undefined) return setNode(s, e, { status: "waiting", approval: { request: e.data, decisions: [] } });
+    return agentChange(s, e, undefined, (p) =>
+      withCall(p, callId, (call) => (call.approval ? undefined : { approval: { request: e.data, decisions: [] } })),
+    );
+  },
   "approval.escalated": (s, e, at) => {
     const approval = s.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval;
     if (!approval) return s;
@@ -263,6 +290,15 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
     });
   },
   "approval.decided": (s, e) => {
+    const callId = e.data.callId;
+    if (callId !== undefined)
+      return agentChange(s, e, undefined, (p) =>
+        withCall(p, callId, (call) =>
+          call.approval
+            ? { approval: { ...call.approval, decisions: [...call.approval.decisions, e.data] } }
+            : undefined,
+        ),
+      );
     const approval = s.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval;
     if (!approval) return s;
     return setNode(s, e, { approval: { ...approval, decisions: [...approval.decisions, e.data] } });
@@ -274,8 +310,33 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
     if (!node || (node.status !== "running" && node.status !== "waiting") || node.parked?.ended) return s;
     return setNode(s, e, { parked: { ...node.parked, ended: { output: e.data.body } } });
   },
-  "subflow.started": (s, e) => park(s, e, e.data.attempt, { runId: e.data.runId }),
+  "subflow.started": (s, e) => {
+    const callId = e.data.callId;
+    if (callId === undefined) return park(s, e, e.data.attempt, { runId: e.data.runId });
+    return agentChange(s, e, undefined, (p) => withCall(p, callId, () => ({ runId: e.data.runId })));
+  },
   "subflow.finished": (s, e) => {
+    const callId = e.data.callId;
+    if (callId !== undefined)
+      return agentChange(s, e, undefined, (p) =>
+        withCall(p, callId, (call) =>
+          call.ended || call.returned
+            ? undefined
+            : {
+                runId: e.data.runId,
+                ended:
+                  e.data.status === "succeeded"
+                    ? { output: e.data.output ?? null }
+                    : {
+                        error: {
+                          message: childRunFailure(e.data.runId, e.data.status, e.data.error),
+                          nodeId: e.nodeId,
+                          retryable: false,
+                        },
+                      },
+              },
+        ),
+      );
     const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
     if (!node || node.attempt !== e.data.attempt || node.parked?.ended) return s;
     if (node.status !== "running" && node.status !== "waiting") return s;
@@ -286,6 +347,46 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
         : { error: { message: childRunFailure(runId, status, error), nodeId: e.nodeId, retryable: false } };
     return setNode(s, e, { parked: { ...node.parked, runId, ended } });
   },
+  "node.resumed": (s, e) => {
+    const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
+    if (node?.status !== "waiting" || node.attempt !== e.data.attempt) return s;
+    const next = setNode(s, e, { status: "running" });
+    return next.status === "waiting" ? { ...next, status: "running" } : next;
+  },
+  "agent.waiting": (s, e) => {
+    const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
+    if (node?.status !== "running" || node.attempt !== e.data.attempt) return s;
+    return setNode(s, e, { status: "waiting" });
+  },
+  "agent.turn": (s, e, at) => {
+    const next = agentChange(s, e, e.data.attempt, (p) =>
+      p.turns.some((t) => t.step === e.data.step) ? p : { ...p, turns: [...p.turns, { ...e.data, at }] },
+    );
+    // The turn keeps its text: what streams next is the next turn's.
+    return next === s ? s : setNode(next, e, { streamed: undefined });
+  },
+  "tool.called": (s, e, at) =>
+    agentChange(s, e, e.data.attempt, (p) =>
+      p.calls[e.data.callId]
+        ? p
+        : {
+            ...p,
+            calls: {
+              ...p.calls,
+              [e.data.callId]: { callId: e.data.callId, name: e.data.name, args: e.data.args, calledAt: at },
+            },
+          },
+    ),
+  "tool.returned": (s, e, at) => {
+    const { attempt: _attempt, callId, ...returned } = e.data;
+    return agentChange(s, e, undefined, (p) =>
+      withCall(p, callId, (call) => (call.returned ? undefined : { returned: { ...returned, at } })),
+    );
+  },
+  "tool.expired": (s, e) =>
+    agentChange(s, e, undefined, (p) =>
+      withCall(p, e.data.callId, (call) => (call.expired || call.returned ? undefined : { expired: e.data.action })),
+    ),
   "loop.items": (s, e) => setNode(s, e, { loop: { ...loopOf(s, e), items: e.data.items } }),
   "loop.iteration": (s, e) =>
     setNode(s, e, { loop: { ...loopOf(s, e), started: Math.max(loopOf(s, e).started, e.data.index + 1) } }),

@@ -1,6 +1,8 @@
+import { awaitsDecision } from "../../../lib/run/agent-progress";
 import type { EngineEvent } from "../../../lib/run/events";
-import { applyRunEvent, pathOf, type RunState, withOwnedNodes } from "../../../lib/run/state";
-import { approvalTimer, delayTimer, executeCommand, retryTimer, waitTimer } from "./commands";
+import { applyRunEvent, nodeKey, pathOf, type RunState, withOwnedNodes } from "../../../lib/run/state";
+import { toolApprovalTimedOut } from "./agent-calls";
+import { approvalTimer, delayTimer, executeCommand, retryTimer, toolApprovalTimer, waitTimer } from "./commands";
 import { Frontier } from "./frontier";
 import type { FlowGraph } from "./graph";
 import { evaluatingItems, untilPending } from "./loops";
@@ -38,10 +40,19 @@ export function advance(
     const planner = new Planner(graph, runId, next, now, frontier, options.untilNow);
     if (event.type === "timer.fired" && event.data.purpose === "retry")
       planner.retryDue(event.nodeId, pathOf(event), event.data.attempt);
-    if (event.type === "timer.fired" && event.data.purpose === "approval-timeout")
-      planner.approvalTimedOut(event.nodeId, pathOf(event), event.data.level ?? 0);
+    if (event.type === "timer.fired" && event.data.purpose === "approval-timeout") {
+      const { callId, attempt } = event.data;
+      if (callId === undefined) planner.approvalTimedOut(event.nodeId, pathOf(event), event.data.level ?? 0);
+      else toolApprovalTimedOut(planner, event.nodeId, pathOf(event), attempt, callId);
+    }
     if (event.type === "approval.requested" && event.data.timeoutAt) {
-      planner.commands.push(approvalTimer(runId, event.nodeId, pathOf(event), event.data.timeoutAt));
+      const { callId, timeoutAt } = event.data;
+      const attempt = next.nodes[nodeKey(event.nodeId, pathOf(event))]?.attempt ?? 1;
+      planner.commands.push(
+        callId === undefined
+          ? approvalTimer(runId, event.nodeId, pathOf(event), timeoutAt)
+          : toolApprovalTimer(runId, event.nodeId, pathOf(event), attempt, callId, timeoutAt),
+      );
     }
     if (event.type === "timer.fired" && event.data.purpose === "delay")
       planner.delayDue(event.nodeId, pathOf(event), event.data.attempt);
@@ -75,6 +86,11 @@ function resumeDraft(graph: FlowGraph, runId: string, state: RunState, now: stri
     const timeoutAt = current.approval?.request.timeoutAt;
     if (current.status === "waiting" && timeoutAt)
       planner.commands.push(approvalTimer(runId, nodeId, path, timeoutAt, escalationLevel(current)));
+    for (const call of Object.values(current.agent?.calls ?? {})) {
+      const due = awaitsDecision(call) ? call.approval?.request.timeoutAt : undefined;
+      if (due && (current.status === "running" || current.status === "waiting"))
+        planner.commands.push(toolApprovalTimer(runId, nodeId, path, current.attempt, call.callId, due));
+    }
     const parked = current.status === "waiting" && !current.parked?.ended ? current.parked : undefined;
     if (parked?.until) planner.commands.push(delayTimer(runId, nodeId, path, current.attempt, parked.until));
     if (parked?.timeoutAt) planner.commands.push(waitTimer(runId, nodeId, path, current.attempt, parked.timeoutAt));

@@ -94,3 +94,24 @@ export const waitTimer = (runId: string, nodeId: string, path: number[], attempt
   dueAt,
   event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "wait-timeout", attempt } },
 });
+
+/** The deadline of the approval an agent's tool call waits for. */
+export const toolApprovalTimer = (
+  runId: string,
+  nodeId: string,
+  path: number[],
+  attempt: number,
+  callId: string,
+  dueAt: string,
+): Command => ({
+  type: "schedule",
+  key: `${idempotencyKey(runId, nodeId, path, attempt)}:${callId}:approval-timeout`,
+  dueAt,
+  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "approval-timeout", attempt, callId } },
+});
+
+/** The idempotency key of one tool call of an attempt (its HTTP request, its child run). */
+export const toolCallKey = (attemptKey: string, callId: string) => `${attemptKey}:${callId}`;
+
+/** The tool call a key made by toolCallKey names (undefined: the key is an attempt's own). */
+export const callIdOfKey = (key: string): string | undefined => key.split(":")[4];

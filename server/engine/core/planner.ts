@@ -5,6 +5,7 @@ import { parseNodeData } from "../../../lib/flow/kinds/parsed";
 import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import type { EngineEvent, NodeStatus } from "../../../lib/run/events";
 import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, type RunState } from "../../../lib/run/state";
+import { resumeAgents } from "./agent-calls";
 import { type ApprovalResult, approvalOutput, decisionsResult } from "./approvals";
 import { retryDelayMs } from "./backoff";
 import { approvalTimer, type Command, executeCommand, idempotencyKey, ref, retryTimer } from "./commands";
@@ -232,6 +233,7 @@ export class Planner implements Pass {
     if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
 
     this.finishParked();
+    resumeAgents(this, this.runId);
     this.scheduleRetries();
     for (const current of this.atWork()) {
       const result = current.status === "waiting" ? decisionsResult(current) : undefined;

@@ -3,7 +3,7 @@ import { describeJsonLimit, jsonLimitProblem } from "../../../lib/json/limits";
 import type { EngineEvent } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
 import type { RunState } from "../../../lib/run/state";
-import type { Command } from "../core/commands";
+import { type Command, toolCallKey } from "../core/commands";
 import type { FlowGraph } from "../core/graph";
 import { NonRetryableError } from "./errors";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
@@ -46,6 +46,20 @@ export class AbortReason extends Error {
   }
 }
 
+/** Where an attempt's news go while it runs: streamed text, what it sends out, durable progress. */
+export interface AttemptReport {
+  add: (text: string) => void;
+  describe: (input: unknown) => void;
+  record: (event: EngineEvent) => Promise<void>;
+}
+
+/** Inline pure steps report nothing while they run. */
+const inlineReport: AttemptReport = {
+  add() {},
+  describe() {},
+  record: () => Promise.reject(new NonRetryableError("this step cannot record progress")),
+};
+
 /** The signal of inline pure steps: nothing aborts them (their executors never look at it). */
 const neverAborted = new AbortController().signal;
 
@@ -67,7 +81,7 @@ export async function runAttempt(
   deps: AttemptDeps,
   { runId, workspaceId, graph, state, command }: AttemptOf,
   signal: AbortSignal = neverAborted,
-  report: { add: (text: string) => void; describe: (input: unknown) => void } = { add() {}, describe() {} },
+  report: AttemptReport = inlineReport,
 ): Promise<EngineEvent | null> {
   const node = graph.nodes.get(command.nodeId)!;
   const type = node.type as NodeType;
@@ -98,16 +112,17 @@ export async function runAttempt(
         if (!deps.resumeUrl) throw new NonRetryableError("nothing can resume a wait here (no server takes callbacks)");
         return deps.resumeUrl({ runId, nodeId: command.nodeId, path: command.path });
       },
-      callFlow(call) {
+      callFlow({ callId, ...call }) {
         if (!deps.subflows) throw new NonRetryableError("flows cannot call other flows here");
         return deps.subflows.call({
           ...call,
           workspaceId,
           parentRunId: runId,
           parentNodeId: command.nodeId,
-          parentKey: command.idempotencyKey,
+          parentKey: callId === undefined ? command.idempotencyKey : toolCallKey(command.idempotencyKey, callId),
         });
       },
+      record: report.record,
     });
     const outcome = await (aborted ? Promise.race([running, aborted]) : running);
     const unreadable = outcomeProblem(outcome);
@@ -149,6 +164,7 @@ function parkedEvent(
 ): EngineEvent {
   if ("until" in park) return { type: "node.waiting", ...ref, data: { attempt, until: park.until } };
   if ("childRunId" in park) return { type: "subflow.started", ...ref, data: { attempt, runId: park.childRunId } };
+  if ("toolCalls" in park) return { type: "agent.waiting", ...ref, data: { attempt, callIds: park.toolCalls } };
   return { type: "wait.started", ...ref, data: { attempt, ...park } };
 }
 

@@ -49,8 +49,11 @@ export async function carryOut(actor: RunActor, command: Command): Promise<void>
 /** The child runs of cancelled sub-flow nodes are cancelled too. */
 function cancelChildren(actor: RunActor, nodeIds: string[]) {
   for (const node of Object.values(actor.state.nodes)) {
-    const childId = node.status === "cancelled" && nodeIds.includes(node.nodeId) ? node.parked?.runId : undefined;
+    if (node.status !== "cancelled" || !nodeIds.includes(node.nodeId)) continue;
+    const childId = node.parked?.runId;
     if (childId && !node.parked?.ended) cancelChild(actor, childId);
+    for (const call of Object.values(node.agent?.calls ?? {}))
+      if (call.runId && !call.ended && !call.returned) cancelChild(actor, call.runId);
   }
 }
 
@@ -83,9 +86,18 @@ export async function execute(
   const stillRuns = () => actor.runs(command);
   // Text that arrives after the attempt ended (cancelled, timed out) is dropped.
   // Streamed text that cannot be stored is dropped (logged): the outcome still is recorded.
-  const progress = progressGatherer(command, (event) => {
+  const gathered = progressGatherer(command, (event) => {
     actor.record(event, { stillCounts: stillRuns }).catch(actor.report);
   });
+  const progress = {
+    ...gathered,
+    async record(event: EngineEvent) {
+      gathered.flush(); // the text streamed so far belongs before what follows it
+      let counted = false;
+      await actor.record(event, { stillCounts: () => (counted = stillRuns()) });
+      if (!counted) throw new AbortReason("cancelled", "the attempt no longer counts");
+    },
+  };
   try {
     const outcome = await runAttempt(
       actor.runtime.deps,

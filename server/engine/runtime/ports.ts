@@ -1,5 +1,5 @@
 import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
-import type { ApprovalRequest, EngineEvent, RunError, RunEvent, RunStatus } from "../../../lib/run/events";
+import type { ApprovalRequest, EngineEvent, RunError, RunEvent, RunStatus, TokenUsage } from "../../../lib/run/events";
 import type { RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "../core/graph";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
@@ -170,8 +170,22 @@ export interface ExecutionContext {
   expressions: NodeExpressions;
   /** The URL that resumes this node instance (a wait node); throws where callbacks cannot arrive. */
   resumeUrl: () => string;
-  /** Starts (or finds, when this attempt made it before) the child run of a sub-flow node. */
-  callFlow: (call: { flowId: string; version: "published" | number; input: unknown }) => Promise<ChildCall>;
+  /**
+   * Starts (or finds, when this attempt made it before) the child run of a sub-flow node, or
+   * of an agent's tool call `callId` (one child per call).
+   */
+  callFlow: (call: {
+    flowId: string;
+    version: "published" | number;
+    input: unknown;
+    callId?: string;
+  }) => Promise<ChildCall>;
+  /**
+   * Records an event about this attempt durably before going on (an agent's turn, a tool call
+   * and its result), so that the attempt, run again, finds it done. Throws when the attempt no
+   * longer counts (cancelled, or handed on): nothing was recorded.
+   */
+  record: (event: EngineEvent) => Promise<void>;
 }
 
 /** A sub-flow call's child run, and how it ended when it already has. */
@@ -199,12 +213,19 @@ export type NodeOutcome =
       output: unknown;
       /** Output handles taken; defaults to all of the kind's handles. */
       handles?: string[];
-      usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
+      usage?: TokenUsage;
     }
   /** The node parks until people decide (approval). */
   | { waitFor: ApprovalRequest }
   /** The node parks on a timer (delay), a callback (wait) or a child run (subflow). */
-  | { park: { until: string } | { resumeUrl: string; timeoutAt?: string } | { childRunId: string } }
+  | {
+      park:
+        | { until: string }
+        | { resumeUrl: string; timeoutAt?: string }
+        | { childRunId: string }
+        /** An agent whose tool calls wait for decisions or child runs; the core runs it again when one may go on. */
+        | { toolCalls: string[] };
+    }
   /** A forEach loop's list; the core runs the body once per item. */
   | { loopItems: unknown[] };
 

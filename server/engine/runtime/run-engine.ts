@@ -1,10 +1,11 @@
 import type { FlowDocument } from "../../../lib/flow/document";
+import { awaitsDecision } from "../../../lib/run/agent-progress";
 import type { Decision, EngineEvent } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
 import { foldRunEvents, initialRunState, nodeKey, pathOf, type RunState } from "../../../lib/run/state";
 import { resume, retryFrom } from "../core/advance";
 import { type Decider, decisionProblem } from "../core/approvals";
-import { type Command, instanceOfKey } from "../core/commands";
+import { type Command, callIdOfKey, instanceOfKey } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
 import type { AttemptDeps } from "./attempt";
 import { type CommitRetry, defaultCommitRetry, pause } from "./commit-retry";
@@ -200,15 +201,22 @@ export class RunEngine {
     runId: string,
     nodeId: string,
     decider: Decider,
-    decision: Pick<Decision, "decision" | "comment" | "form"> & { requestId?: string },
+    decision: Pick<Decision, "decision" | "comment" | "form"> & { requestId?: string; callId?: string; args?: unknown },
     path: number[] = [],
   ) {
     const actor = await this.load(runId);
     const by = { id: decider.id, name: decider.name };
     const at = this.deps.clock.now().toISOString();
     const where = nodeRef(nodeId, path);
-    const { requestId, ...taken } = decision;
-    const data = { ...taken, by, at, ...(requestId && { requestId }) };
+    const { requestId, callId, args, ...taken } = decision;
+    const data = {
+      ...taken,
+      by,
+      at,
+      ...(requestId && { requestId }),
+      ...(callId !== undefined && { callId }),
+      ...(args !== undefined && callId !== undefined && taken.decision === "approve" && { args }),
+    };
     const acceptable = () => {
       const problem = decisionProblem(actor.state, nodeId, path, decider, decision);
       if (problem) throw new DecisionRefused(problem.kind, problem.message);
@@ -250,20 +258,29 @@ export class RunEngine {
     const called = instanceOfKey(actor.graph, parent.key);
     if (!called) return;
     const { nodeId, path, attempt } = called;
+    // An agent's tool call made it (its key names the call), or a sub-flow node's attempt.
+    const callId = callIdOfKey(parent.key);
     const { status, output, error } = child.state;
     const ended = status === "succeeded" ? { output } : { ...(error && { error }) };
     await actor.record(
       {
         type: "subflow.finished",
         ...nodeRef(nodeId, path),
-        data: { attempt, runId: child.id, status: status as "succeeded" | "failed" | "cancelled", ...ended },
+        data: {
+          attempt,
+          runId: child.id,
+          status: status as "succeeded" | "failed" | "cancelled",
+          ...ended,
+          ...(callId !== undefined && { callId }),
+        },
       },
       {
         stillCounts: () => {
           const now = actor.state.nodes[nodeKey(nodeId, path)];
-          return (
-            (now?.status === "running" || now?.status === "waiting") && now.attempt === attempt && !now.parked?.ended
-          );
+          if ((now?.status !== "running" && now?.status !== "waiting") || now.attempt !== attempt) return false;
+          if (callId === undefined) return !now.parked?.ended;
+          const call = now.agent?.calls[callId];
+          return call !== undefined && !call.ended && !call.returned;
         },
       },
     );
@@ -302,10 +319,14 @@ export class RunEngine {
   private async deliverEndedChildren(parent: RunActor): Promise<void> {
     for (const node of Object.values(parent.state.nodes)) {
       const childId = node.status === "waiting" && !node.parked?.ended ? node.parked?.runId : undefined;
-      if (!childId) continue;
-      const child = await this.load(childId);
-      if (child.finished) await this.childEnded(child);
-      this.forgetIfIdle(child);
+      const toolChildren = Object.values(node.agent?.calls ?? {}).flatMap((c) =>
+        c.runId && !c.ended && !c.returned ? [c.runId] : [],
+      );
+      for (const id of [...(childId ? [childId] : []), ...toolChildren]) {
+        const child = await this.load(id);
+        if (child.finished) await this.childEnded(child);
+        this.forgetIfIdle(child);
+      }
     }
   }
 
@@ -389,7 +410,12 @@ function stillWaitsFor(state: RunState, event: EngineEvent): boolean {
   if (event.type !== "timer.fired" || !current) return false;
   const { purpose, attempt } = event.data;
   if (purpose === "retry") return current.status === "retrying" && current.attempt === attempt;
-  if (current.status !== "waiting") return false;
+  // A tool call's approval may time out while its agent still runs the turn's other calls.
+  if (current.status !== "waiting" && !(event.data.callId !== undefined && current.status === "running")) return false;
+  if (purpose === "approval-timeout" && event.data.callId !== undefined) {
+    const call = current.agent?.calls[event.data.callId];
+    return current.attempt === attempt && call !== undefined && awaitsDecision(call);
+  }
   if (purpose === "approval-timeout") return (event.data.level ?? 0) === (current.approval?.escalations?.length ?? 0);
   return current.attempt === attempt && !current.parked?.ended; // a delay, a wait's deadline
 }

@@ -1,43 +1,96 @@
 import { z } from "zod";
-import type { AgentData } from "../../../../lib/flow/kinds/agent";
+import type { AgentData, AgentTool } from "../../../../lib/flow/kinds/agent";
 import { formatPath } from "../../../../lib/flow/problems";
+import type { TokenUsage } from "../../../../lib/run/events";
 import { NonRetryableError, RetryableError } from "../errors";
 import type { ExecutionContext } from "../ports";
 
+const toolCallShape = z.object({
+  id: z.string().optional(),
+  function: z.object({ name: z.string().min(1, "a tool call names no function"), arguments: z.string().default("") }),
+});
+
 /** The part of an OpenAI chat completion we read; anything else in it is ignored. */
 const chatCompletion = z.object({
-  choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }) })).min(1, "no choices"),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish(), tool_calls: z.array(toolCallShape).nullish() }),
+      }),
+    )
+    .min(1, "no choices"),
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() }).optional(),
 });
 
-/** One chunk of a streamed chat completion (server-sent events). */
+/** One chunk of a streamed chat completion (server-sent events); tool calls arrive in pieces, by index. */
 const chatChunk = z.object({
-  choices: z.array(z.object({ delta: z.object({ content: z.string().nullish() }).optional() })),
+  choices: z.array(
+    z.object({
+      delta: z
+        .object({
+          content: z.string().nullish(),
+          tool_calls: z
+            .array(
+              z.object({
+                index: z.number().int().min(0).max(127),
+                id: z.string().nullish(),
+                function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+              }),
+            )
+            .nullish(),
+        })
+        .optional(),
+    }),
+  ),
   usage: chatCompletion.shape.usage.nullable(),
 });
 
+/** A message of the chat completions protocol, as the agent sends the conversation. */
+export type ChatMessage =
+  | { role: "system" | "user"; content: string }
+  | {
+      role: "assistant";
+      content: string | null;
+      tool_calls?: { id: string; type: "function"; function: { name: string; arguments: string } }[];
+    }
+  | { role: "tool"; tool_call_id: string; content: string };
+
+/** What the model answered in one turn: text, and the tools it calls (arguments as sent, unparsed). */
 export interface ModelAnswer {
   text: string;
-  usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
+  toolCalls: { id: string; name: string; arguments: string }[];
+  usage?: TokenUsage;
 }
+
+const usageOf = (u: { prompt_tokens: number; completion_tokens: number; total_tokens: number }): TokenUsage => ({
+  promptTokens: u.prompt_tokens,
+  completionTokens: u.completion_tokens,
+  totalTokens: u.total_tokens,
+});
 
 /**
  * Any OpenAI-compatible chat completions API (OpenAI, Ollama, vLLM, LM Studio), through the
- * outbound client. The API key comes from a workspace credential; the attempt's idempotency
- * key is sent along so a provider that supports it never bills a repeat twice.
+ * outbound client, speaking its `tools` / `tool_calls` protocol when the agent has tools. The
+ * API key comes from a workspace credential; `idempotencyKey` (one per turn) is sent along so
+ * a provider that supports it never bills a repeat twice.
  */
 export async function askOpenAiCompatible(
   ctx: ExecutionContext,
   data: AgentData,
-  system: string,
-  prompt: string,
+  turn: { messages: ChatMessage[]; tools: AgentTool[]; idempotencyKey: string },
 ): Promise<ModelAnswer> {
   const key = data.credentialId ? await ctx.credential(data.credentialId) : undefined;
   const stream = streamedAnswer((text) => ctx.progress(text));
   const json = data.responseFormat === "json";
   const body = {
     model: data.model,
-    messages: [...(system ? [{ role: "system", content: system }] : []), { role: "user", content: prompt }],
+    messages: turn.messages,
+    ...(turn.tools.length > 0 && {
+      tools: turn.tools.map((t) => ({
+        type: "function",
+        function: { name: t.name, description: t.description, parameters: t.parameters },
+      })),
+    }),
     // Streamed, so the run view shows the answer as it is written.
     stream: true,
     stream_options: { include_usage: true },
@@ -52,7 +105,7 @@ export async function askOpenAiCompatible(
     url: `${data.baseUrl.replace(/\/+$/, "")}/chat/completions`,
     headers: {
       "content-type": "application/json",
-      "idempotency-key": ctx.idempotencyKey,
+      "idempotency-key": turn.idempotencyKey,
       ...(key && { authorization: `Bearer ${key}` }),
     },
     body: JSON.stringify(body),
@@ -79,15 +132,15 @@ export async function askOpenAiCompatible(
     );
   }
   const usage = completion.data.usage;
+  const message = completion.data.choices[0]!.message;
   return {
-    text: completion.data.choices[0]!.message.content ?? "",
-    ...(usage && {
-      usage: {
-        promptTokens: usage.prompt_tokens,
-        completionTokens: usage.completion_tokens,
-        totalTokens: usage.total_tokens,
-      },
-    }),
+    text: message.content ?? "",
+    toolCalls: (message.tool_calls ?? []).map((c, i) => ({
+      id: c.id ?? `call_${i + 1}`,
+      name: c.function.name,
+      arguments: c.function.arguments,
+    })),
+    ...(usage && { usage: usageOf(usage) }),
   };
 }
 
@@ -100,6 +153,7 @@ function streamedAnswer(onDelta: (text: string) => void) {
   let buffer = "";
   let text = "";
   let usage: ModelAnswer["usage"];
+  const calls: { id?: string; name: string; arguments: string }[] = [];
   let problem: string | undefined;
   const line = (raw: string) => {
     if (!raw.startsWith("data:") || problem) return;
@@ -118,14 +172,20 @@ function streamedAnswer(onDelta: (text: string) => void) {
       problem = `a streamed chunk is not a completion chunk (${formatPath(issue.path as (string | number)[])}: ${issue.message})`;
       return;
     }
-    const delta = chunk.data.choices[0]?.delta?.content;
-    if (delta) {
-      text += delta;
-      onDelta(delta);
+    const delta = chunk.data.choices[0]?.delta;
+    if (delta?.content) {
+      text += delta.content;
+      onDelta(delta.content);
+    }
+    for (const piece of delta?.tool_calls ?? []) {
+      calls[piece.index] ??= { name: "", arguments: "" };
+      const call = calls[piece.index]!;
+      if (piece.id) call.id = piece.id;
+      call.name += piece.function?.name ?? "";
+      call.arguments += piece.function?.arguments ?? "";
     }
     const u = chunk.data.usage;
-    if (u)
-      usage = { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.total_tokens };
+    if (u) usage = usageOf(u);
   };
   return {
     feed(received: string) {
@@ -136,8 +196,11 @@ function streamedAnswer(onDelta: (text: string) => void) {
     },
     answer(): ModelAnswer {
       line(buffer);
+      const unnamed = calls.findIndex((c) => c === undefined || c.name === "");
+      if (!problem && unnamed >= 0) problem = `tool call ${unnamed} names no function`;
       if (problem) throw new NonRetryableError(`the model API sent a broken stream: ${problem}`);
-      return { text, ...(usage && { usage }) };
+      const toolCalls = calls.map((c, i) => ({ id: c.id ?? `call_${i + 1}`, name: c.name, arguments: c.arguments }));
+      return { text, toolCalls, ...(usage && { usage }) };
     },
   };
 }
