@@ -28,6 +28,16 @@ export interface TaskFormField {
   required: boolean;
 }
 
+/** The agent's tool call a task asks about: the approver sees the tool and its arguments, and may edit them when allowed. */
+export interface TaskToolCall {
+  callId: string;
+  name: string;
+  args: unknown;
+  editableArgs: boolean;
+  /** The JSON schema edited arguments must match. */
+  parameters: Record<string, unknown>;
+}
+
 /** An approval task as the inbox shows it to one person. */
 export interface InboxTask {
   id: string;
@@ -40,8 +50,10 @@ export interface InboxTask {
   status: TaskStatus;
   title: string;
   instructions: string;
-  /** What the approval node chose to show. */
+  /** What the approval node chose to show (a tool call's: the conversation so far). */
   show: unknown;
+  /** Set when an agent's tool call waits, not an approval node. */
+  tool: TaskToolCall | null;
   assignees: Assignees;
   /** Names of the people among the assignees, by id. */
   people: Record<string, string>;

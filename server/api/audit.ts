@@ -106,7 +106,11 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
   "inbox.decide": (i) => ({
     action: "approval.decided",
     target: { type: "task", id: str(i.taskId) },
-    details: { decision: i.decision, comment: i.comment ?? "" },
+    details: {
+      decision: i.decision,
+      comment: i.comment ?? "",
+      ...(i.args !== undefined && { args: i.args }),
+    },
   }),
   "runs.decide": (i) => ({
     action: "approval.decided",

@@ -1,3 +1,4 @@
+import { type AgentProgress, approvalVerdict } from "../../lib/run/agent-progress";
 import type { EngineEvent } from "../../lib/run/events";
 import { nodeKey, pathOf, type RunState } from "../../lib/run/state";
 import type { PrismaNamespace } from "./client";
@@ -11,10 +12,16 @@ type NodeEvent<T extends EngineEvent["type"]> = Extract<EngineEvent, { type: T }
 export function touchesApprovalTasks(events: readonly EngineEvent[], state: RunState): boolean {
   return events.some((e) => {
     if (e.type.startsWith("approval.")) return true;
+    if (e.type === "tool.returned" || e.type === "tool.expired")
+      return state.nodes[nodeKey(e.nodeId, pathOf(e))]?.agent?.calls[e.data.callId]?.approval !== undefined;
     if (e.type !== "node.succeeded" && e.type !== "node.failed" && e.type !== "node.cancelled") return false;
-    return state.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval !== undefined;
+    const node = state.nodes[nodeKey(e.nodeId, pathOf(e))];
+    return node?.approval !== undefined || asksApproval(node?.agent);
   });
 }
+
+const asksApproval = (agent: AgentProgress | undefined) =>
+  agent !== undefined && Object.values(agent.calls).some((c) => c.approval !== undefined);
 
 /**
  * Keeps the inbox's ApprovalTask rows in step with a batch of events, inside the transaction
@@ -39,9 +46,32 @@ export async function projectApprovalTasks(
         });
         await openTask(tx, runId, run, e, at);
         break;
-      case "approval.decided":
+      case "approval.decided": {
         await recordDecision(tx, runId, e);
+        // A tool call's task closes with its verdict (an approval node's closes when the node finishes).
+        const callId = e.data.callId;
+        const call = callId === undefined ? undefined : state.nodes[nodeKey(e.nodeId, pathOf(e))]?.agent?.calls[callId];
+        const verdict = call?.approval && approvalVerdict(call.approval);
+        if (verdict)
+          await tx.approvalTask.updateMany({
+            where: { ...taskKey(runId, e, callId), status: "open" },
+            data: { status: verdict, closedAt: at },
+          });
         break;
+      }
+      case "tool.expired":
+      case "tool.returned": {
+        // A tool call's task closes when its deadline passes, or when the call is over.
+        const call = state.nodes[nodeKey(e.nodeId, pathOf(e))]?.agent?.calls[e.data.callId];
+        if (!call?.approval) break;
+        const verdict = approvalVerdict(call.approval);
+        const status = call.expired ? "timeout" : (verdict ?? "cancelled");
+        await tx.approvalTask.updateMany({
+          where: { ...taskKey(runId, e, e.data.callId), status: "open" },
+          data: { status, closedAt: at },
+        });
+        break;
+      }
       case "approval.escalated": {
         const escalations = state.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval?.escalations ?? [];
         await tx.approvalTask.updateMany({
@@ -58,15 +88,23 @@ export async function projectApprovalTasks(
       case "node.failed":
       case "node.cancelled":
         if (state.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval) await closeTask(tx, runId, e, state, at);
+        else if (asksApproval(state.nodes[nodeKey(e.nodeId, pathOf(e))]?.agent)) {
+          // The agent ended with a call still waiting (failed, cancelled): nobody can decide it any more.
+          await tx.approvalTask.updateMany({
+            where: { runId, nodeId: e.nodeId, path: pathOf(e).join("."), status: "open" },
+            data: { status: e.type === "node.failed" ? "failed" : "cancelled", closedAt: at },
+          });
+        }
         break;
     }
   }
 }
 
-const taskKey = (runId: string, e: { nodeId: string; path?: number[] }) => ({
+const taskKey = (runId: string, e: { nodeId: string; path?: number[] }, callId = "") => ({
   runId,
   nodeId: e.nodeId,
   path: pathOf(e).join("."),
+  callId,
 });
 
 async function openTask(
@@ -78,9 +116,10 @@ async function openTask(
 ) {
   const request = e.data;
   await tx.approvalTask.upsert({
-    where: { runId_nodeId_path: taskKey(runId, e) },
+    where: { runId_nodeId_path_callId: taskKey(runId, e, request.callId) },
     create: {
-      ...taskKey(runId, e),
+      ...taskKey(runId, e, request.callId),
+      ...(request.tool && { tool: toJson(request.tool) }),
       workspaceId: run.workspaceId,
       status: "open",
       title: request.title,
@@ -101,7 +140,7 @@ async function openTask(
 /** The conditional update: only an open task takes a decision, and each person decides once. */
 async function recordDecision(tx: Tx, runId: string, e: NodeEvent<"approval.decided">) {
   const task = await tx.approvalTask.findUnique({
-    where: { runId_nodeId_path: taskKey(runId, e) },
+    where: { runId_nodeId_path_callId: taskKey(runId, e, e.data.callId) },
     select: { id: true, workspaceId: true },
   });
   const { count } = task

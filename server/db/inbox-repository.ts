@@ -1,6 +1,13 @@
 import { type AssigneeIdentity, isAssignee } from "../../lib/run/assignees";
 import type { Assignees } from "../../lib/run/events";
-import type { InboxTab, InboxTask, TaskDecision, TaskEscalation, TaskFormField } from "../../lib/run/inbox";
+import type {
+  InboxTab,
+  InboxTask,
+  TaskDecision,
+  TaskEscalation,
+  TaskFormField,
+  TaskToolCall,
+} from "../../lib/run/inbox";
 import type { Prisma } from "./client";
 import { NotFound } from "./errors";
 
@@ -25,9 +32,11 @@ export interface TaskRef {
   runId: string;
   nodeId: string;
   path: number[];
+  /** An agent's tool call ("" for an approval node). */
+  callId: string;
   status: string;
 }
-const taskRef = { id: true, runId: true, nodeId: true, path: true, status: true } as const;
+const taskRef = { id: true, runId: true, nodeId: true, path: true, callId: true, status: true } as const;
 const toPath = (path: string) => (path === "" ? [] : path.split(".").map(Number));
 const toTaskRef = (row: Omit<TaskRef, "path"> & { path: string }): TaskRef => ({ ...row, path: toPath(row.path) });
 
@@ -143,10 +152,13 @@ export function inboxRepository(prisma: Prisma, workspaceId: string) {
 
     /** Which approval step a task of this workspace belongs to and how it stands, by id or by that step. */
     async find(
-      where: { id: string } | { runId: string; nodeId: string; path: readonly number[] },
+      where: { id: string } | { runId: string; nodeId: string; path: readonly number[]; callId?: string },
     ): Promise<TaskRef | null> {
       const row = await prisma.approvalTask.findFirst({
-        where: "id" in where ? { id: where.id, workspaceId } : { ...where, workspaceId, path: where.path.join(".") },
+        where:
+          "id" in where
+            ? { id: where.id, workspaceId }
+            : { ...where, workspaceId, path: where.path.join("."), callId: where.callId ?? "" },
         select: taskRef,
       });
       return row && toTaskRef(row);
@@ -184,6 +196,7 @@ function toTask(row: TaskRow, viewer: InboxViewer, requesters: Map<string, strin
     title: row.title,
     instructions: row.instructions,
     show: row.show,
+    tool: row.callId ? { callId: row.callId, ...(row.tool as Omit<TaskToolCall, "callId">) } : null,
     assignees: { users: assignees.users, roles: assignees.roles, groups: assignees.groups ?? [] },
     people: Object.fromEntries(assignees.users.map((id) => [id, requesters.get(id) ?? "a former member"])),
     requiredApprovals: row.requiredApprovals,

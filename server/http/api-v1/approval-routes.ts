@@ -14,6 +14,9 @@ const taskSchema = z
     title: z.string(),
     instructions: z.string(),
     show: anyJson,
+    tool: anyJson.describe(
+      "an agent's tool call waiting for approval: { callId, name, args, editableArgs, parameters }; null for an approval node",
+    ),
     requiredApprovals: z.number().int(),
     approvals: z.number().int(),
     createdAt: when,
@@ -48,6 +51,9 @@ export const approvalRoutes: ApiRoute[] = [
       comment: z.string().max(5_000).optional(),
       form: z.record(z.string(), z.unknown()).optional(),
       requestId: z.string().min(8).max(100).optional().describe("send the same one again to repeat safely"),
+      args: anyJson
+        .optional()
+        .describe("a tool call's task: the arguments to run it with, when its tool lets them be edited"),
     }),
     response: z.object({ task: taskSchema }),
     async handle(call, { params, body }) {
@@ -57,6 +63,7 @@ export const approvalRoutes: ApiRoute[] = [
         comment: body.comment ?? "",
         form: body.form ?? {},
         requestId: body.requestId ?? crypto.randomUUID(),
+        ...(body.args !== undefined && { args: body.args }),
       });
       return { task: { ...(await call.inbox.get({ id: params.id })) } };
     },

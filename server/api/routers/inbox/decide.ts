@@ -12,6 +12,8 @@ export const decisionInput = {
   form: z.record(z.string(), z.unknown()).default({}),
   /** Chosen by the client per decision; a repeated request with the same key gets the same answer. */
   requestId: z.string().min(8, "requestId: at least 8 characters").max(100),
+  /** A tool call's task whose tool allows it: the arguments as the approver edited them (checked against the tool's schema). */
+  args: z.unknown().optional(),
 };
 const decision = z.object(decisionInput);
 type DecisionInput = z.infer<typeof decision>;
@@ -25,15 +27,20 @@ export interface DecideTaskAnswer {
   taskStatus: string;
 }
 
-/** An approval step of a run: a node instance (its loop iterations in `path`). */
+/** An approval step of a run: a node instance (its loop iterations in `path`), or one of its agent's tool calls. */
 export interface ApprovalStep {
   runId: string;
   nodeId: string;
   path: readonly number[];
+  /** An agent's tool call; "" or absent for an approval node. */
+  callId?: string;
 }
 
 const sameStep = (task: TaskRef, step: ApprovalStep) =>
-  task.runId === step.runId && task.nodeId === step.nodeId && task.path.join(".") === step.path.join(".");
+  task.runId === step.runId &&
+  task.nodeId === step.nodeId &&
+  task.path.join(".") === step.path.join(".") &&
+  task.callId === (step.callId ?? "");
 
 /**
  * Decides an approval step once: the one rule for every way in (the inbox, the run view). The
@@ -72,7 +79,13 @@ export async function decideApproval(
       step.runId,
       step.nodeId,
       decider,
-      { decision: input.decision, comment: input.comment, form: input.form, requestId },
+      {
+        decision: input.decision,
+        comment: input.comment,
+        form: input.form,
+        requestId,
+        ...(step.callId && { callId: step.callId, ...(input.args !== undefined && { args: input.args }) }),
+      },
       [...step.path],
     );
   } catch (error) {
