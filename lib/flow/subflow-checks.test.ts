@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CallTarget, subflowProblems } from "./subflow-checks";
+import { type CallTarget, calledFlowIds, subflowProblems } from "./subflow-checks";
 
 const targets = (list: CallTarget[]) => new Map(list.map((t) => [t.id, t]));
 
@@ -50,5 +50,28 @@ describe("sub-flow checks", () => {
     expect(problem).toMatchObject({ severity: "warning", nodeId: "call" });
     expect(problem!.message).toContain("calls itself through B → C → A");
     expect(subflowProblems("a", caller({ flowId: "a" }), known)[0]!.message).toContain("calls itself through A");
+  });
+
+  it("checks an agent's sub-flow tools like sub-flow nodes, at the tool's field", () => {
+    const known = targets([{ id: "b", name: "B", publishedVersion: null, calls: [] }]);
+    const agent = {
+      nodes: [
+        node("ask", "agent", {
+          tools: [
+            { name: "web", use: { kind: "http", url: "https://example.com" } },
+            { name: "greet", use: { kind: "subflow", flowId: "b" } },
+          ],
+        }),
+      ],
+    };
+    expect(calledFlowIds(agent)).toEqual(["b"]);
+    expect(subflowProblems("a", agent, known)).toEqual([
+      {
+        severity: "error",
+        nodeId: "ask",
+        path: ["nodes", 0, "data", "tools", 1, "use", "flowId"],
+        message: '"B" has never been published: publish it, or pick a version',
+      },
+    ]);
   });
 });

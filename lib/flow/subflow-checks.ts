@@ -11,12 +11,38 @@ export interface CallTarget {
   calls: string[];
 }
 
-/** The flow ids a document's sub-flow nodes call. */
+/** A call a document makes to another flow: a sub-flow node, or an agent's sub-flow tool. */
+interface FlowCall {
+  nodeId: string;
+  flowId: string;
+  version: unknown;
+  /** Where `flowId` is in the document. */
+  path: (string | number)[];
+}
+
+/** Every call to another flow a document makes (drafts may be half filled in: those are left out). */
+function flowCalls(document: Pick<FlowDocument, "nodes">): FlowCall[] {
+  return document.nodes.flatMap((node, index) => {
+    const at = ["nodes", index, "data"];
+    const { flowId, version, tools } = node.data as { flowId?: unknown; version?: unknown; tools?: unknown };
+    if (node.type === "subflow")
+      return typeof flowId === "string" && flowId
+        ? [{ nodeId: node.id, flowId, version, path: [...at, "flowId"] }]
+        : [];
+    if (node.type !== "agent" || !Array.isArray(tools)) return [];
+    return tools.flatMap((tool: { use?: { kind?: unknown; flowId?: unknown; version?: unknown } }, j) => {
+      const use = tool?.use;
+      if (use?.kind !== "subflow" || typeof use.flowId !== "string" || !use.flowId) return [];
+      return [
+        { nodeId: node.id, flowId: use.flowId, version: use.version, path: [...at, "tools", j, "use", "flowId"] },
+      ];
+    });
+  });
+}
+
+/** The flow ids a document calls (its sub-flow nodes and sub-flow tools). */
 export function calledFlowIds(document: Pick<FlowDocument, "nodes">): string[] {
-  const ids = document.nodes.flatMap((n) =>
-    n.type === "subflow" && typeof n.data.flowId === "string" && n.data.flowId ? [n.data.flowId] : [],
-  );
-  return [...new Set(ids)];
+  return [...new Set(flowCalls(document).map((c) => c.flowId))];
 }
 
 /**
@@ -30,14 +56,13 @@ export function subflowProblems(
   targets: ReadonlyMap<string, CallTarget>,
 ): FlowProblem[] {
   const problems: FlowProblem[] = [];
-  document.nodes.forEach((node, index) => {
-    if (node.type !== "subflow" || typeof node.data.flowId !== "string" || !node.data.flowId) return;
-    const at = { nodeId: node.id, path: ["nodes", index, "data", "flowId"] };
-    const target = targets.get(node.data.flowId);
-    const version = node.data.version ?? "published";
+  for (const call of flowCalls(document)) {
+    const at = { nodeId: call.nodeId, path: call.path };
+    const target = targets.get(call.flowId);
+    const version = call.version ?? "published";
     if (!target) {
       problems.push({ ...at, severity: "error", message: "the flow it calls does not exist in this workspace" });
-      return;
+      continue;
     }
     if (version === "published" && target.publishedVersion === null && target.id !== selfId)
       problems.push({
@@ -48,7 +73,7 @@ export function subflowProblems(
     else if (typeof version === "number" && (target.publishedVersion ?? 0) < version)
       problems.push({
         ...at,
-        path: ["nodes", index, "data", "version"],
+        path: [...call.path.slice(0, -1), "version"],
         severity: "error",
         message: `"${target.name}" has no version ${version}`,
       });
@@ -59,7 +84,7 @@ export function subflowProblems(
         severity: "warning",
         message: `calls itself through ${loop.map((id) => targets.get(id)?.name ?? id).join(" → ")}: a run stops with an error once the calls are ${MAX_SUBFLOW_DEPTH} deep`,
       });
-  });
+  }
   return problems;
 }
 

@@ -265,3 +265,67 @@ describe("the mock provider's script", () => {
     expect(ofType(events, "tool.called")[0]!.data).toMatchObject({ name: "lookup", args: { word: "tide" } });
   });
 });
+
+describe("sub-flow tools", () => {
+  it("run the called flow's published version as a child run; its output is the tool's result", async () => {
+    const trpc = t.trpc(cookie);
+    const child = await trpc.flows.create.mutate({ name: "Greeter tool" });
+    const saved = await trpc.flows.save.mutate({
+      id: child.id,
+      expectedVersion: 1,
+      document: flow(
+        {
+          start: ["start", { inputs: [{ name: "name", type: "string", required: true }] }],
+          greet: ["transform", { expression: '"Hello, " & input.name' }],
+          end: ["end"],
+        },
+        ["start -> greet", "greet -> end"],
+      ),
+    });
+    await trpc.flows.publish.mutate({ id: child.id, expectedVersion: saved.version, message: "v1" });
+    const greeter = {
+      name: "greet",
+      parameters: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+      use: { kind: "subflow", flowId: child.id },
+    };
+    model.answers = [{ toolCalls: [{ name: "greet", arguments: '{"name":"Ada"}' }] }, { content: "greeted" }];
+    const { run: result, events, runId } = await run(agentFlow({ tools: [greeter] }));
+    expect(result.status).toBe("succeeded");
+    const started = ofType(events, "subflow.started")[0];
+    const finished = ofType(events, "subflow.finished")[0];
+    // A child of pure steps may end before its parent hears it started: then only the result is recorded.
+    const childRunId = started?.data.runId ?? finished?.data.runId;
+    expect(ofType(events, "tool.returned")[0]!.data).toMatchObject({ callId: "c1_1", result: "Hello, Ada" });
+    // Text goes back to the model as it is.
+    expect(model.requests[1]!.body.messages.at(-1)!.content).toBe("Hello, Ada");
+    const children = await trpc.runs.list.query({ flowId: child.id, page: 0, pageSize: 10 });
+    expect(children.total).toBe(1);
+    expect(children.items[0]).toMatchObject({ status: "succeeded", parentRunId: runId, trigger: "subflow" });
+    if (childRunId) expect(children.items[0]!.id).toBe(childRunId);
+  });
+
+  it("a child that fails gives the model its error, and the agent goes on", async () => {
+    const trpc = t.trpc(cookie);
+    const child = await trpc.flows.create.mutate({ name: "Failing tool" });
+    const saved = await trpc.flows.save.mutate({
+      id: child.id,
+      expectedVersion: 1,
+      document: flow(
+        {
+          start: ["start"],
+          slow: ["agent", { latencyMs: 100, failTimes: 5 }],
+          end: ["end"],
+        },
+        ["start -> slow", "slow -> end"],
+      ),
+    });
+    await trpc.flows.publish.mutate({ id: child.id, expectedVersion: saved.version, message: "v1" });
+    model.answers = [{ toolCalls: [{ name: "broken", arguments: "{}" }] }, { content: "the tool failed, sorry" }];
+    const broken = { name: "broken", parameters: { type: "object" }, use: { kind: "subflow", flowId: child.id } };
+    const { run: result, events } = await run(agentFlow({ tools: [broken] }));
+    expect(result).toMatchObject({ status: "succeeded", output: "the tool failed, sorry" });
+    expect(ofType(events, "subflow.started")).toHaveLength(1);
+    expect(ofType(events, "agent.waiting")).toHaveLength(1);
+    expect(ofType(events, "tool.returned")[0]!.data.error).toContain("failed");
+  });
+});
