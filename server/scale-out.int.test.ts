@@ -1,6 +1,8 @@
 // Scale-out with real processes: a web process on PostgreSQL hands node attempts through a
 // Redis queue to worker processes; events come back over a Redis channel.
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Queue } from "bullmq";
 import pg from "pg";
 import type { Socket } from "socket.io-client";
@@ -26,6 +28,8 @@ const env = {
   STEP_QUEUE: `switchyard-test-${randomUUID()}`,
   STEP_LOCK_MS: "2000",
   STEP_REDISPATCH_MS: "1000",
+  // Agents' tools call an API this test serves on loopback.
+  OUTBOUND_ALLOW: "127.0.0.1",
 };
 const web = new ServerProcess(await freePort(), "", { env });
 /** A second web process on the same database and Redis, started by the test that needs it. */
@@ -277,6 +281,81 @@ it("with workers: a sub-flow's child runs on them, a delay fires, a wait is resu
   const events = await api.runs.events.query({ id: runId });
   expect(count(events, "subflow.finished", "call")).toBe(1);
   expect(count(events, "timer.fired", "pause")).toBe(1);
+}, 60_000);
+
+it("with workers: an agent's tool calls run on them, one waits for approval decided on the web process, a sub-flow tool's child runs", async () => {
+  for (const w of workers) if (!w.child) await w.start();
+  const seen: unknown[] = [];
+  const tool = createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    seen.push(JSON.parse(body));
+    res.writeHead(200, { "content-type": "application/json" }).end('{"sent":true}');
+  });
+  await new Promise<void>((r) => tool.listen(0, "127.0.0.1", r));
+  try {
+    const cookie = await web.signUpCookie(`tools-${Date.now()}@example.com`);
+    const api = web.client(cookie);
+    const child = await api.flows.create.mutate({ name: "Tool child" });
+    const saved = await api.flows.save.mutate({
+      id: child.id,
+      expectedVersion: 1,
+      document: flow({ start: ["start"], work: ["agent", { response: "looked up", latencyMs: 50 }], end: ["end"] }, [
+        "start -> work",
+        "work -> end",
+      ]),
+    });
+    await api.flows.publish.mutate({ id: child.id, expectedVersion: saved.version, message: "" });
+    const url = `http://127.0.0.1:${(tool.address() as AddressInfo).port}/send`;
+    const runId = await startFlow(
+      api,
+      {
+        start: ["start"],
+        ask: [
+          "agent",
+          {
+            tools: [
+              { name: "lookup", parameters: { type: "object" }, use: { kind: "subflow", flowId: child.id } },
+              {
+                name: "send",
+                parameters: { type: "object", properties: { to: { type: "string" } } },
+                use: { kind: "http", method: "POST", url, body: "{{ $string(args) }}" },
+                approval: { allowRequesterToApprove: true },
+              },
+            ],
+            script: [
+              { toolCalls: [{ name: "lookup", args: {} }] },
+              { toolCalls: [{ name: "send", args: { to: "a@example.com" } }] },
+              { response: "{{ tools.lookup }} and sent: {{ tools.send.body.sent }}" },
+            ],
+          },
+        ],
+        end: ["end"],
+      },
+      ["start -> ask", "ask -> end"],
+    );
+    const [task] = await waitFor(
+      "the send call's task",
+      () => api.inbox.ofRun.query({ runId }),
+      (tasks) => tasks.length === 1,
+    );
+    expect(task!.tool).toMatchObject({ name: "send", args: { to: "a@example.com" } });
+    await api.inbox.decide.mutate({
+      taskId: task!.id,
+      decision: "approve",
+      requestId: randomUUID(),
+      args: { to: "b@example.com" },
+    });
+    const run = await waitFor("the run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
+    expect(run.output).toBe("looked up and sent: true");
+    expect(seen).toEqual([{ to: "b@example.com" }]);
+    // The agent ran as queued attempts (on the workers), resumed once per wait.
+    const events = await api.runs.events.query({ id: runId });
+    expect(events.filter((e) => e.type === "node.resumed")).toHaveLength(2);
+    expect(await jobState(runId, "ask")).not.toBe("waiting");
+  } finally {
+    await new Promise<void>((r) => tool.close(() => r()));
+  }
 }, 60_000);
 
 it("three web processes watch the same schedule: its due fire runs once", async () => {
