@@ -13,6 +13,8 @@ type Values = Record<string, string | boolean>;
 export interface Draft {
   comment: string;
   values: Values;
+  /** A tool call's arguments as the approver edits them: per field for a flat object, else JSON text. */
+  args?: Values | string;
 }
 type Decision = "approve" | "reject";
 type Problem = { message: string; field?: string };
@@ -103,8 +105,17 @@ export function DecisionForm({
     }
     const parsed = formValues(task.form, values, decision);
     if ("problem" in parsed) return show(parsed.problem);
+    const args = decision === "approve" && task.tool?.editableArgs ? editedArgs(task.tool.args, draft.args) : {};
+    if ("problem" in args) return show(args.problem);
     setProblem(null);
-    decide.mutate({ taskId: task.id, decision, comment, form: parsed.form, requestId: requestId.current });
+    decide.mutate({
+      taskId: task.id,
+      decision,
+      comment,
+      form: parsed.form,
+      requestId: requestId.current,
+      ...("args" in args && { args: args.args }),
+    });
   };
 
   const latest = useRef({ comment, requesterBlocked });
@@ -122,7 +133,7 @@ export function DecisionForm({
   }, []);
 
   const setValue = (name: string, value: string | boolean) => {
-    onDraft({ comment, values: { ...values, [name]: value } });
+    onDraft({ ...draft, values: { ...values, [name]: value } });
     if (problem?.field === name) setProblem(null);
   };
   const invalid = (field: string) => problem?.field === field;
@@ -135,6 +146,18 @@ export function DecisionForm({
       onSubmit={(e) => e.preventDefault()} // Enter in a field must not decide
     >
       <h3 className="text-sm font-semibold text-slate-900">Your decision</h3>
+      {task.tool?.editableArgs && (
+        <ArgsEditor
+          args={task.tool.args}
+          draft={draft.args}
+          invalid={problem?.field === "args"}
+          errorId={errorId}
+          onChange={(next) => {
+            onDraft({ ...draft, args: next });
+            if (problem?.field === "args") setProblem(null);
+          }}
+        />
+      )}
       {task.form.map((field) =>
         field.type === "boolean" ? (
           <label key={field.name} className="flex items-center gap-2 text-sm">
@@ -172,7 +195,7 @@ export function DecisionForm({
           ref={commentRef}
           value={comment}
           onChange={(e) => {
-            onDraft({ comment: e.target.value, values });
+            onDraft({ ...draft, comment: e.target.value });
             if (problem?.field === "comment") setProblem(null);
           }}
           rows={3}
@@ -220,5 +243,94 @@ export function DecisionForm({
         )}
       </div>
     </form>
+  );
+}
+
+const isFlat = (v: unknown): v is Record<string, string | number | boolean | null> =>
+  typeof v === "object" &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.values(v).every((x) => x === null || ["string", "number", "boolean"].includes(typeof x));
+
+/**
+ * The arguments to approve the call with: unchanged ({}), or edited ({ args }), or why the edit
+ * cannot be read. A flat object is edited per field (each keeps its type); anything else as JSON.
+ */
+function editedArgs(original: unknown, draft: Values | string | undefined): { args?: unknown } | { problem: Problem } {
+  if (draft === undefined) return {};
+  if (typeof draft === "string") {
+    try {
+      return { args: JSON.parse(draft) };
+    } catch {
+      return { problem: { message: "The arguments are not valid JSON.", field: "args" } };
+    }
+  }
+  const base = original as Record<string, unknown>;
+  const args: Record<string, unknown> = { ...base };
+  for (const [key, raw] of Object.entries(draft)) {
+    if (typeof base[key] === "number") {
+      const n = Number(raw);
+      if (!Number.isFinite(n)) return { problem: { message: `${key} must be a number`, field: "args" } };
+      args[key] = n;
+    } else args[key] = raw;
+  }
+  return { args };
+}
+
+/** The tool call's arguments, for the approver to change before approving. */
+function ArgsEditor(props: {
+  args: unknown;
+  draft: Values | string | undefined;
+  invalid: boolean;
+  errorId: string;
+  onChange: (next: Values | string) => void;
+}) {
+  const { args, draft } = props;
+  if (!isFlat(args)) {
+    const text = typeof draft === "string" ? draft : JSON.stringify(args, null, 2);
+    return (
+      <label className="flex flex-col gap-1 text-sm">
+        <span className="text-slate-700">Arguments (JSON)</span>
+        <textarea
+          id={`${props.errorId}-args`}
+          value={text}
+          rows={Math.min(12, text.split("\n").length + 1)}
+          onChange={(e) => props.onChange(e.target.value)}
+          aria-invalid={props.invalid || undefined}
+          className="rounded-md border border-slate-300 px-2.5 py-2 font-mono text-xs outline-none focus:border-accent-500 focus:ring-2 focus:ring-accent-100 aria-invalid:border-red-400"
+        />
+      </label>
+    );
+  }
+  const fields = typeof draft === "object" ? draft : {};
+  return (
+    <fieldset className="flex flex-col gap-2" data-testid="args-editor">
+      <legend className="mb-1 text-sm text-slate-700">Arguments</legend>
+      {Object.entries(args).map(([key, value]) =>
+        typeof value === "boolean" ? (
+          <label key={key} className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              checked={(fields[key] ?? value) === true}
+              onChange={(e) => props.onChange({ ...fields, [key]: e.target.checked })}
+            />
+            <span className="font-mono text-slate-700">{key}</span>
+          </label>
+        ) : (
+          <label key={key} className="grid grid-cols-[8rem_1fr] items-center gap-2 text-sm">
+            <span className="truncate font-mono text-slate-600">{key}</span>
+            <input
+              id={key === Object.keys(args)[0] ? `${props.errorId}-args` : undefined}
+              aria-label={`Argument ${key}`}
+              type={typeof value === "number" ? "number" : "text"}
+              value={String(fields[key] ?? value ?? "")}
+              onChange={(e) => props.onChange({ ...fields, [key]: e.target.value })}
+              aria-invalid={props.invalid || undefined}
+              className={inputClass}
+            />
+          </label>
+        ),
+      )}
+    </fieldset>
   );
 }

@@ -10,6 +10,7 @@ import { Deadline } from "./deadline";
 import { DecisionForm, type Draft } from "./decision-form";
 import { ReviewData } from "./review-data";
 import { TaskStatusChip } from "./task-status-chip";
+import { ToolCallReview } from "./tool-call-review";
 
 /** One task whole: what to decide, on what data, by when, who decided so far, and the decision form. */
 export function TaskDetail({
@@ -83,10 +84,14 @@ export function TaskDetail({
         </section>
       )}
 
-      <section>
-        <h3 className="mb-1.5 text-sm font-semibold text-slate-900">To review</h3>
-        <ReviewData value={task.show} />
-      </section>
+      {task.tool ? (
+        <ToolCallReview tool={task.tool} show={task.show} />
+      ) : (
+        <section>
+          <h3 className="mb-1.5 text-sm font-semibold text-slate-900">To review</h3>
+          <ReviewData value={task.show} />
+        </section>
+      )}
 
       {task.escalations.length > 0 && (
         <section>

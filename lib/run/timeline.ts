@@ -15,6 +15,17 @@ export interface WaitSpan {
   from: string;
   /** When the wait ended; absent while it lasts. */
   to?: string;
+  /** A tool call's approval (an agent's). */
+  callId?: string;
+}
+
+/** One tool call of an agent: from when it was taken up until its result. */
+export interface CallSpan {
+  callId: string;
+  name: string;
+  from: string;
+  to?: string;
+  failed?: boolean;
 }
 
 /** Everything that happened to one node instance, for the timeline and the inspector. */
@@ -24,6 +35,8 @@ export interface InstanceHistory {
   path: number[];
   attempts: AttemptSpan[];
   waits: WaitSpan[];
+  /** An agent's tool calls, nested in its attempts. */
+  calls: CallSpan[];
   usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
 }
 
@@ -34,7 +47,7 @@ export function runHistory(events: readonly RunEvent[]): InstanceHistory[] {
     const key = nodeKey(e.nodeId, pathOf(e));
     let history = byKey.get(key);
     if (!history) {
-      history = { key, nodeId: e.nodeId, path: pathOf(e), attempts: [], waits: [] };
+      history = { key, nodeId: e.nodeId, path: pathOf(e), attempts: [], waits: [], calls: [] };
       byKey.set(key, history);
     }
     return history;
@@ -42,6 +55,10 @@ export function runHistory(events: readonly RunEvent[]): InstanceHistory[] {
   const closeWait = (h: InstanceHistory, at: string) => {
     const open = h.waits.at(-1);
     if (open && open.to === undefined) open.to = at;
+  };
+  /** The node's own wait ends (a tool call's approval ends with its decision, or with the attempt). */
+  const closeNodeWait = (h: InstanceHistory, at: string) => {
+    for (const w of h.waits) if (w.to === undefined) w.to = at;
   };
   const endAttempt = (h: InstanceHistory, at: string, outcome: AttemptSpan["outcome"], error?: string) => {
     const current = h.attempts.at(-1);
@@ -57,7 +74,7 @@ export function runHistory(events: readonly RunEvent[]): InstanceHistory[] {
         break;
       }
       case "node.succeeded":
-        closeWait(of(e), e.at);
+        closeNodeWait(of(e), e.at);
         endAttempt(of(e), e.at, "succeeded");
         if (e.data.usage) of(e).usage = e.data.usage;
         break;
@@ -74,8 +91,23 @@ export function runHistory(events: readonly RunEvent[]): InstanceHistory[] {
         endAttempt(of(e), e.at, "cancelled");
         break;
       case "approval.requested":
-        of(e).waits.push({ kind: "approval", from: e.at });
+        of(e).waits.push({ kind: "approval", from: e.at, ...(e.data.callId && { callId: e.data.callId }) });
         break;
+      case "approval.decided":
+      case "tool.expired": {
+        const callId = e.data.callId;
+        const wait = callId === undefined ? undefined : of(e).waits.find((w) => w.callId === callId && !w.to);
+        if (wait) wait.to = e.at;
+        break;
+      }
+      case "tool.called":
+        of(e).calls.push({ callId: e.data.callId, name: e.data.name, from: e.at });
+        break;
+      case "tool.returned": {
+        const call = of(e).calls.find((c) => c.callId === e.data.callId);
+        if (call) Object.assign(call, { to: e.at, failed: e.data.error !== undefined });
+        break;
+      }
     }
   }
   return [...byKey.values()].filter((h) => h.attempts.length > 0);

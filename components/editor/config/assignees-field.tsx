@@ -66,11 +66,11 @@ export function GroupChips({ f, data, path, label }: { f: NodeForm; data: unknow
 }
 
 /** Who may decide an approval: roles, groups and people; none chosen means anyone who may decide. */
-export function AssigneesField({ f, data }: { f: NodeForm; data: Record<string, unknown> }) {
+export function AssigneesField({ f, data, base = [] }: { f: NodeForm; data: Record<string, unknown>; base?: Path }) {
   const trpc = useTRPC();
   const members = useQuery(trpc.team.members.queryOptions());
-  const chosenRoles = (getAt(data, ["assignees", "roles"]) as string[] | undefined) ?? [];
-  const chosenUsers = (getAt(data, ["assignees", "users"]) as string[] | undefined) ?? [];
+  const chosenRoles = (getAt(data, [...base, "assignees", "roles"]) as string[] | undefined) ?? [];
+  const chosenUsers = (getAt(data, [...base, "assignees", "users"]) as string[] | undefined) ?? [];
   return (
     <>
       <Field label="Roles" help="Nothing chosen below: anyone who may decide.">
@@ -81,13 +81,13 @@ export function AssigneesField({ f, data }: { f: NodeForm; data: Record<string, 
                 key={r.value}
                 label={r.label}
                 checked={chosenRoles.includes(r.value)}
-                onChange={(on) => f.set(["assignees", "roles"], toggled(chosenRoles, r.value, on))}
+                onChange={(on) => f.set([...base, "assignees", "roles"], toggled(chosenRoles, r.value, on))}
               />
             ))}
           </fieldset>
         )}
       </Field>
-      <GroupChips f={f} data={data} path={["assignees", "groups"]} label="Groups" />
+      <GroupChips f={f} data={data} path={[...base, "assignees", "groups"]} label="Groups" />
       <Field label="People">
         {(id) => (
           <fieldset id={id} className="flex flex-wrap gap-1.5" aria-label="People">
@@ -99,7 +99,7 @@ export function AssigneesField({ f, data }: { f: NodeForm; data: Record<string, 
                   key={m.userId}
                   label={m.name}
                   checked={chosenUsers.includes(m.userId)}
-                  onChange={(on) => f.set(["assignees", "users"], toggled(chosenUsers, m.userId, on))}
+                  onChange={(on) => f.set([...base, "assignees", "users"], toggled(chosenUsers, m.userId, on))}
                 />
               ))}
           </fieldset>

@@ -200,3 +200,49 @@ function syntaxProblem(text: string, form: "expression" | "template"): string | 
   const reason = expressionSyntaxError(text);
   return reason && `does not parse: ${reason}`;
 }
+
+/**
+ * A JSON value edited as text (a tool's parameter schema, a mock script): the text is kept as
+ * typed, and the value changes only when it parses, so a half-typed edit never loses the value.
+ */
+export function JsonInput(props: { id: string; value: unknown; onChange: (v: unknown) => void; rows?: number }) {
+  const shown = props.value === undefined ? "" : JSON.stringify(props.value, null, 2);
+  const [text, setText] = useState(shown);
+  const [problem, setProblem] = useState<string | null>(null);
+  const last = useRef(shown);
+  // A change from outside (undo, another field) replaces the text; our own edits do not.
+  if (shown !== last.current) {
+    last.current = shown;
+    if (problem === null) setText(shown);
+  }
+  return (
+    <>
+      <textarea
+        id={props.id}
+        rows={props.rows ?? 4}
+        spellCheck={false}
+        className={`${inputClass} resize-y font-mono text-[12px] leading-snug`}
+        value={text}
+        aria-invalid={problem !== null || undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (e.target.value.trim() === "") {
+            setProblem(null);
+            last.current = "";
+            props.onChange(undefined);
+            return;
+          }
+          try {
+            const value = JSON.parse(e.target.value);
+            setProblem(null);
+            last.current = JSON.stringify(value, null, 2);
+            props.onChange(value);
+          } catch (error) {
+            setProblem(`Not JSON yet: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }}
+      />
+      {problem && <p className="text-xs text-amber-700">{problem}</p>}
+    </>
+  );
+}

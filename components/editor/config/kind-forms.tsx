@@ -1,14 +1,14 @@
 "use client";
-import { Plus, Trash2 } from "lucide-react";
 import type { ReactNode } from "react";
 import type { NodeType } from "@/lib/flow/kinds";
-import { Button } from "../../ui/button";
 import { AssigneesField, GroupChips } from "./assignees-field";
 import { CredentialField } from "./credential-field";
 import { getAt } from "./fields";
+import { ListEditor } from "./list-editor";
 import { type NodeForm, Section } from "./node-form";
 import { ResponseHeadersField } from "./response-headers-field";
 import { SubflowField } from "./subflow-field";
+import { ToolsField } from "./tools-field";
 
 type Form = (f: NodeForm, data: Record<string, unknown>) => ReactNode;
 
@@ -27,42 +27,6 @@ const stepSettings: Form = (f, data) => (
     {f.select(["onError"], "After the last attempt", onErrorOptions)}
   </Section>
 );
-
-function ListEditor(props: {
-  f: NodeForm;
-  data: Record<string, unknown>;
-  path: string[];
-  addLabel: string;
-  blank: () => Record<string, unknown>;
-  row: (index: number) => ReactNode;
-}) {
-  const items = (getAt(props.data, props.path) as unknown[] | undefined) ?? [];
-  return (
-    <div className="flex flex-col gap-3">
-      {items.map((_, i) => (
-        <div key={i} className="relative flex flex-col gap-2 rounded-lg border border-slate-200 p-3">
-          <button
-            type="button"
-            aria-label="Remove"
-            onClick={() =>
-              props.f.set(
-                props.path,
-                items.filter((__, j) => j !== i),
-              )
-            }
-            className="absolute top-2 right-2 rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-red-600"
-          >
-            <Trash2 size={14} />
-          </button>
-          {props.row(i)}
-        </div>
-      ))}
-      <Button size="sm" onClick={() => props.f.set(props.path, [...items, props.blank()])}>
-        <Plus size={14} /> {props.addLabel}
-      </Button>
-    </div>
-  );
-}
 
 /** The fields of each kind, beyond the label. The mapped type flags a kind without a form. */
 export const kindForms: { [K in NodeType]: Form } = {
@@ -118,11 +82,26 @@ export const kindForms: { [K in NodeType]: Form } = {
       </Section>
       {data.provider !== "openai" && (
         <Section title="Mock answer">
-          {f.code(["response"], "Response", "template", "What the mock provider answers.", 3)}
+          {f.code(
+            ["response"],
+            "Response",
+            "template",
+            "What the mock provider answers. May use {{ tools.<name> }}.",
+            3,
+          )}
           {f.number(["latencyMs"], "Latency (ms)")}
           {f.number(["failTimes"], "Fail the first attempts", "To try out retries.")}
+          {f.json(
+            ["script"],
+            "Script (one entry per turn)",
+            'e.g. [{ "toolCalls": [{ "name": "search", "args": { "q": "…" } }] }, { "response": "…" }]. Empty: answer at once.',
+            3,
+          )}
         </Section>
       )}
+      <Section title="Tools">
+        <ToolsField f={f} data={data} />
+      </Section>
       {stepSettings(f, data)}
     </>
   ),

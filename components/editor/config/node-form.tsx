@@ -1,10 +1,12 @@
 "use client";
 import type { ReactNode } from "react";
 import type { ScopeEntry } from "@/lib/flow/scope";
-import { CodeInput, Field, getAt, NumberInput, type Path, Select, setAt, TextInput, Toggle } from "./fields";
+import { CodeInput, Field, getAt, JsonInput, NumberInput, type Path, Select, setAt, TextInput, Toggle } from "./fields";
 
+/** What a toggle over an optional object switches on, by the object's field name. */
 const objectPresets: Record<string, () => unknown> = {
   timeout: () => ({ afterMs: 86_400_000, action: "reject" }),
+  approval: () => ({ assignees: { users: [], roles: ["approver"], groups: [] }, editableArgs: true }),
   notify: () => ({
     method: "POST",
     url: "https://example.com/notify",
@@ -69,7 +71,7 @@ export function nodeForm(
     ),
     toggle: (path: Path, label: string, help?: string): ReactNode => {
       // A toggle over an optional object (e.g. `timeout`) switches it on with its defaults.
-      const preset = objectPresets[key(path)];
+      const preset = objectPresets[String(path.at(-1))];
       const value = preset ? getAt(data, path) !== undefined : getAt(data, path);
       return (
         <Field key={key(path)} label="" help={help} error={error(path)}>
@@ -84,6 +86,11 @@ export function nodeForm(
         </Field>
       );
     },
+    json: (path: Path, label: string, help?: string, rows?: number): ReactNode => (
+      <Field key={key(path)} label={label} help={help} error={error(path)}>
+        {(id) => <JsonInput id={id} value={getAt(data, path)} onChange={(v) => set(path, v)} rows={rows} />}
+      </Field>
+    ),
     set,
     error,
   };

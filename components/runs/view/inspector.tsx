@@ -13,6 +13,7 @@ import { CopyButton } from "../../ui/copy-button";
 import { formatDuration, formatWhen } from "../../ui/format";
 import { useRun } from "../run-context";
 import { shownPath } from "../run-store";
+import { AgentTranscript } from "./agent-transcript";
 import { JsonView } from "./json-view";
 
 /** Everything about the selected node in this run: what it got, sent, streamed, answered, and each attempt. */
@@ -133,10 +134,30 @@ export function Inspector() {
         </Section>
       )}
 
-      {sent && type === "agent" && (
+      {sent && type === "agent" && Array.isArray(sent.messages) && (
+        <Section title="Prompt sent">
+          {(sent.messages as { role: string; content: string }[]).map((m, i) => (
+            <Pre key={i} label={m.role === "system" ? "System" : "Prompt"}>
+              {m.content}
+            </Pre>
+          ))}
+        </Section>
+      )}
+      {sent && type === "agent" && !Array.isArray(sent.messages) && (
         <Section title="Prompt sent">
           {typeof sent.system === "string" && <Pre label="System">{sent.system}</Pre>}
           <Pre label="Prompt">{String(sent.prompt ?? "")}</Pre>
+        </Section>
+      )}
+      {instance?.agent && (
+        <Section
+          title={`Transcript (${instance.agent.turns.length} turn${instance.agent.turns.length === 1 ? "" : "s"})`}
+        >
+          <AgentTranscript
+            agent={instance.agent}
+            streamed={instance.streamed}
+            running={instance.status === "running"}
+          />
         </Section>
       )}
       {sent && type !== "agent" && (
@@ -145,7 +166,7 @@ export function Inspector() {
         </Section>
       )}
 
-      {instance?.streamed && instance.status === "running" && (
+      {instance?.streamed && instance.status === "running" && !instance.agent && (
         <Section title="Answer so far">
           <Pre label="Streaming" live>
             {instance.streamed}

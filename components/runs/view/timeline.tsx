@@ -78,8 +78,18 @@ export function Timeline({ onPick }: { onPick: (nodeId: string, path: number[]) 
                     <span
                       key={a.attempt}
                       title={`attempt ${a.attempt}: ${a.outcome}${a.error ? ` (${a.error})` : ""}`}
-                      className={`absolute top-0 h-3 rounded-sm ${outcomeTone[a.outcome]}`}
+                      className={`absolute top-0 h-3 rounded-sm ${outcomeTone[a.outcome]} ${row.calls.length > 0 ? "opacity-60" : ""}`}
                       style={{ left: x(a.startedAt), width: width(a.startedAt, a.endedAt) }}
+                    />
+                  ))}
+                  {/* An agent's tool calls, nested in its attempt: one thin bar each, in the lower half. */}
+                  {row.calls.map((c) => (
+                    <span
+                      key={c.callId}
+                      data-testid={`call-bar-${c.callId}`}
+                      title={`${c.name}${c.to ? (c.failed ? " (error)" : "") : " (running)"}`}
+                      className={`absolute top-1.5 h-1.5 rounded-sm ring-1 ring-white ${c.failed ? "bg-red-600" : c.to ? "bg-violet-600" : "animate-pulse bg-violet-400"}`}
+                      style={{ left: x(c.from), width: width(c.from, c.to) }}
                     />
                   ))}
                 </span>
