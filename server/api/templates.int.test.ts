@@ -128,4 +128,58 @@ describe("templates", () => {
     provider.close();
     expect(run.output).toEqual({ contract: "MSA-2027-014", signed: { signedBy: "dana", at: "2026-12-02" } });
   });
+
+  it("self-consistency asks three agents and the majority answer wins", async () => {
+    const run = await runTemplate("self-consistency");
+    expect(run).toMatchObject({ status: "succeeded", output: { answer: "2", votes: 2, of: 3 } });
+  });
+
+  it("the research agent searches through its sub-flow tool, and its email waits for approval, then goes out as edited", async () => {
+    const mails: { to: string; subject: string; body: string }[] = [];
+    const mail = createServer((req, res) => {
+      let text = "";
+      req.on("data", (c) => (text += c));
+      req.on("end", () => {
+        mails.push(JSON.parse(text));
+        res.writeHead(202, { "content-type": "application/json" }).end('{"id":"m-1"}');
+      });
+    });
+    await new Promise<void>((resolve) => mail.listen(0, "127.0.0.1", resolve));
+    try {
+      const template = flowTemplates.find((x) => x.id === "research-agent")!;
+      const api = t.trpc(cookie);
+      const flow = await api.flows.create.mutate({ name: template.title, template: template.id });
+      const mailApi = `http://127.0.0.1:${(mail.address() as AddressInfo).port}/v1/send`;
+      const { runId } = await api.runs.start.mutate({ flowId: flow.id, input: { ...template.sampleInput, mailApi } });
+      const [task] = await waitFor(
+        "the email to wait for approval",
+        () => api.inbox.ofRun.query({ runId }),
+        (tasks) => tasks.length === 1,
+      );
+      expect(task!.title).toBe("Send “Research: heat pumps in cold climates” to team@example.com?");
+      expect(mails).toEqual([]);
+      const args = task!.tool!.args as Record<string, string>;
+      expect(args.body).toContain("3 sources on heat pumps in cold climates");
+      await api.inbox.decide.mutate({
+        taskId: task!.id,
+        decision: "approve",
+        requestId: randomUUID(),
+        args: { ...args, to: "research@example.com" },
+      });
+      const run = await waitFor(
+        "the research run to end",
+        () => api.runs.get.query({ id: runId }),
+        (r) => ["succeeded", "failed"].includes(r.status),
+      );
+      expect(run).toMatchObject({
+        status: "succeeded",
+        output: "Researched heat pumps in cold climates. Email: sent.",
+      });
+      expect(mails).toEqual([{ ...args, to: "research@example.com" }]);
+      const flows = await api.flows.list.query();
+      expect(flows.find((f) => f.name === "Search the web (demo)")).toMatchObject({ publishedVersion: 1 });
+    } finally {
+      mail.close();
+    }
+  });
 });

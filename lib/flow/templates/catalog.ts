@@ -21,12 +21,20 @@ export interface FlowTemplate {
 
 /** The flow ids a template's documents call by placeholder, replaced with the ids they were created under. */
 export function withCompanionIds(document: FlowDocument, ids: ReadonlyMap<string, string>): FlowDocument {
+  const created = (id: unknown) => (typeof id === "string" && id.startsWith("@") ? ids.get(id.slice(1)) : undefined);
   return {
     ...document,
     nodes: document.nodes.map((n) => {
-      const id = n.type === "subflow" && typeof n.data.flowId === "string" ? n.data.flowId : "";
-      const created = id.startsWith("@") ? ids.get(id.slice(1)) : undefined;
-      return created ? { ...n, data: { ...n.data, flowId: created } } : n;
+      if (n.type === "subflow" && created(n.data.flowId))
+        return { ...n, data: { ...n.data, flowId: created(n.data.flowId) } };
+      if (n.type !== "agent" || !Array.isArray(n.data.tools)) return n;
+      // An agent's sub-flow tools name companions the same way.
+      const tools = (n.data.tools as { use?: { kind?: string; flowId?: unknown } }[]).map((t) =>
+        t.use?.kind === "subflow" && created(t.use.flowId)
+          ? { ...t, use: { ...t.use, flowId: created(t.use.flowId) } }
+          : t,
+      );
+      return { ...n, data: { ...n.data, tools } };
     }),
   };
 }
@@ -504,6 +512,191 @@ export const flowTemplates: FlowTemplate[] = [
           chased: { type: "end", at: [3, 2], data: { label: "Chased" } },
         },
         ["start -> sign", "sign -> signed", "sign.timeout -> remind", "remind -> chased"],
+      ),
+  },
+  {
+    id: "research-agent",
+    title: "Research agent with an approved email",
+    summary:
+      "An agent searches with a tool, writes up what it found, and emails it; the email waits in the inbox until someone approves it (and may fix the recipient).",
+    // Point mailApi at your mail service's send endpoint (its host must be allowed to be reached).
+    sampleInput: {
+      topic: "heat pumps in cold climates",
+      recipient: "team@example.com",
+      mailApi: "https://mail.example.com/v1/send",
+    },
+    companions: [
+      {
+        key: "search",
+        name: "Search the web (demo)",
+        document: () =>
+          template(
+            "Search the web (demo)",
+            "The research agent's search tool. Replace the agent with an HTTP step to your search API.",
+            {
+              start: {
+                type: "start",
+                at: [0, 0],
+                data: { inputs: [{ name: "query", type: "string", required: true, description: "" }] },
+              },
+              search: {
+                type: "agent",
+                at: [1, 0],
+                data: {
+                  label: "Search",
+                  prompt: "Search for {{ input.query }}",
+                  ...mock("3 sources on {{ input.query }}: field trials, a buyer's guide, an efficiency study."),
+                },
+              },
+              end: { type: "end", at: [2, 0] },
+            },
+            ["start -> search", "search -> end"],
+          ),
+      },
+    ],
+    document: () =>
+      template(
+        "Research agent with an approved email",
+        "The agent calls search (a sub-flow), then send_email, which waits for approval in the inbox.",
+        {
+          start: {
+            type: "start",
+            at: [0, 0],
+            data: {
+              inputs: [
+                { name: "topic", type: "string", required: true, description: "What to research" },
+                { name: "recipient", type: "string", required: true, description: "Who gets the write-up" },
+                {
+                  name: "mailApi",
+                  type: "string",
+                  required: false,
+                  default: "https://mail.example.com/v1/send",
+                  description: "Your mail service's send endpoint",
+                },
+              ],
+            },
+          },
+          research: {
+            type: "agent",
+            at: [1, 0],
+            data: {
+              label: "Research and report",
+              system: "You research a topic with the search tool, then email a short write-up.",
+              prompt: "Research {{ input.topic }} and email the findings to {{ input.recipient }}.",
+              ...mock('Researched {{ input.topic }}. Email: {{ tools.send_email ? "sent" : "not sent" }}.', {
+                script: [
+                  { toolCalls: [{ name: "search", args: { query: "{{ input.topic }}" } }] },
+                  {
+                    toolCalls: [
+                      {
+                        name: "send_email",
+                        args: {
+                          to: "{{ input.recipient }}",
+                          subject: "Research: {{ input.topic }}",
+                          body: "{{ tools.search }}",
+                        },
+                      },
+                    ],
+                  },
+                ],
+              }),
+              tools: [
+                {
+                  name: "search",
+                  description: "Searches the web; returns the most relevant sources.",
+                  parameters: {
+                    type: "object",
+                    properties: { query: { type: "string", minLength: 1 } },
+                    required: ["query"],
+                  },
+                  use: { kind: "subflow", flowId: "@search", version: "published" },
+                },
+                {
+                  name: "send_email",
+                  description: "Sends an email. Every email waits for a person's approval.",
+                  parameters: {
+                    type: "object",
+                    properties: {
+                      to: { type: "string", pattern: "^[^@\\s]+@[^@\\s]+$" },
+                      subject: { type: "string", minLength: 1 },
+                      body: { type: "string" },
+                    },
+                    required: ["to", "subject", "body"],
+                  },
+                  use: {
+                    kind: "http",
+                    method: "POST",
+                    url: "{{ input.mailApi }}",
+                    headers: {},
+                    body: "{{ $string(args) }}",
+                  },
+                  approval: {
+                    title: "Send “{{ args.subject }}” to {{ args.to }}?",
+                    instructions: "Check the recipient and the text before it goes out.",
+                    assignees: { users: [], roles: ["approver", "owner"], groups: [] },
+                    allowRequesterToApprove: true,
+                    editableArgs: true,
+                  },
+                },
+              ],
+            },
+          },
+          end: { type: "end", at: [2, 0] },
+        },
+        ["start -> research", "research -> end"],
+      ),
+  },
+  {
+    id: "self-consistency",
+    title: "Self-consistency vote",
+    summary:
+      "Three agents answer the same question on their own; a join waits for all three and the majority answer wins.",
+    sampleInput: { question: "How many moons does Mars have?" },
+    document: () =>
+      template(
+        "Self-consistency vote",
+        "Ask three times in parallel, join, take the majority.",
+        {
+          start: {
+            type: "start",
+            at: [0, 1],
+            data: { inputs: [{ name: "question", type: "string", required: true, description: "" }] },
+          },
+          fan: { type: "parallel", at: [1, 1], data: { label: "Ask three times" } },
+          a1: { type: "agent", at: [2, 0], data: { label: "Answer 1", prompt: "{{ input.question }}", ...mock("2") } },
+          a2: {
+            type: "agent",
+            at: [2, 1],
+            data: { label: "Answer 2", prompt: "{{ input.question }}", ...mock("2", { latencyMs: 500 }) },
+          },
+          a3: {
+            type: "agent",
+            at: [2, 2],
+            data: { label: "Answer 3", prompt: "{{ input.question }}", ...mock("3", { latencyMs: 400 }) },
+          },
+          join: { type: "join", at: [3, 1], data: { label: "All three" } },
+          vote: {
+            type: "transform",
+            at: [4, 1],
+            data: {
+              label: "Majority vote",
+              expression:
+                '( $a := [nodes.a1.output, nodes.a2.output, nodes.a3.output]; $tally := $a{ $string($): $count($) }; $top := $max($each($tally, function($v){ $v })); { "answer": $keys($tally)[$lookup($tally, $) = $top][0], "votes": $top, "of": $count($a), "tally": $tally } )',
+            },
+          },
+          end: { type: "end", at: [5, 1] },
+        },
+        [
+          "start -> fan",
+          "fan -> a1",
+          "fan -> a2",
+          "fan -> a3",
+          "a1 -> join",
+          "a2 -> join",
+          "a3 -> join",
+          "join -> vote",
+          "vote -> end",
+        ],
       ),
   },
 ];

@@ -8,7 +8,8 @@ import type { ModelAnswer } from "./openai-provider";
  * no provider. Turn `step` follows `script[step - 1]`: tool calls to make, or an answer; past
  * the script (or without one) it answers `response`. An answer is a template, rendered with
  * `tools.<name>` (the latest result of each tool) in scope, and streamed word by word over
- * `latencyMs`; the first `failTimes` attempts fail.
+ * `latencyMs`; so are the strings in a scripted call's arguments. The first `failTimes`
+ * attempts fail.
  */
 export async function askMock(
   ctx: ExecutionContext,
@@ -23,16 +24,28 @@ export async function askMock(
   const entry = data.script?.[step - 1];
   if (entry && "toolCalls" in entry) {
     await sleep(data.latencyMs, ctx.signal);
-    const toolCalls = entry.toolCalls.map((call, i) => ({
-      id: `mock_${step}_${i + 1}`,
-      name: call.name,
-      arguments: typeof call.args === "string" ? call.args : JSON.stringify(call.args ?? {}),
-    }));
+    const toolCalls = [];
+    for (const [i, call] of entry.toolCalls.entries()) {
+      const at = `script.${step - 1}.toolCalls.${i}.args`;
+      const args =
+        typeof call.args === "string" ? call.args : JSON.stringify(await rendered(ctx, at, call.args ?? {}, context));
+      toolCalls.push({ id: `mock_${step}_${i + 1}`, name: call.name, arguments: args });
+    }
     return { text: "", toolCalls };
   }
   const text = await ctx.expressions.render("response", entry?.response ?? data.response, context);
   await stream(ctx, text, data.latencyMs);
   return { text, toolCalls: [] };
+}
+
+/** A script's arguments with each string in them rendered as a template (`"{{ input.topic }}"`). */
+async function rendered(ctx: ExecutionContext, at: string, value: unknown, context: object): Promise<unknown> {
+  if (typeof value === "string") return ctx.expressions.render(at, value, context);
+  if (Array.isArray(value)) return Promise.all(value.map((v, i) => rendered(ctx, `${at}.${i}`, v, context)));
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = await rendered(ctx, `${at}.${k}`, v, context);
+  return out;
 }
 
 /** Streams `text` in up to 20 pieces over `ms`, like a model writing its answer. */
