@@ -18,6 +18,15 @@ export function eventSummary(e: EngineEvent): string {
       return `escalated to ${[...e.data.assignees.groups, ...e.data.assignees.roles].join(", ") || "anyone"} until ${e.data.timeoutAt}`;
     case "approval.requested":
       return `“${e.data.title}” · ${e.data.requiredApprovals} approval${e.data.requiredApprovals === 1 ? "" : "s"} needed`;
+    case "agent.turn": {
+      const calls = e.data.toolCalls.map((c) => c.name);
+      const said = e.data.content ? ` “${e.data.content.slice(0, 80)}${e.data.content.length > 80 ? "…" : ""}”` : "";
+      return `turn ${e.data.step}${said}${calls.length ? ` · calls ${calls.join(", ")}` : ""}`;
+    }
+    case "tool.called":
+      return `${e.data.name} (${e.data.callId}) ${JSON.stringify(e.data.args).slice(0, 120)}`;
+    case "tool.returned":
+      return `${e.data.callId} ${e.data.error !== undefined ? `error: ${e.data.error}` : `→ ${JSON.stringify(e.data.result ?? null).slice(0, 120)}`}`;
     default:
       return JSON.stringify(e.data);
   }
