@@ -45,6 +45,8 @@ export const tokenUsageSchema = z.object({
   promptTokens: z.number(),
   completionTokens: z.number(),
   totalTokens: z.number(),
+  /** The model that used them (its price turns them into cost); absent in runs from before costs. */
+  model: z.string().optional(),
 });
 export type TokenUsage = z.infer<typeof tokenUsageSchema>;
 

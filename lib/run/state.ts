@@ -1,4 +1,5 @@
 import { type AgentProgress, emptyAgentProgress, withCall } from "./agent-progress";
+import { addUsage, type UsageByModel } from "./cost";
 import type {
   Actor,
   ApprovalRequest,
@@ -71,6 +72,8 @@ export interface Parked {
 
 export interface RunState {
   status: RunStatus;
+  /** Tokens its agents used, by model (lib/run/cost.ts). */
+  usage?: UsageByModel;
   input?: unknown;
   startedBy?: Actor;
   startedAt?: string;
@@ -257,13 +260,16 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
     if (node?.status !== "running" || node.attempt !== e.data.attempt) return s; // a late chunk of an older attempt
     return setNode(s, e, { streamed: (node.streamed ?? "") + e.data.text });
   },
-  "node.succeeded": (s, e, at) =>
-    setNode(s, e, {
+  "node.succeeded": (s, e, at) => {
+    const next = setNode(s, e, {
       status: "succeeded",
       output: e.data.output,
       handles: e.data.handles,
       finishedAt: at,
-    }),
+    });
+    // A result reused from the failed run a retry retries was paid for there.
+    return e.data.usage && !e.data.reusedFrom ? { ...next, usage: addUsage(next.usage, e.data.usage) } : next;
+  },
   "node.failed": (s, e, at) => setNode(s, e, { status: "failed", error: e.data.error, finishedAt: at }),
   "node.skipped": (s, e, at) => setNode(s, e, { status: "skipped", finishedAt: at }),
   "node.retrying": (s, e) => setNode(s, e, { status: "retrying", error: e.data.error, retryAt: e.data.retryAt }),

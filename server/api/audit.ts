@@ -92,6 +92,11 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
     target: { type: "workspace", id: "" },
     details: { entries: i.entries },
   }),
+  "settings.setModelPrices": (i) => ({
+    action: "models.prices_set",
+    target: { type: "workspace", id: "" },
+    details: { prices: i.prices },
+  }),
   "settings.setRunRetention": (i) => ({
     action: "runs.retention_set",
     target: { type: "workspace", id: "" },

@@ -62,7 +62,7 @@ function appendSql(provider: "sqlite" | "postgresql") {
   const p = (cast = "") => (pg ? `$${++n}${cast}` : "?");
   const createRun = `INSERT INTO "Run" ("id", "workspaceId", "flowId", "flowVersion", "definition", "status", "input", "output", "error", "startedById", "retryOfId", "lastSeq", "createdAt", "finishedAt", "trigger", "parentRunId", "parentNodeId", "parentKey", "depth") VALUES (${p()}, ${p()}, ${p()}, ${p()}, ${p("::jsonb")}, ${p('::"RunStatus"')}, ${p("::jsonb")}, ${p("::jsonb")}, ${p("::jsonb")}, ${p()}, ${p()}, ${p()}, ${p("::timestamp(3)")}, ${p("::timestamp(3)")}, ${p()}, ${p()}, ${p()}, ${p()}, ${p()})`;
   n = 0;
-  const fence = `UPDATE "Run" SET "lastSeq" = ${p()}, "status" = ${p('::"RunStatus"')}, "output" = COALESCE(${p("::jsonb")}, "output"), "error" = COALESCE(${p("::jsonb")}, "error"), "finishedAt" = COALESCE(${p("::timestamp(3)")}, "finishedAt") WHERE "id" = ${p()} AND "lastSeq" = ${p()}`;
+  const fence = `UPDATE "Run" SET "lastSeq" = ${p()}, "status" = ${p('::"RunStatus"')}, "output" = COALESCE(${p("::jsonb")}, "output"), "error" = COALESCE(${p("::jsonb")}, "error"), "finishedAt" = COALESCE(${p("::timestamp(3)")}, "finishedAt"), "usage" = COALESCE(${p("::jsonb")}, "usage") WHERE "id" = ${p()} AND "lastSeq" = ${p()}`;
   const rowSql = () => `(${p()}, ${p()}, ${p("::timestamp(3)")}, ${p()}, ${p()}, ${p()}, ${p()}, ${p("::jsonb")})`;
   const inserts = new Map<number, string>();
   return {
@@ -194,6 +194,8 @@ export function prismaRunStore(prisma: Prisma): RunStore {
                 json(state.output),
                 json(state.error),
                 finishedAt,
+                // Written only when the batch changes it (most batches spend no tokens).
+                events.some((e) => e.type === "node.succeeded" && e.data.usage) ? json(state.usage) : null,
                 runId,
                 expectedLastSeq,
               ],

@@ -1,4 +1,5 @@
 import type { FlowDocument } from "../../lib/flow/document";
+import { sumUsage, type UsageByModel } from "../../lib/run/cost";
 import { REPLAY_PAGE, type RunError, type RunEvent, type RunStatus } from "../../lib/run/events";
 import type { Prisma } from "./client";
 import { NotFound } from "./errors";
@@ -34,6 +35,9 @@ export interface RunRecord {
   purgedAt: Date | null;
   summary: RunSummary | null;
 }
+
+/** How many of a flow's latest runs its cost adds up. */
+const USAGE_RUNS = 10_000;
 
 /** Runs of one workspace, as the API sees them. The engine uses run-store.ts instead. */
 export function runsRepository(prisma: Prisma, workspaceId: string) {
@@ -131,6 +135,7 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
             parentRunId: true,
             createdAt: true,
             finishedAt: true,
+            usage: true,
             flow: { select: { name: true } },
           },
         }),
@@ -155,7 +160,27 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
           parentRunId: r.parentRunId,
           createdAt: r.createdAt,
           finishedAt: r.finishedAt,
+          usage: r.usage as UsageByModel | null,
         })),
+      };
+    },
+
+    /**
+     * The tokens a flow's runs used, by model (the runs list prices them): over its most recent
+     * USAGE_RUNS runs, and how many runs that was (runs of mock agents spend nothing).
+     */
+    async flowUsage(flowId: string): Promise<{ usage: UsageByModel; runs: number; capped: boolean }> {
+      const rows = await prisma.run.findMany({
+        where: { workspaceId, flowId },
+        orderBy: { createdAt: "desc" },
+        take: USAGE_RUNS + 1,
+        select: { usage: true },
+      });
+      const kept = rows.slice(0, USAGE_RUNS);
+      return {
+        usage: sumUsage(kept.map((r) => r.usage as UsageByModel)),
+        runs: kept.length,
+        capped: rows.length > USAGE_RUNS,
       };
     },
 

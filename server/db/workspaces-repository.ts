@@ -1,4 +1,5 @@
 import type { Role } from "../../generated/sqlite/enums.ts";
+import type { ModelPrice } from "../../lib/run/cost";
 import type { Prisma } from "./client";
 
 export interface Membership {
@@ -60,6 +61,17 @@ export function workspacesRepository(prisma: Prisma) {
     async setRunRetentionDays(workspaceId: string, days: number | null): Promise<number | null> {
       await prisma.workspace.update({ where: { id: workspaceId }, data: { runRetentionDays: days } });
       return days;
+    },
+
+    /** Settings → Models: what each model costs (lib/run/cost.ts). */
+    async modelPrices(workspaceId: string): Promise<ModelPrice[]> {
+      const row = await prisma.workspace.findUnique({ where: { id: workspaceId }, select: { modelPrices: true } });
+      return (row?.modelPrices as ModelPrice[] | null) ?? [];
+    },
+
+    async setModelPrices(workspaceId: string, prices: ModelPrice[]): Promise<ModelPrice[]> {
+      await prisma.workspace.update({ where: { id: workspaceId }, data: { modelPrices: prices } });
+      return prices;
     },
 
     async outboundAllow(workspaceId: string): Promise<string[]> {

@@ -11,6 +11,7 @@ import { Button } from "../../ui/button";
 import { FlowVersionChip } from "../../ui/flow-version-chip";
 import { formatDuration, formatWhen } from "../../ui/format";
 import { useNow } from "../../ui/use-now";
+import { Cost, NoPricesHint, useModelPrices } from "../cost";
 import { runStatusChipClass, runStatusLooks } from "../run-status-looks";
 import { useRunsChanged } from "./use-runs-changed";
 
@@ -74,6 +75,11 @@ export function RunsPage() {
   const first = page * PAGE_SIZE;
   const filtered = statuses.length > 0 || flowId !== undefined;
   const versions = useQuery({ ...trpc.flows.versions.queryOptions({ id: flowId ?? "" }), enabled: Boolean(flowId) });
+  const prices = useModelPrices();
+  const flowUsage = useQuery({
+    ...trpc.runs.flowUsage.queryOptions({ flowId: flowId ?? "" }),
+    enabled: Boolean(flowId),
+  });
   return (
     <div className="mx-auto max-w-6xl p-8">
       <h1 className="text-2xl font-semibold text-slate-900">Runs</h1>
@@ -133,6 +139,19 @@ export function RunsPage() {
         )}
       </fieldset>
 
+      {flowId && flowUsage.data && flowUsage.data.runs > 0 && (
+        <p className="mt-3 flex items-center gap-2 text-sm text-slate-600" data-testid="flow-cost">
+          This flow&apos;s runs cost{" "}
+          <b className="text-slate-900">
+            <Cost usage={flowUsage.data.usage} prices={prices} />
+          </b>
+          <span className="text-xs text-slate-400">
+            ({flowUsage.data.capped ? "latest " : ""}
+            {flowUsage.data.runs} runs, at current prices)
+          </span>
+          {prices.length === 0 && <NoPricesHint />}
+        </p>
+      )}
       {runs.isPending && <div className="mt-4 h-48 animate-pulse rounded-xl bg-slate-100" role="status" />}
       {runs.isError && (
         <p role="alert" className="mt-4 rounded-md bg-red-50 p-4 text-sm text-red-700">
@@ -167,6 +186,7 @@ export function RunsPage() {
                 <th className="px-4 py-2.5">Started by</th>
                 <th className="px-4 py-2.5">Started</th>
                 <th className="px-4 py-2.5 text-right">Duration</th>
+                <th className="px-4 py-2.5 text-right">Cost</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -206,6 +226,9 @@ export function RunsPage() {
                     </td>
                     <td className="px-4 py-3 text-right text-slate-600 tabular-nums">
                       {formatDuration(end - run.createdAt.getTime())}
+                    </td>
+                    <td className="px-4 py-3 text-right text-slate-600 tabular-nums">
+                      <Cost usage={run.usage} prices={prices} testId="run-cost" />
                     </td>
                   </tr>
                 );

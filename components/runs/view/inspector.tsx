@@ -3,6 +3,7 @@ import { X } from "lucide-react";
 import Link from "next/link";
 import { type ReactNode, useMemo } from "react";
 import { type NodeType, nodeKind } from "@/lib/flow/kinds";
+import { addUsage } from "@/lib/run/cost";
 import type { Parked } from "@/lib/run/state";
 import { nodeKey } from "@/lib/run/state";
 import { runHistory } from "@/lib/run/timeline";
@@ -11,6 +12,7 @@ import { NodeRunBadge } from "../../canvas/nodes/node-run-badge";
 import { useEditor, useEditorStoreApi } from "../../editor/editor-context";
 import { CopyButton } from "../../ui/copy-button";
 import { formatDuration, formatWhen } from "../../ui/format";
+import { Cost, useModelPrices } from "../cost";
 import { useRun } from "../run-context";
 import { shownPath } from "../run-store";
 import { AgentTranscript } from "./agent-transcript";
@@ -29,6 +31,7 @@ export function Inspector() {
   const nodes = useRun((s) => s.run.nodes);
   const events = useRun((s) => s.events);
   const history = useMemo(() => runHistory(events).find((h) => h.key === key), [events, key]);
+  const prices = useModelPrices();
   if (!node?.type) return null;
   const type = node.type as NodeType;
   const look = kindLooks[type];
@@ -128,7 +131,8 @@ export function Inspector() {
           {history?.usage && (
             <p className="text-xs text-slate-600" data-testid="usage">
               {history.usage.promptTokens} prompt + {history.usage.completionTokens} completion ={" "}
-              <span className="font-medium">{history.usage.totalTokens} tokens</span>
+              <span className="font-medium">{history.usage.totalTokens} tokens</span> ·{" "}
+              <Cost usage={addUsage(undefined, history.usage)} prices={prices} testId="node-cost" />
             </p>
           )}
         </Section>

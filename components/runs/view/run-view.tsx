@@ -21,6 +21,7 @@ import { formatDuration, formatWhen } from "../../ui/format";
 import { NotFoundView } from "../../ui/not-found-view";
 import { toast } from "../../ui/toaster";
 import { useNow } from "../../ui/use-now";
+import { Cost, useModelPrices } from "../cost";
 import { PendingApprovals } from "../pending-approvals";
 import { RunStoreProvider, useRun, useRunStoreApi } from "../run-context";
 import { runStatusChipClass, runStatusLooks } from "../run-status-looks";
@@ -186,6 +187,7 @@ function RunHeader({ run }: { run: RunMeta }) {
   const last = useRun((s) => s.events.at(-1)?.at);
   const ended = live ? now : last ? Date.parse(last) : now;
   const startNode = run.definition.nodes.find((n) => n.type === "start");
+  const prices = useModelPrices();
   const fields = startNode ? (startDataSchema.safeParse(startNode.data).data?.inputs ?? []) : [];
 
   return (
@@ -232,6 +234,12 @@ function RunHeader({ run }: { run: RunMeta }) {
           )}{" "}
           · {live ? "running for " : "took "}
           <span className="tabular-nums">{formatDuration(ended - started)}</span>
+          {state.usage && (
+            <>
+              {" "}
+              · cost <Cost usage={state.usage} prices={prices} testId="run-view-cost" />
+            </>
+          )}
           {state.error && <span className="text-red-700"> · {state.error.message}</span>}
         </p>
       </div>

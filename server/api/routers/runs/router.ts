@@ -84,6 +84,11 @@ export const runsRouter = router({
     .input(z.object({ id: z.string().min(1) }))
     .query(({ ctx, input }) => ctx.runs.get(input.id)),
 
+  /** The tokens a flow's runs used, by model: the runs list turns them into the flow's cost. */
+  flowUsage: workspaceProcedure("view")
+    .input(z.object({ flowId: z.string().min(1).max(100) }))
+    .query(({ ctx, input }) => ctx.runs.flowUsage(input.flowId)),
+
   /** The run, its whole event log and its approval decisions, as one JSON document. */
   export: workspaceProcedure("view")
     .input(z.object({ id: z.string().min(1) }))

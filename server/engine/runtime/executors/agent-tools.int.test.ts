@@ -329,3 +329,69 @@ describe("sub-flow tools", () => {
     expect(ofType(events, "tool.returned")[0]!.data.error).toContain("failed");
   });
 });
+
+describe("cost", () => {
+  it("a run records its agents' tokens by model; the flow's runs add up; prices are the owner's to set", async () => {
+    const trpc = t.trpc(cookie);
+    const created = await trpc.flows.create.mutate({ name: "Priced" });
+    await trpc.flows.save.mutate({ id: created.id, expectedVersion: 1, document: agentFlow({ tools: [lookup()] }) });
+    const runOnce = async () => {
+      model.answers = [{ toolCalls: [{ name: "lookup", arguments: '{"word":"a"}' }] }, { content: "ok" }];
+      const { runId } = await trpc.runs.start.mutate({ flowId: created.id, input: {} });
+      await waitFor(
+        "the run to end",
+        () => trpc.runs.get.query({ id: runId }),
+        (r) => r.status === "succeeded",
+      );
+      return runId;
+    };
+    const first = await runOnce();
+    await runOnce();
+    // Two model turns of 10 prompt + 4 completion tokens each (chat-model-server.ts).
+    const listed = await trpc.runs.list.query({ flowId: created.id, page: 0, pageSize: 10 });
+    expect(listed.items.find((r) => r.id === first)?.usage).toEqual({
+      "test-model": { promptTokens: 20, completionTokens: 8 },
+    });
+    const flow = await trpc.runs.flowUsage.query({ flowId: created.id });
+    expect(flow).toEqual({
+      usage: { "test-model": { promptTokens: 40, completionTokens: 16 } },
+      runs: 2,
+      capped: false,
+    });
+    const events = (await trpc.runs.events.query({ id: first })) as RunEvent[];
+    expect(ofType(events, "node.succeeded").find((e) => e.nodeId === "ask")?.data.usage).toMatchObject({
+      model: "test-model",
+    });
+
+    await expect(
+      trpc.settings.setModelPrices.mutate({
+        prices: [{ model: "test-model", inputPerMillion: -1, outputPerMillion: 2 }],
+      }),
+    ).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
+    await expect(
+      trpc.settings.setModelPrices.mutate({
+        prices: [
+          { model: "test-model", inputPerMillion: 1, outputPerMillion: 2 },
+          { model: "test-model", inputPerMillion: 3, outputPerMillion: 4 },
+        ],
+      }),
+    ).rejects.toThrow("test-model has two prices");
+    await trpc.settings.setModelPrices.mutate({
+      prices: [{ model: "test-model", inputPerMillion: 1, outputPerMillion: 2 }],
+    });
+    expect(await trpc.settings.modelPrices.query()).toEqual([
+      { model: "test-model", inputPerMillion: 1, outputPerMillion: 2 },
+    ]);
+    const audit = await trpc.audit.list.query({});
+    expect(audit.entries.some((e) => e.action === "models.prices_set")).toBe(true);
+
+    // A member who is not an owner reads the prices but cannot change them.
+    const editorCookie = await t.signUp(`priced-editor-${Date.now()}@example.com`);
+    const invite = await trpc.team.createInvite.mutate({ role: "editor" });
+    await t.trpc(editorCookie).team.acceptInvite.mutate({ token: invite.token });
+    expect(await t.trpc(editorCookie).settings.modelPrices.query()).toHaveLength(1);
+    await expect(t.trpc(editorCookie).settings.setModelPrices.mutate({ prices: [] })).rejects.toMatchObject({
+      data: { code: "FORBIDDEN" },
+    });
+  });
+});

@@ -37,7 +37,7 @@ export const executeAgent: NodeExecutor = async (ctx) => {
 
 /** The step's output from the model's final answer: the text, or the JSON it must be (matching the schema). */
 export function agentAnswer(data: AgentData, text: string, usage: TokenUsage | undefined): NodeOutcome {
-  const used = usage && { usage };
+  const used = usage && { usage: { ...usage, model: data.provider === "openai" ? data.model : "mock" } };
   if (data.responseFormat === "text") return { output: text, handles: ["out"], ...used };
   let value: unknown;
   try {
