@@ -15,6 +15,7 @@ import { flowByWebhookToken, flowsRepository } from "./db/flows-repository";
 import { purgeExpiredRuns } from "./db/retention";
 import { prismaRunStore } from "./db/run-store";
 import { scheduleStore } from "./db/schedules-repository";
+import { purgeExpiredCache } from "./db/step-cache";
 import { invitesRepository } from "./db/team-repository";
 import { workspacesRepository } from "./db/workspaces-repository";
 import { createEmbeddedEngine } from "./embedded-engine";
@@ -133,7 +134,10 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   let io: SocketServer | undefined;
   // Retention: once a day (and an hour after boot), finished runs past their workspace's days lose their steps.
   const purge = () =>
-    purgeExpiredRuns(db.prisma, options.clock?.now()).catch((error) => console.error("retention:", error));
+    Promise.all([
+      purgeExpiredRuns(db.prisma, options.clock?.now()),
+      purgeExpiredCache(db.prisma, options.clock?.now()),
+    ]).catch((error) => console.error("retention:", error));
   const retention = setInterval(purge, RETENTION_EVERY_MS);
   retention.unref();
   const firstPurge = setTimeout(purge, 3_600_000);

@@ -3,6 +3,7 @@ import type { Prisma } from "./db/client";
 import { credentialReader } from "./db/credentials-repository";
 import { flowsRepository } from "./db/flows-repository";
 import { prismaRunStore } from "./db/run-store";
+import { prismaStepCache } from "./db/step-cache";
 import { prismaTimerStore } from "./db/timer-store";
 import { workspacesRepository } from "./db/workspaces-repository";
 import { executors } from "./engine/runtime/executors";
@@ -62,6 +63,7 @@ export function createEmbeddedEngine(
     follow: options.follow,
     redispatchMs: options.redispatchMs,
     resumeUrl: (target) => resume.url(target),
+    cache: prismaStepCache(prisma),
     subflows: (
       options.subflows ??
       ((s, e) => flowCalls({ store: s, engine: e, flows: (workspaceId) => flowsRepository(prisma, workspaceId) }))

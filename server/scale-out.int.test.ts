@@ -283,7 +283,7 @@ it("with workers: a sub-flow's child runs on them, a delay fires, a wait is resu
   expect(count(events, "timer.fired", "pause")).toBe(1);
 }, 60_000);
 
-it("with workers: an agent's tool calls run on them, one waits for approval decided on the web process, a sub-flow tool's child runs", async () => {
+it("with workers: an agent's tool calls run on them, one waits for approval decided on the web process, a sub-flow tool's child runs; the step cache is shared", async () => {
   for (const w of workers) if (!w.child) await w.start();
   const seen: unknown[] = [];
   const tool = createServer(async (req, res) => {
@@ -352,7 +352,28 @@ it("with workers: an agent's tool calls run on them, one waits for approval deci
     // The agent ran as queued attempts (on the workers), resumed once per wait.
     const events = await api.runs.events.query({ id: runId });
     expect(events.filter((e) => e.type === "node.resumed")).toHaveLength(2);
-    expect(await jobState(runId, "ask")).not.toBe("waiting");
+
+    // The step cache is shared by the workers: the second identical request is answered from it.
+    seen.length = 0;
+    const cachedRun = () =>
+      startFlow(
+        api,
+        {
+          start: ["start"],
+          post: ["http", { method: "POST", url, body: '{"to":"cache@example.com"}', cache: { ttlMs: 60_000 } }],
+          end: ["end"],
+        },
+        ["start -> post", "post -> end"],
+      );
+    const one = await cachedRun();
+    await waitFor("the first cached run", runOf(api, one), (r) => r.status === "succeeded");
+    const two = await cachedRun();
+    await waitFor("the second cached run", runOf(api, two), (r) => r.status === "succeeded");
+    expect(seen).toHaveLength(1);
+    const again = await api.runs.events.query({ id: two });
+    expect(again.find((e) => e.type === "node.succeeded" && "nodeId" in e && e.nodeId === "post")?.data).toMatchObject({
+      cached: true,
+    });
   } finally {
     await new Promise<void>((r) => tool.close(() => r()));
   }

@@ -116,6 +116,8 @@ export const engineEventSchema = z.discriminatedUnion("type", [
       reusedFrom: z.string().optional(),
       /** Tokens an agent's model calls used. */
       usage: tokenUsageSchema.optional(),
+      /** The answer came from the step cache (`cache { ttlMs }`): nothing was sent out. */
+      cached: z.boolean().optional(),
     }),
   }),
   z.object({

@@ -18,6 +18,20 @@ const onErrorOptions = [
   { value: "route", label: "Follow the error output" },
 ] as const;
 
+/** Agent and HTTP steps: reuse the answer to an identical rendered request for a while. */
+const cacheSettings: Form = (f, data) => (
+  <Section title="Cache">
+    {f.toggle(["cache"], "Reuse the answer to an identical request")}
+    {data.cache !== undefined &&
+      f.number(
+        ["cache", "ttlMs"],
+        "For (ms)",
+        "3600000 is an hour. Shared by the workspace's runs; errors are never kept.",
+        1000,
+      )}
+  </Section>
+);
+
 /** Timeout, retries and error handling: the settings every work step shares. */
 const stepSettings: Form = (f, data) => (
   <Section title="When it fails">
@@ -102,6 +116,7 @@ export const kindForms: { [K in NodeType]: Form } = {
       <Section title="Tools">
         <ToolsField f={f} data={data} />
       </Section>
+      {cacheSettings(f, data)}
       {stepSettings(f, data)}
     </>
   ),
@@ -118,6 +133,7 @@ export const kindForms: { [K in NodeType]: Form } = {
           f.code(["body"], "Body", "template", "Sent as JSON unless a content-type header says otherwise.", 4)}
         <CredentialField f={f} data={data} help="Sent as Authorization: Bearer …" />
       </Section>
+      {cacheSettings(f, data)}
       {stepSettings(f, data)}
     </>
   ),

@@ -6,6 +6,7 @@ import { CodeInput, Field, getAt, JsonInput, NumberInput, type Path, Select, set
 /** What a toggle over an optional object switches on, by the object's field name. */
 const objectPresets: Record<string, () => unknown> = {
   timeout: () => ({ afterMs: 86_400_000, action: "reject" }),
+  cache: () => ({ ttlMs: 3_600_000 }),
   approval: () => ({ assignees: { users: [], roles: ["approver"], groups: [] }, editableArgs: true }),
   notify: () => ({
     method: "POST",

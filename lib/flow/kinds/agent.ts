@@ -2,7 +2,7 @@ import { z } from "zod";
 import { approvalDataSchema } from "./approval";
 import { httpDataSchema } from "./http";
 import type { NodeKind } from "./kind";
-import { stepSettingsShape, workStepOutputs } from "./step-settings";
+import { cacheSchema, stepSettingsShape, workStepOutputs } from "./step-settings";
 
 /** OpenAI's rule for function names. */
 const toolName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a tool name has 1 to 64 letters, digits, _ or -");
@@ -97,6 +97,8 @@ export const agentDataSchema = z
     maxSteps: z.number().int().min(1).max(100).default(8),
     /** Tool calls of one turn that run at once. */
     toolConcurrency: z.number().int().min(1).max(16).default(4),
+    /** Reuse the answer to an identical request within `ttlMs`. */
+    cache: cacheSchema.optional(),
     ...stepSettingsShape,
   })
   .superRefine((d, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { NodeKind } from "./kind";
-import { stepSettingsShape, workStepOutputs } from "./step-settings";
+import { cacheSchema, stepSettingsShape, workStepOutputs } from "./step-settings";
 
 export const httpDataSchema = z.strictObject({
   label: z.string().min(1, "a label is required"),
@@ -15,6 +15,8 @@ export const httpDataSchema = z.strictObject({
   body: z.string().max(1_000_000).default(""),
   /** Optional credential sent as `Authorization: Bearer <secret>`. */
   credentialId: z.string().optional(),
+  /** Reuse the response to an identical request within `ttlMs` (successful responses only). */
+  cache: cacheSchema.optional(),
   ...stepSettingsShape,
 });
 export type HttpData = z.infer<typeof httpDataSchema>;

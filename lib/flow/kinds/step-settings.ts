@@ -12,6 +12,18 @@ export const retrySchema = z.strictObject({
 });
 export type RetrySettings = z.infer<typeof retrySchema>;
 
+/**
+ * Agent and HTTP steps: reuse the answer to an identical rendered request for `ttlMs`
+ * (flow-format.md, "Caching"), in the workspace.
+ */
+export const cacheSchema = z.strictObject({
+  ttlMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(30 * 86_400_000),
+});
+
 export const stepSettingsShape = {
   /** Abort an attempt that runs longer than this. */
   timeoutMs: z.number().int().min(1).max(86_400_000).optional(),

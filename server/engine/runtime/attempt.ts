@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
 import { describeJsonLimit, jsonLimitProblem } from "../../../lib/json/limits";
 import type { EngineEvent } from "../../../lib/run/events";
@@ -7,7 +8,7 @@ import { type Command, toolCallKey } from "../core/commands";
 import type { FlowGraph } from "../core/graph";
 import { NonRetryableError } from "./errors";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
-import type { Clock, NodeExecutor, NodeOutcome, SubflowCalls } from "./ports";
+import type { Clock, NodeExecutor, NodeOutcome, StepCache, SubflowCalls } from "./ports";
 import type { ExpressionSandbox } from "./sandbox/expression-sandbox";
 import { nodeExpressions } from "./sandbox/node-expressions";
 
@@ -25,6 +26,8 @@ export interface AttemptDeps {
   resumeUrl?: (at: { runId: string; nodeId: string; path: number[] }) => string;
   /** Where sub-flow calls are made; absent where flows cannot call flows. */
   subflows?: SubflowCalls;
+  /** Stored answers of steps with `cache { ttlMs }`; absent: nothing is cached. */
+  cache?: StepCache;
 }
 
 /** The attempt of one node instance in one run, as of `state`. */
@@ -123,6 +126,18 @@ export async function runAttempt(
         });
       },
       record: report.record,
+      async cached(request, ttlMs, compute) {
+        if (!deps.cache) return { value: await compute(), hit: false };
+        const key = createHash("sha256")
+          .update(`${type}\n${JSON.stringify(request)}`)
+          .digest("hex");
+        const now = deps.clock.now();
+        const stored = await deps.cache.get(workspaceId, key, now);
+        if (stored) return { value: stored.value as Awaited<ReturnType<typeof compute>>, hit: true };
+        const value = await compute();
+        await deps.cache.put(workspaceId, key, value, now, new Date(now.getTime() + ttlMs));
+        return { value, hit: false };
+      },
     });
     const outcome = await (aborted ? Promise.race([running, aborted]) : running);
     const unreadable = outcomeProblem(outcome);
@@ -140,6 +155,7 @@ export async function runAttempt(
         output: outcome.output ?? null,
         handles,
         ...(outcome.usage && { usage: outcome.usage }),
+        ...(outcome.cached && { cached: true }),
       },
     };
   } catch (error) {

@@ -128,6 +128,13 @@ export interface TimerStore {
   release(key: string): Promise<void>;
 }
 
+/** Stored answers of steps with `cache { ttlMs }`, per workspace, shared by every process (server/db/step-cache.ts). */
+export interface StepCache {
+  /** The answer stored under `key` that has not expired at `now`, or null. */
+  get(workspaceId: string, key: string, now: Date): Promise<{ value: unknown; storedAt: Date } | null>;
+  put(workspaceId: string, key: string, value: unknown, now: Date, expiresAt: Date): Promise<void>;
+}
+
 /** Committed events, in order, with the workspace their run belongs to (for room fan-out). */
 export interface EventBus {
   publish(events: RunEvent[], workspaceId: string): void;
@@ -186,6 +193,11 @@ export interface ExecutionContext {
    * longer counts (cancelled, or handed on): nothing was recorded.
    */
   record: (event: EngineEvent) => Promise<void>;
+  /**
+   * The answer to `request` (as rendered, without secrets) stored within `ttlMs`, or `compute`'s,
+   * stored for next time; `hit` says which. Where no cache is wired, it always computes.
+   */
+  cached: <T>(request: unknown, ttlMs: number, compute: () => Promise<T>) => Promise<{ value: T; hit: boolean }>;
 }
 
 /** A sub-flow call's child run, and how it ended when it already has. */
@@ -214,6 +226,8 @@ export type NodeOutcome =
       /** Output handles taken; defaults to all of the kind's handles. */
       handles?: string[];
       usage?: TokenUsage;
+      /** The answer came from the step cache (`cache { ttlMs }`). */
+      cached?: boolean;
     }
   /** The node parks until people decide (approval). */
   | { waitFor: ApprovalRequest }

@@ -4,7 +4,7 @@ import { nodeRef } from "../../../../lib/run/node-ref";
 import { nodeKey } from "../../../../lib/run/state";
 import { NonRetryableError } from "../errors";
 import type { ExecutionContext, NodeOutcome } from "../ports";
-import { agentAnswer } from "./agent";
+import { agentAnswer, askModel } from "./agent";
 import { askMock } from "./mock-model";
 import { askOpenAiCompatible, type ChatMessage } from "./openai-provider";
 import { type CallOutcome, runToolCall, type ToolCallEnv } from "./tool-call";
@@ -35,17 +35,22 @@ export async function runAgentLoop(
   /** The latest result of each tool, for the mock's answer templates. */
   const results: Record<string, unknown> = {};
   const env: ToolCallEnv = { ctx, data, context, recorded: recorded.calls, messages, results };
+  /** Whether every turn asked in this run of the attempt came from the step cache. */
+  let allCached = data.cache !== undefined;
   for (let step = 1; ; step++) {
     let turn = turns.find((t) => t.step === step);
     if (!turn) {
-      const answer =
+      const { value: answer, hit } = await askModel(ctx, data, [...messages], () =>
         data.provider === "openai"
-          ? await askOpenAiCompatible(ctx, data, {
+          ? askOpenAiCompatible(ctx, data, {
               messages,
               tools: data.tools,
               idempotencyKey: `${ctx.idempotencyKey}:t${step}`,
             })
-          : await askMock(ctx, data, step, { ...context, prompt: messages.at(-1)?.content, tools: results });
+          : askMock(ctx, data, step, { ...context, prompt: messages.at(-1)?.content, tools: results }),
+      );
+      if (!hit) allCached = false;
+      if (hit) answer.usage = undefined; // nothing was spent
       const toolCalls = answer.toolCalls.map((c, i) => ({ ...c, callId: `c${step}_${i + 1}` }));
       const data_ = { attempt: ctx.attempt, step, content: answer.text, toolCalls };
       await ctx.record({
@@ -57,7 +62,10 @@ export async function runAgentLoop(
       turns.push(turn);
     }
     messages.push(assistantMessage(turn));
-    if (turn.toolCalls.length === 0) return agentAnswer(data, turn.content, totalUsage(turns));
+    if (turn.toolCalls.length === 0) {
+      const outcome = agentAnswer(data, turn.content, totalUsage(turns));
+      return allCached && recorded.turns.length === 0 ? { ...outcome, cached: true } : outcome;
+    }
     if (step >= data.maxSteps)
       throw new NonRetryableError(
         `the agent reached maxSteps (${data.maxSteps}) and the model still calls tools (${turn.toolCalls.map((c) => c.name).join(", ")})`,

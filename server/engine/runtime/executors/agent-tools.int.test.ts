@@ -149,7 +149,7 @@ describe("agent tools over OpenAI's tools protocol", () => {
       expect(ofType(events, "agent.turn").map((e) => e.data.step)).toEqual([1, 2]);
       // Usage adds up over the turns.
       const done = ofType(events, "node.succeeded").find((e) => e.nodeId === "ask")!;
-      expect(done.data.usage).toEqual({ promptTokens: 20, completionTokens: 8, totalTokens: 28 });
+      expect(done.data.usage).toEqual({ promptTokens: 20, completionTokens: 8, totalTokens: 28, model: "test-model" });
     });
   }
 
@@ -393,5 +393,54 @@ describe("cost", () => {
     await expect(t.trpc(editorCookie).settings.setModelPrices.mutate({ prices: [] })).rejects.toMatchObject({
       data: { code: "FORBIDDEN" },
     });
+  });
+});
+
+describe("step cache", () => {
+  const cachedHttp = (url: string) =>
+    flow(
+      {
+        start: ["start"],
+        get: ["http", { method: "GET", url, cache: { ttlMs: 60_000 } }],
+        end: ["end"],
+      },
+      ["start -> get", "get -> end"],
+    );
+
+  it("an HTTP step reuses the response to an identical request within the TTL, and says so", async () => {
+    const first = await run(cachedHttp(`${apiUrl}/cached?q={{ input.q }}`), { q: "one" });
+    const second = await run(cachedHttp(`${apiUrl}/cached?q={{ input.q }}`), { q: "one" });
+    const other = await run(cachedHttp(`${apiUrl}/cached?q={{ input.q }}`), { q: "two" });
+    for (const r of [first, second, other]) expect(r.run.status).toBe("succeeded");
+    expect(apiSeen.map((s) => s.url)).toEqual(["/cached?q=one", "/cached?q=two"]);
+    const done = (events: RunEvent[]) => ofType(events, "node.succeeded").find((e) => e.nodeId === "get")!.data;
+    expect(done(first.events).cached).toBeUndefined();
+    expect(done(second.events)).toMatchObject({ cached: true, output: done(first.events).output });
+    expect(done(other.events).cached).toBeUndefined();
+  });
+
+  it("an agent's identical prompt gets the stored answer, spends no tokens, and another workspace does not see it", async () => {
+    const doc = agentFlow({ prompt: "Define {{ input.word }}", cache: { ttlMs: 60_000 } });
+    model.answers = [{ content: "a cached definition" }, { content: "the other workspace's own" }];
+    const first = await run(doc, { word: "cache" });
+    const second = await run(doc, { word: "cache" });
+    expect(first.run.output).toBe("a cached definition");
+    expect(second.run.output).toBe("a cached definition");
+    expect(model.requests).toHaveLength(1);
+    const done = ofType(second.events, "node.succeeded").find((e) => e.nodeId === "ask")!.data;
+    expect(done.cached).toBe(true);
+    expect(done.usage).toBeUndefined();
+    // The same flow in another workspace asks the model itself.
+    const elsewhere = t.trpc(await t.signUp(`cache-other-${Date.now()}@example.com`));
+    const created = await elsewhere.flows.create.mutate({ name: "Elsewhere" });
+    await elsewhere.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
+    const { runId } = await elsewhere.runs.start.mutate({ flowId: created.id, input: { word: "cache" } });
+    const theirs = await waitFor(
+      "their run",
+      () => elsewhere.runs.get.query({ id: runId }),
+      (r) => r.status === "succeeded",
+    );
+    expect(theirs.output).toBe("the other workspace's own");
+    expect(model.requests).toHaveLength(2);
   });
 });

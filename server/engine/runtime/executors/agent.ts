@@ -3,10 +3,10 @@ import { schemaProblem } from "../../../../lib/json/schema-check";
 import type { TokenUsage } from "../../../../lib/run/events";
 import { expressionContext } from "../../core/prev";
 import { NonRetryableError } from "../errors";
-import type { NodeExecutor, NodeOutcome } from "../ports";
+import type { ExecutionContext, NodeExecutor, NodeOutcome } from "../ports";
 import { runAgentLoop } from "./agent-loop";
 import { askMock } from "./mock-model";
-import { askOpenAiCompatible, type ChatMessage } from "./openai-provider";
+import { askOpenAiCompatible, type ChatMessage, type ModelAnswer } from "./openai-provider";
 
 /**
  * Agents: the system and prompt templates are rendered, then the provider answers. An agent
@@ -28,12 +28,40 @@ export const executeAgent: NodeExecutor = async (ctx) => {
     ...(system && { system }),
     prompt,
   });
-  const answer =
+  const { value: answer, hit } = await askModel(ctx, data, messages, () =>
     data.provider === "openai"
-      ? await askOpenAiCompatible(ctx, data, { messages, tools: [], idempotencyKey: ctx.idempotencyKey })
-      : await askMock(ctx, data, 1, { ...context, prompt });
-  return agentAnswer(data, answer.text, answer.usage);
+      ? askOpenAiCompatible(ctx, data, { messages, tools: [], idempotencyKey: ctx.idempotencyKey })
+      : askMock(ctx, data, 1, { ...context, prompt }),
+  );
+  return { ...agentAnswer(data, answer.text, hit ? undefined : answer.usage), ...(hit && { cached: true }) };
 };
+
+/**
+ * One model turn, through the step cache when the agent has `cache { ttlMs }`: the same
+ * conversation to the same model (and, for the mock, the same script) gets the stored answer,
+ * shown at once and spending no tokens.
+ */
+export async function askModel(
+  ctx: ExecutionContext,
+  data: AgentData,
+  messages: ChatMessage[],
+  ask: () => Promise<ModelAnswer>,
+): Promise<{ value: ModelAnswer; hit: boolean }> {
+  if (!data.cache) return { value: await ask(), hit: false };
+  const request = {
+    provider: data.provider,
+    ...(data.provider === "openai"
+      ? { baseUrl: data.baseUrl, model: data.model, credentialId: data.credentialId ?? null }
+      : { response: data.response, script: data.script ?? null }),
+    messages,
+    tools: data.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
+    responseFormat: data.responseFormat,
+    jsonSchema: data.jsonSchema ?? null,
+  };
+  const result = await ctx.cached(request, data.cache.ttlMs, ask);
+  if (result.hit && result.value.text) ctx.progress(result.value.text);
+  return result;
+}
 
 /** The step's output from the model's final answer: the text, or the JSON it must be (matching the schema). */
 export function agentAnswer(data: AgentData, text: string, usage: TokenUsage | undefined): NodeOutcome {

@@ -13,7 +13,17 @@ export type RequestConfig = Pick<HttpData, "method" | "url" | "headers" | "body"
 export const executeHttp: NodeExecutor = async (ctx) => {
   const data = httpDataSchema.parse(ctx.node.data);
   const context = expressionContext(ctx.graph, ctx.state, ctx.node.id, ctx.runId, ctx.path);
-  return { output: await sendRequest(ctx, data, context), handles: ["out"] };
+  if (!data.cache) return { output: await sendRequest(ctx, data, context), handles: ["out"] };
+  const request = await renderRequest(ctx, data, context);
+  // The key is the request as rendered, with the credential named, never its secret; the
+  // idempotency key differs per attempt by design, so it is left out.
+  const { authorization: _secret, "idempotency-key": _attempt, ...headers } = request.headers;
+  const { value, hit } = await ctx.cached(
+    { ...request, headers, credentialId: data.credentialId ?? null },
+    data.cache.ttlMs,
+    () => send(ctx, request),
+  );
+  return { output: value, handles: ["out"], ...(hit && { cached: true }) };
 };
 
 /**
@@ -25,7 +35,25 @@ export async function sendRequest(
   data: RequestConfig,
   context: Record<string, unknown>,
   at = "",
-): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+): Promise<HttpResult> {
+  return send(ctx, await renderRequest(ctx, data, context, at));
+}
+
+type HttpResult = { status: number; headers: Record<string, string>; body: unknown };
+interface RenderedRequest {
+  method: RequestConfig["method"];
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** `data`'s templates rendered in `context` (fields named under `at`), with the attempt's idempotency key; recorded for the inspector. */
+async function renderRequest(
+  ctx: ExecutionContext,
+  data: RequestConfig,
+  context: Record<string, unknown>,
+  at = "",
+): Promise<RenderedRequest> {
   const url = await ctx.expressions.render(`${at}url`, data.url, context);
   const headers: Record<string, string> = { "idempotency-key": ctx.idempotencyKey };
   for (const [name, value] of Object.entries(data.headers))
@@ -41,7 +69,13 @@ export async function sendRequest(
   }
   const { authorization: _secret, ...shown } = headers; // a credential never leaves the server
   ctx.describe({ method: data.method, url: target.toString(), headers: shown, ...(body !== undefined && { body }) });
-  const res = await ctx.http({ method: data.method, url: target.toString(), headers, body, signal: ctx.signal });
+  return { method: data.method, url: target.toString(), headers, ...(body !== undefined && { body }) };
+}
+
+/** Sends a rendered request through the outbound client; 5xx and 429 may pass on a retry, other 4xx will not. */
+async function send(ctx: ExecutionContext, request: RenderedRequest): Promise<HttpResult> {
+  const target = new URL(request.url);
+  const res = await ctx.http({ ...request, signal: ctx.signal });
   const parsed = res.headers["content-type"]?.includes("json") ? safeJson(res.body) : res.body;
   const output = { status: res.status, headers: res.headers, body: parsed };
   if (res.status === 429 || res.status >= 500) throw new RetryableError(`${target.host} answered ${res.status}`);
