@@ -2,6 +2,7 @@ import { Validator } from "@cfworker/json-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flow } from "../../engine/core/testing";
 import { startTestServer, type TestServer } from "../../testing/test-server";
+import { waitFor } from "../../testing/wait-for";
 
 let t: TestServer;
 let ada: string; // owner of her workspace
@@ -295,6 +296,62 @@ describe("approvals", () => {
       output: "shipped",
     });
     expect((await api("GET", "/tasks?state=decided")).json.tasks.map((x: { id: string }) => x.id)).toContain(task.id);
+  });
+
+  it("a tool call's task shows the tool; approving with arguments that break its schema is 400, with fitting ones runs it", async () => {
+    const tooled = flow(
+      {
+        start: ["start"],
+        ask: [
+          "agent",
+          {
+            tools: [
+              {
+                name: "note",
+                parameters: { type: "object", properties: { n: { type: "integer", maximum: 10 } }, required: ["n"] },
+                use: { kind: "subflow", flowId: "" },
+                approval: { allowRequesterToApprove: true },
+              },
+            ],
+            script: [
+              { toolCalls: [{ name: "note", args: { n: 1 } }] },
+              { response: "noted {{ $string(tools.note) }}" },
+            ],
+          },
+        ],
+        end: ["end"],
+      },
+      ["start -> ask", "ask -> end"],
+    );
+    const child = await api("POST", "/flows", {
+      document: {
+        ...flow({ start: ["start"], end: ["end", { output: "input.n * 2" }] }, ["start -> end"]),
+        name: "Doubler",
+      },
+    });
+    await api("POST", `/flows/${child.json.id}/publish`, {});
+    const tool = (tooled.nodes[1]!.data.tools as { use: { flowId: string } }[])[0]!;
+    tool.use.flowId = child.json.id;
+    const { json } = await api("POST", "/flows", { document: { ...tooled, name: "Tooled" } });
+    await api("POST", `/flows/${json.id}/publish`, {});
+    const run = await api("POST", `/flows/${json.id}/runs`, { waitMs: 5_000 });
+    expect(run.json.status).toBe("waiting");
+    const task = (await api("GET", "/tasks?state=open")).json.tasks.find(
+      (x: { runId: string }) => x.runId === run.json.runId,
+    );
+    expect(task.tool).toMatchObject({ name: "note", args: { n: 1 }, editableArgs: true });
+    const bad = await api("POST", `/tasks/${task.id}/decision`, { decision: "approve", args: { n: 99 } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toContain("The arguments do not fit the tool: /n");
+    const ok = await api("POST", `/tasks/${task.id}/decision`, { decision: "approve", args: { n: 4 } });
+    expect(ok.json.task).toMatchObject({ status: "approved" });
+    await t.app.services.engine.idle();
+    await waitFor(
+      "the run to succeed",
+      async () => (await api("GET", `/runs/${run.json.runId}`)).json,
+      (r) => r.status === "succeeded",
+    );
+    expect((await api("GET", `/runs/${run.json.runId}`)).json.output).toBe("noted 8");
   });
 });
 
