@@ -1,4 +1,4 @@
-import type { ApprovalRequest, Decision, RunError, TokenUsage } from "./events";
+import type { ApprovalRequest, Assignees, Decision, RunError, TokenUsage } from "./events";
 
 /**
  * An agent's loop as recorded so far (flow-format.md, "Agent tools"): each model turn and each
@@ -30,7 +30,12 @@ export interface ToolCallState {
   args: unknown;
   calledAt: string;
   /** A tool with `approval`: its request and the decisions on it. */
-  approval?: { request: ApprovalRequest; decisions: (Decision & { at: string; args?: unknown })[] };
+  approval?: {
+    /** As requested; `assignees` and `timeoutAt` follow the latest escalation. */
+    request: ApprovalRequest;
+    decisions: (Decision & { at: string; args?: unknown })[];
+    escalations?: { level: number; at: string; assignees: Assignees; timeoutAt: string }[];
+  };
   /** Nobody decided in time: the timeout action taken. */
   expired?: "approve" | "reject" | "fail";
   /** A sub-flow tool: the child run, and how it ended. */

@@ -175,7 +175,13 @@ export const engineEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("approval.escalated"),
     ...nodeRef,
-    data: z.object({ level: z.number().int().positive(), assignees: assigneesSchema, timeoutAt: z.string() }),
+    data: z.object({
+      level: z.number().int().positive(),
+      assignees: assigneesSchema,
+      timeoutAt: z.string(),
+      /** An agent's tool call's approval. */
+      callId: z.string().optional(),
+    }),
   }),
   z.object({ type: z.literal("run.waiting"), data: z.object({}) }),
   /** A delay parked its path on a durable timer until `until`. */

@@ -284,16 +284,19 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
     );
   },
   "approval.escalated": (s, e, at) => {
-    const approval = s.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval;
-    if (!approval) return s;
-    const { assignees, timeoutAt, level } = e.data;
-    return setNode(s, e, {
-      approval: {
-        ...approval,
-        request: { ...approval.request, assignees, timeoutAt },
-        escalations: [...(approval.escalations ?? []), { level, at, assignees, timeoutAt }],
-      },
+    const { assignees, timeoutAt, level, callId } = e.data;
+    // The task now belongs to the level's assignees, with its new deadline (a node's, or a tool call's).
+    const escalated = <A extends NonNullable<NodeRunState["approval"]>>(approval: A): A => ({
+      ...approval,
+      request: { ...approval.request, assignees, timeoutAt },
+      escalations: [...(approval.escalations ?? []), { level, at, assignees, timeoutAt }],
     });
+    if (callId !== undefined)
+      return agentChange(s, e, undefined, (p) =>
+        withCall(p, callId, (call) => (call.approval ? { approval: escalated(call.approval) } : undefined)),
+      );
+    const approval = s.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval;
+    return approval ? setNode(s, e, { approval: escalated(approval) }) : s;
   },
   "approval.decided": (s, e) => {
     const callId = e.data.callId;

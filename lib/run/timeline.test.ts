@@ -38,6 +38,7 @@ describe("runHistory", () => {
           { attempt: 2, startedAt: t(4), endedAt: t(7), outcome: "succeeded" },
         ],
         waits: [{ kind: "retry", from: t(2), to: t(4) }],
+        calls: [],
         usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 },
       },
     ]);
@@ -53,5 +54,27 @@ describe("runHistory", () => {
     expect(history.map((h) => h.key)).toEqual(["x#0", "x#1", "ok"]);
     expect(history[2]!.waits).toEqual([{ kind: "approval", from: t(3) }]);
     expect(history[0]!.attempts[0]!.outcome).toBe("running");
+  });
+
+  it("nests an agent's tool calls in its attempt, and a call's approval as a wait that ends with its decision", () => {
+    const by = { id: "u", name: "Ann" };
+    const history = runHistory([
+      ev(1, { type: "node.started", ...a, data: { attempt: 1 } }),
+      ev(2, { type: "tool.called", ...a, data: { attempt: 1, callId: "c1_1", name: "search", args: {} } }),
+      ev(3, { type: "tool.returned", ...a, data: { attempt: 1, callId: "c1_1", result: 1 } }),
+      ev(3, { type: "tool.called", ...a, data: { attempt: 1, callId: "c2_1", name: "mail", args: {} } }),
+      ev(3, { type: "approval.requested", ...a, data: { callId: "c2_1" } }),
+      ev(5, {
+        type: "approval.decided",
+        ...a,
+        data: { callId: "c2_1", decision: "approve", by, comment: "", form: {}, at: t(5) },
+      }),
+      ev(6, { type: "tool.returned", ...a, data: { attempt: 1, callId: "c2_1", error: "down" } }),
+    ]);
+    expect(history[0]!.calls).toEqual([
+      { callId: "c1_1", name: "search", from: t(2), to: t(3), failed: false },
+      { callId: "c2_1", name: "mail", from: t(3), to: t(6), failed: true },
+    ]);
+    expect(history[0]!.waits).toEqual([{ kind: "approval", from: t(3), to: t(5), callId: "c2_1" }]);
   });
 });

@@ -241,3 +241,32 @@ describe("tool calls that need approval", () => {
     );
   });
 });
+
+describe("tool call deadlines escalate as the approval node's do", () => {
+  it("nobody decides in time: the task moves to the next level's group, whose member then approves", async () => {
+    const benId = (await t.trpc(as.ben).me.get.query()).user.id;
+    const team = t.trpc(as.owner).team;
+    const legal = await team.createGroup.mutate({ name: "legal" });
+    await team.setGroupMembers.mutate({ id: legal.id, userIds: [benId] });
+    const runId = await start(
+      mailFlow([{ to: "a@example.com", subject: "Hi" }], {
+        timeout: { afterMs: 1_000, action: "reject", escalate: [{ groups: ["legal"], afterMs: 3_600_000 }] },
+      }),
+    );
+    const [task] = await tasksOf(as.ann, runId);
+    const escalated = await waitFor(
+      "the task to escalate to legal",
+      () => t.trpc(as.ben).inbox.get.query({ id: task!.id }),
+      (x) => x.escalations.length === 1,
+    );
+    expect(escalated).toMatchObject({ status: "open", assignees: { groups: ["legal"], roles: [], users: [] } });
+    // Ann is no longer among the assignees; Ben, in legal, is.
+    expect(await errorOf(decide(as.ann, task!.id, "approve"))).toMatchObject({ code: "FORBIDDEN" });
+    await decide(as.ben, task!.id, "approve");
+    const run = await ended(runId);
+    expect(run.status).toBe("succeeded");
+    expect(sent).toEqual([{ to: "a@example.com", subject: "Hi" }]);
+    const events = (await t.trpc(as.owner).runs.events.query({ id: runId })) as RunEvent[];
+    expect(events.find((e) => e.type === "approval.escalated")?.data).toMatchObject({ level: 1, callId: "c1_1" });
+  });
+});

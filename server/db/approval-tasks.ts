@@ -73,9 +73,12 @@ export async function projectApprovalTasks(
         break;
       }
       case "approval.escalated": {
-        const escalations = state.nodes[nodeKey(e.nodeId, pathOf(e))]?.approval?.escalations ?? [];
+        const node = state.nodes[nodeKey(e.nodeId, pathOf(e))];
+        const callId = e.data.callId;
+        const escalations =
+          (callId === undefined ? node?.approval : node?.agent?.calls[callId]?.approval)?.escalations ?? [];
         await tx.approvalTask.updateMany({
-          where: { ...taskKey(runId, e), status: "open" },
+          where: { ...taskKey(runId, e, callId), status: "open" },
           data: {
             assignees: toJson(e.data.assignees),
             dueAt: new Date(e.data.timeoutAt),

@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "../../trpc";
-import { AssigneesField } from "./assignees-field";
+import { AssigneesField, GroupChips } from "./assignees-field";
 import { Field, getAt, Select } from "./fields";
 import { ListEditor } from "./list-editor";
 import type { NodeForm } from "./node-form";
@@ -122,7 +122,30 @@ export function ToolsField({ f, data }: { f: NodeForm; data: Record<string, unkn
                   {getAt(data, at("approval", "timeout")) !== undefined && (
                     <>
                       {f.number(at("approval", "timeout", "afterMs"), "Decide within (ms)", undefined, 1000)}
-                      {f.select(at("approval", "timeout", "action"), "Then", [
+                      <ListEditor
+                        f={f}
+                        data={data}
+                        path={at("approval", "timeout", "escalate")}
+                        addLabel="Add escalation level"
+                        blank={() => ({ groups: [], afterMs: 86_400_000 })}
+                        row={(level) => (
+                          <>
+                            <GroupChips
+                              f={f}
+                              data={data}
+                              path={at("approval", "timeout", "escalate", level, "groups")}
+                              label={`Level ${level + 1}: hand to`}
+                            />
+                            {f.number(
+                              at("approval", "timeout", "escalate", level, "afterMs"),
+                              "They decide within (ms)",
+                              undefined,
+                              1000,
+                            )}
+                          </>
+                        )}
+                      />
+                      {f.select(at("approval", "timeout", "action"), "After the last deadline", [
                         { value: "reject", label: "Tell the model nobody approved" },
                         { value: "approve", label: "Make the call" },
                         { value: "fail", label: "Fail the step" },

@@ -38,6 +38,8 @@ export const toolApprovalSchema = approvalDataSchema
           .max(365 * 86_400_000),
         /** approve: the call runs · reject: the model hears nobody approved · fail: the agent fails. */
         action: z.enum(["reject", "approve", "fail"]).default("reject"),
+        /** As the approval node's: levels tried in order (other groups, a new deadline) before `action`. */
+        escalate: approvalDataSchema.shape.timeout.unwrap().shape.escalate,
       })
       .optional(),
   });

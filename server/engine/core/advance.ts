@@ -43,7 +43,7 @@ export function advance(
     if (event.type === "timer.fired" && event.data.purpose === "approval-timeout") {
       const { callId, attempt } = event.data;
       if (callId === undefined) planner.approvalTimedOut(event.nodeId, pathOf(event), event.data.level ?? 0);
-      else toolApprovalTimedOut(planner, event.nodeId, pathOf(event), attempt, callId);
+      else toolApprovalTimedOut(planner, event.nodeId, pathOf(event), attempt, callId, event.data.level ?? 0);
     }
     if (event.type === "approval.requested" && event.data.timeoutAt) {
       const { callId, timeoutAt } = event.data;
@@ -89,7 +89,9 @@ function resumeDraft(graph: FlowGraph, runId: string, state: RunState, now: stri
     for (const call of Object.values(current.agent?.calls ?? {})) {
       const due = awaitsDecision(call) ? call.approval?.request.timeoutAt : undefined;
       if (due && (current.status === "running" || current.status === "waiting"))
-        planner.commands.push(toolApprovalTimer(runId, nodeId, path, current.attempt, call.callId, due));
+        planner.commands.push(
+          toolApprovalTimer(runId, nodeId, path, current.attempt, call.callId, due, call.approval?.escalations?.length),
+        );
     }
     const parked = current.status === "waiting" && !current.parked?.ended ? current.parked : undefined;
     if (parked?.until) planner.commands.push(delayTimer(runId, nodeId, path, current.attempt, parked.until));

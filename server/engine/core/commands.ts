@@ -103,11 +103,16 @@ export const toolApprovalTimer = (
   attempt: number,
   callId: string,
   dueAt: string,
+  level = 0,
 ): Command => ({
   type: "schedule",
-  key: `${idempotencyKey(runId, nodeId, path, attempt)}:${callId}:approval-timeout`,
+  key: `${idempotencyKey(runId, nodeId, path, attempt)}:${callId}:approval-timeout${level > 0 ? `:${level}` : ""}`,
   dueAt,
-  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "approval-timeout", attempt, callId } },
+  event: {
+    type: "timer.fired",
+    ...ref(nodeId, path),
+    data: { purpose: "approval-timeout", attempt, callId, ...(level > 0 && { level }) },
+  },
 });
 
 /** The idempotency key of one tool call of an attempt (its HTTP request, its child run). */

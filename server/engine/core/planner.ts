@@ -57,6 +57,9 @@ export type UntilNow = (
 
 export interface Pass {
   readonly graph: FlowGraph;
+  readonly runId: string;
+  /** The time of this planning pass. */
+  readonly now: string;
   readonly untilNow?: UntilNow;
   readonly state: RunState;
   readonly events: readonly EngineEvent[];
@@ -86,9 +89,9 @@ export class Planner implements Pass {
 
   constructor(
     readonly graph: FlowGraph,
-    private readonly runId: string,
+    readonly runId: string,
     private current: RunState,
-    private readonly now: string,
+    readonly now: string,
     /** The nodes to look at (frontier.ts); without one, every node is looked at. */
     private readonly frontier?: Frontier,
     readonly untilNow?: UntilNow,
@@ -233,7 +236,7 @@ export class Planner implements Pass {
     if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
 
     this.finishParked();
-    resumeAgents(this, this.runId);
+    resumeAgents(this);
     this.scheduleRetries();
     for (const current of this.atWork()) {
       const result = current.status === "waiting" ? decisionsResult(current) : undefined;

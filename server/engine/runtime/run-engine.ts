@@ -414,7 +414,13 @@ function stillWaitsFor(state: RunState, event: EngineEvent): boolean {
   if (current.status !== "waiting" && !(event.data.callId !== undefined && current.status === "running")) return false;
   if (purpose === "approval-timeout" && event.data.callId !== undefined) {
     const call = current.agent?.calls[event.data.callId];
-    return current.attempt === attempt && call !== undefined && awaitsDecision(call);
+    const level = event.data.level ?? 0;
+    return (
+      current.attempt === attempt &&
+      call !== undefined &&
+      awaitsDecision(call) &&
+      level === (call.approval?.escalations?.length ?? 0)
+    );
   }
   if (purpose === "approval-timeout") return (event.data.level ?? 0) === (current.approval?.escalations?.length ?? 0);
   return current.attempt === attempt && !current.parked?.ended; // a delay, a wait's deadline
