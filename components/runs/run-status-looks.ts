@@ -1,4 +1,4 @@
-import { CheckCircle2, CircleDashed, Clock, Loader2, XCircle } from "lucide-react";
+import { CheckCircle2, CircleDashed, Clock, Loader2, PauseCircle, XCircle } from "lucide-react";
 import type { RunStatus } from "@/lib/run/events";
 
 /** How a run's status looks wherever it is shown: words, colours, icon. */
@@ -15,6 +15,12 @@ export const runStatusLooks: Record<
     spin: true,
   },
   waiting: { word: "Waiting", text: "Waiting", tone: "bg-amber-50 text-amber-800 ring-amber-200", icon: Clock },
+  paused: {
+    word: "Paused",
+    text: "Run paused",
+    tone: "bg-violet-50 text-violet-800 ring-violet-200",
+    icon: PauseCircle,
+  },
   succeeded: {
     word: "Succeeded",
     text: "Run succeeded",

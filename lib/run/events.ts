@@ -4,12 +4,14 @@ import { z } from "zod";
  * The run contract (docs/flow-format.md, "Runs"): every fact about a run is one of these
  * events, numbered by `seq` from 1 with no gaps. Browser and server fold the same events.
  */
-export const runStatuses = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
+export const runStatuses = ["queued", "running", "waiting", "paused", "succeeded", "failed", "cancelled"] as const;
 export type RunStatus = (typeof runStatuses)[number];
 /** Most events one replay answer carries; a client that gets this many asks again for the rest. */
 export const REPLAY_PAGE = 5_000;
 
 export const terminalRunStatuses: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
+/** A run in one of these is not over: a restart takes it up again. */
+export const unfinishedRunStatuses: readonly RunStatus[] = ["queued", "running", "waiting", "paused"];
 
 export const nodeStatuses = [
   "pending",
@@ -299,6 +301,10 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     ...nodeRef,
     data: z.object({ index: z.number().int().nonnegative(), done: z.boolean() }),
   }),
+  /** Someone paused the run: no new step starts; attempts in flight finish and are recorded. */
+  z.object({ type: z.literal("run.paused"), data: z.object({ by: actorSchema.optional() }) }),
+  /** Someone resumed a paused run: what became ready meanwhile starts. */
+  z.object({ type: z.literal("run.resumed"), data: z.object({ by: actorSchema.optional() }) }),
   z.object({ type: z.literal("run.succeeded"), data: z.object({ output: z.unknown() }) }),
   z.object({ type: z.literal("run.failed"), data: z.object({ error: runErrorSchema }) }),
   z.object({ type: z.literal("run.cancelled"), data: z.object({ reason: z.string() }) }),

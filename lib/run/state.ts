@@ -417,6 +417,8 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   },
   "loop.until": (s, e) =>
     setNode(s, e, { loop: { ...loopOf(s, e), checked: { index: e.data.index, done: e.data.done } } }),
+  "run.paused": (s) => (s.status === "running" || s.status === "waiting" ? { ...s, status: "paused" } : s),
+  "run.resumed": (s) => (s.status === "paused" ? { ...s, status: "running" } : s),
   "run.succeeded": (s, e) => ({ ...s, status: "succeeded", output: e.data.output }),
   "run.failed": (s, e) => ({ ...s, status: "failed", error: e.data.error }),
   "run.cancelled": (s) => ({ ...s, status: "cancelled" }),

@@ -123,6 +123,8 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
     details: { nodeId: i.nodeId, decision: i.decision, comment: i.comment ?? "" },
   }),
   "runs.cancel": (i) => ({ action: "run.cancelled", target: { type: "run", id: str(i.id) }, details: {} }),
+  "runs.pause": (i) => ({ action: "run.paused", target: { type: "run", id: str(i.id) }, details: {} }),
+  "runs.resume": (i) => ({ action: "run.resumed", target: { type: "run", id: str(i.id) }, details: {} }),
   "runs.retry": (i, r) => ({
     action: "run.retried",
     target: { type: "run", id: str(i.id) },

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { formatPath } from "../../lib/flow/problems";
 import { NotFound, Refused, StaleVersion, TaskClosed } from "../db/errors";
-import { DecisionRefused, EngineStopping } from "../engine/runtime/errors";
+import { DecisionRefused, EngineStopping, RunStateConflict } from "../engine/runtime/errors";
 import { BODY_TOO_LARGE } from "../http/limits";
 
 /** A mistake the user can fix (bad input, a flow that cannot run): 4xx, not reported. */
@@ -42,7 +42,8 @@ export function toTRPCError(error: unknown): TRPCError {
       message: "The server is restarting. Try again in a moment.",
       cause: error,
     });
-  if (error instanceof TaskClosed) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
+  if (error instanceof TaskClosed || error instanceof RunStateConflict)
+    return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof Refused) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
   if (error instanceof UserError) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
   if (error instanceof Forbidden) return new TRPCError({ code: "FORBIDDEN", message: error.message, cause: error });

@@ -1,5 +1,5 @@
 import type { FlowDocument } from "../../lib/flow/document";
-import { type RunError, type RunEvent, terminalRunStatuses } from "../../lib/run/events";
+import { type RunError, type RunEvent, terminalRunStatuses, unfinishedRunStatuses } from "../../lib/run/events";
 import { type NewRun, type RunStore, SeqConflict } from "../engine/runtime/ports";
 import { projectApprovalTasks, touchesApprovalTasks } from "./approval-tasks";
 import { type Prisma, providerOf, sqliteWriterOf } from "./client";
@@ -115,7 +115,7 @@ export function prismaRunStore(prisma: Prisma): RunStore {
 
     async unfinishedRunIds() {
       const rows = await prisma.run.findMany({
-        where: { status: { in: ["queued", "running", "waiting"] } },
+        where: { status: { in: [...unfinishedRunStatuses] } },
         select: { id: true },
         orderBy: { createdAt: "asc" },
       });

@@ -1,3 +1,4 @@
+import { unfinishedRunStatuses } from "../../lib/run/events";
 import type { Prisma } from "./client";
 import { NotFound } from "./errors";
 import { toJson } from "./json";
@@ -158,7 +159,7 @@ export function scheduleStore(prisma: Prisma) {
     /** Whether a run is still unfinished (overlap: skip). */
     async unfinished(runId: string): Promise<boolean> {
       const run = await prisma.run.findUnique({ where: { id: runId }, select: { status: true } });
-      return run !== null && ["queued", "running", "waiting"].includes(run.status);
+      return run !== null && unfinishedRunStatuses.includes(run.status);
     },
   };
 }

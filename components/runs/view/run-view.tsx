@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { ReactFlowProvider } from "@xyflow/react";
-import { ArrowLeft, Ban, Download, ExternalLink, Loader2, RotateCcw, WifiOff } from "lucide-react";
+import { ArrowLeft, Ban, Download, ExternalLink, Loader2, Pause, Play, RotateCcw, WifiOff } from "lucide-react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -169,6 +169,10 @@ function RunHeader({ run }: { run: RunMeta }) {
   const now = useNow(live ? 1_000 : null);
   const onError = (e: { message: string }) => toast(e.message, "error");
   const cancel = useMutation(trpc.runs.cancel.mutationOptions({ onError }));
+  const pause = useMutation(
+    trpc.runs.pause.mutationOptions({ onError, onSuccess: () => toast("Run paused: no new step starts") }),
+  );
+  const resume = useMutation(trpc.runs.resume.mutationOptions({ onError, onSuccess: () => toast("Run resumed") }));
   const retry = useMutation(
     trpc.runs.retry.mutationOptions({ onError, onSuccess: ({ runId }) => router.push(`/runs/${runId}`) }),
   );
@@ -232,7 +236,7 @@ function RunHeader({ run }: { run: RunMeta }) {
               </Link>
             </>
           )}{" "}
-          · {live ? "running for " : "took "}
+          · {live ? (state.status === "paused" ? "paused; so far " : "running for ") : "took "}
           <span className="tabular-nums">{formatDuration(ended - started)}</span>
           {state.usage && (
             <>
@@ -244,6 +248,21 @@ function RunHeader({ run }: { run: RunMeta }) {
         </p>
       </div>
       <div className="ml-auto flex shrink-0 gap-2">
+        {(state.status === "running" || state.status === "waiting") && (
+          <Button
+            size="sm"
+            disabled={pause.isPending}
+            onClick={() => pause.mutate({ id: run.id })}
+            title="No new step starts; steps under way finish"
+          >
+            <Pause size={14} /> Pause
+          </Button>
+        )}
+        {state.status === "paused" && (
+          <Button size="sm" variant="primary" disabled={resume.isPending} onClick={() => resume.mutate({ id: run.id })}>
+            <Play size={14} /> Resume
+          </Button>
+        )}
         {live && (
           <Button size="sm" disabled={cancel.isPending} onClick={() => cancel.mutate({ id: run.id })}>
             <Ban size={14} /> Cancel run

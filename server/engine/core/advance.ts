@@ -35,9 +35,11 @@ export function advance(
     const next = applyRunEvent(draft, event, now);
     // Streamed text changes what people see, never what happens next.
     if (event.type === "node.progress" || event.type === "node.input") return { state: next, events: [], commands: [] };
-    const frontier = options.everyNode ? undefined : Frontier.of(graph);
+    // A resume looks at every node: what became ready while paused was touched by earlier events.
+    const frontier = options.everyNode || event.type === "run.resumed" ? undefined : Frontier.of(graph);
     frontier?.touch(event);
     const planner = new Planner(graph, runId, next, now, frontier, options.untilNow);
+    if (event.type === "run.resumed") planner.retryOverdue();
     if (event.type === "timer.fired" && event.data.purpose === "retry")
       planner.retryDue(event.nodeId, pathOf(event), event.data.attempt);
     if (event.type === "timer.fired" && event.data.purpose === "approval-timeout") {

@@ -13,6 +13,7 @@ import type { Pass } from "./planner";
 
 /** Waiting agents with a decided (or expired) approval, or an ended child run, resume. */
 export function resumeAgents(pass: Pass): void {
+  if (pass.state.status === "paused") return; // goes on at the resume
   const parked = pass.atWork().filter((n) => n.status === "waiting" && n.agent !== undefined);
   for (const current of parked) {
     if (!Object.values(current.agent!.calls).some(mayProceed)) continue;
@@ -54,6 +55,6 @@ export function toolApprovalTimedOut(
 }
 
 function stillCounts(pass: Pass, current: NodeRunState, attempt: number): boolean {
-  const live = pass.state.status === "running" || pass.state.status === "waiting";
+  const live = pass.state.status === "running" || pass.state.status === "waiting" || pass.state.status === "paused";
   return live && current.attempt === attempt && (current.status === "running" || current.status === "waiting");
 }

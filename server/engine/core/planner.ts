@@ -125,7 +125,28 @@ export class Planner implements Pass {
     return nodeStatus(this.current, nodeId, path);
   }
 
-  /** A retry timer fell due: start the next attempt if the node is still waiting for it. */
+  /**
+   * Whether what is under way may finish (a timer's effect, a decision): while the run runs, and
+   * while it is paused (only starting new steps waits for the resume).
+   */
+  private get live(): boolean {
+    return this.state.status === "running" || this.state.status === "paused";
+  }
+
+  get paused(): boolean {
+    return this.state.status === "paused";
+  }
+
+  /** The run was resumed: retries whose back-off ended while it was paused start now. */
+  retryOverdue() {
+    for (const current of this.atWork()) {
+      if (current.status !== "retrying" || !current.retryAt || Date.parse(current.retryAt) > Date.parse(this.now))
+        continue;
+      this.start(this.graph.nodes.get(current.nodeId)!, current.path, current.attempt + 1);
+    }
+  }
+
+  /** A retry timer fell due: start the next attempt if the node is still waiting for it (not while paused: retryOverdue). */
   retryDue(nodeId: string, path: number[], attempt: number) {
     const current = this.instance(nodeId, path);
     if (this.state.status !== "running" || current?.status !== "retrying" || current.attempt !== attempt) return;
@@ -139,7 +160,7 @@ export class Planner implements Pass {
   approvalTimedOut(nodeId: string, path: number[], level: number) {
     const current = this.instance(nodeId, path);
     const node = this.graph.nodes.get(nodeId);
-    if (this.state.status !== "running" || current?.status !== "waiting" || !node) return;
+    if (!this.live || current?.status !== "waiting" || !node) return;
     if (escalationLevel(current) !== level) return;
     const timeout = parseNodeData(approvalDataSchema, node.data).data?.timeout;
     const next = timeout?.escalate[level];
@@ -166,14 +187,14 @@ export class Planner implements Pass {
   /** A delay's timer fell due: pass the input on, if the node still waits for that timer. */
   delayDue(nodeId: string, path: number[], attempt: number) {
     const current = this.instance(nodeId, path);
-    if (this.state.status !== "running" || current?.status !== "waiting" || current.attempt !== attempt) return;
+    if (!this.live || current?.status !== "waiting" || current.attempt !== attempt) return;
     this.succeed(current, previousOutput(this.graph, this.state, nodeId, path), ["out"]);
   }
 
   /** A wait's deadline passed before anyone called its resume URL: follow `timeout`. */
   waitTimedOut(nodeId: string, path: number[], attempt: number) {
     const current = this.instance(nodeId, path);
-    if (this.state.status !== "running" || current?.status !== "waiting" || current.attempt !== attempt) return;
+    if (!this.live || current?.status !== "waiting" || current.attempt !== attempt) return;
     if (current.parked?.ended) return;
     this.succeed(current, { timedOut: true, timeoutAt: current.parked?.timeoutAt ?? this.now }, ["timeout"]);
   }
@@ -233,7 +254,7 @@ export class Planner implements Pass {
       this.cancel(Object.values(this.state.nodes), reason);
       return this.result();
     }
-    if (this.state.status !== "running" && this.state.status !== "waiting") return this.result();
+    if (!this.live && this.state.status !== "waiting") return this.result();
 
     this.finishParked();
     resumeAgents(this);
@@ -285,7 +306,8 @@ export class Planner implements Pass {
   }
 
   private startIfReady(node: FlowNode, scope: Scope): boolean {
-    return this.status(node.id, scope.path) === "pending" && this.tryStart(node, scope);
+    // Paused: no new step starts (nor is skipped); the resume's pass takes them up.
+    return !this.paused && this.status(node.id, scope.path) === "pending" && this.tryStart(node, scope);
   }
 
   /** Whether every top-level node has finished. Most passes have one at work, which settles it at once. */

@@ -292,3 +292,40 @@ it("a child run killed mid-way finishes after the restart, and its parent goes o
   const parentEvents = await api.runs.events.query({ id: runId });
   expect(parentEvents.filter((e) => e.type === "subflow.finished")).toHaveLength(1);
 }, 60_000);
+
+it("a paused run survives SIGKILL as paused: nothing starts after the restart until it is resumed", async () => {
+  if (!server.child) await server.start();
+  const api = await server.signUp(`pauser-${Date.now()}@example.com`);
+  const doc = flow(
+    {
+      start: ["start"],
+      first: ["agent", { response: "one", latencyMs: 200 }],
+      second: ["agent", { response: "two" }],
+      end: ["end"],
+    },
+    ["start -> first", "first -> second", "second -> end"],
+  );
+  const created = await api.flows.create.mutate({ name: "Paused over a crash" });
+  await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
+  const { runId } = await api.runs.start.mutate({ flowId: created.id });
+  await waitFor(
+    "the first step to run",
+    () => api.runs.events.query({ id: runId }),
+    (events) => events.some((e) => e.type === "node.started" && key(e) === "first"),
+  );
+  await api.runs.pause.mutate({ id: runId });
+  await waitFor(
+    "the step in flight to finish",
+    () => api.runs.events.query({ id: runId }),
+    (events) => events.some((e) => e.type === "node.succeeded" && key(e) === "first"),
+  );
+  await server.crash();
+  await server.start();
+  // The restart took the run up (recovery plans it) and left it paused.
+  expect((await api.runs.get.query({ id: runId })).status).toBe("paused");
+  const events = await api.runs.events.query({ id: runId });
+  expect(events.some((e) => e.type === "node.started" && key(e) === "second")).toBe(false);
+  await api.runs.resume.mutate({ id: runId });
+  const run = await waitFor("the run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
+  expect(run.output).toBe("two");
+}, 60_000);

@@ -23,6 +23,9 @@ export class DecisionRefused extends Error {
   }
 }
 
+/** The run cannot be paused or resumed as asked (it is not running, or not paused); the message says why. */
+export class RunStateConflict extends Error {}
+
 /** No run has this id (never created, or deleted with its flow). */
 export class RunNotFound extends Error {
   constructor(runId: string) {

@@ -201,7 +201,8 @@ export class RunActor {
    */
   mayLeave(follow: boolean): boolean {
     if (this.pending > 0) return false;
-    return this.finished || (this.attempts.size === 0 && (this.state.status === "waiting" || follow));
+    const idle = this.state.status === "waiting" || this.state.status === "paused";
+    return this.finished || (this.attempts.size === 0 && (idle || follow));
   }
 
   /** Registers an attempt in flight here, so a cancel (heard or decided here) can abort it. */

@@ -9,7 +9,7 @@ import { type Command, callIdOfKey, instanceOfKey } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
 import type { AttemptDeps } from "./attempt";
 import { type CommitRetry, defaultCommitRetry, pause } from "./commit-retry";
-import { DecisionRefused, EngineStopping, RunNotFound } from "./errors";
+import { DecisionRefused, EngineStopping, RunNotFound, RunStateConflict } from "./errors";
 import { FOLLOW_POLL_MS, heard, REDISPATCH_MS, redispatch, runStep } from "./follow";
 import { type DueTimer, type EventBus, type NewRun, type RunStore, SeqConflict, type TimerStore } from "./ports";
 import { RunActor, type Runtime } from "./run-actor";
@@ -189,6 +189,42 @@ export class RunEngine {
     const actor = await this.load(runId);
     if (actor.finished) return this.forgetIfIdle(actor);
     await actor.record({ type: "run.cancelled", data: { reason } }, { stillCounts: () => !actor.finished });
+  }
+
+  /**
+   * Pauses a running (or waiting) run: no new step starts; attempts in flight finish and are
+   * recorded. Throws RunStateConflict naming the status when the run is not running.
+   */
+  async pause(runId: string, by?: { id: string; name: string }): Promise<void> {
+    const actor = await this.load(runId);
+    await actor.record(
+      { type: "run.paused", data: { ...(by && { by }) } },
+      {
+        stillCounts: () => {
+          const status = actor.state.status;
+          if (status === "running" || status === "waiting" || status === "queued") return true;
+          throw new RunStateConflict(
+            status === "paused"
+              ? "The run is paused already."
+              : `The run is ${status}: only a running run can be paused.`,
+          );
+        },
+      },
+    );
+  }
+
+  /** Resumes a paused run: what became ready meanwhile starts. Throws RunStateConflict when it is not paused. */
+  async resume(runId: string, by?: { id: string; name: string }): Promise<void> {
+    const actor = await this.load(runId);
+    await actor.record(
+      { type: "run.resumed", data: { ...(by && { by }) } },
+      {
+        stillCounts: () => {
+          if (actor.state.status === "paused") return true;
+          throw new RunStateConflict(`The run is ${actor.state.status}, not paused: there is nothing to resume.`);
+        },
+      },
+    );
   }
 
   /**

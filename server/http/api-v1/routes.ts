@@ -345,6 +345,32 @@ const runRoutes: ApiRoute[] = [
   }),
   route({
     method: "POST",
+    path: "/runs/{id}/pause",
+    tag: "Runs",
+    summary: "Pause a run: no new step starts, steps in flight finish; 409 when it is not running",
+    params: idParams,
+    body: z.strictObject({}),
+    response: z.object({ status: z.enum(runStatuses) }),
+    async handle(call, { params }) {
+      await call.runs.pause({ id: params.id });
+      return { status: (await call.runs.get({ id: params.id })).status };
+    },
+  }),
+  route({
+    method: "POST",
+    path: "/runs/{id}/resume",
+    tag: "Runs",
+    summary: "Resume a paused run; 409 when it is not paused",
+    params: idParams,
+    body: z.strictObject({}),
+    response: z.object({ status: z.enum(runStatuses) }),
+    async handle(call, { params }) {
+      await call.runs.resume({ id: params.id });
+      return { status: (await call.runs.get({ id: params.id })).status };
+    },
+  }),
+  route({
+    method: "POST",
     path: "/runs/{id}/retry",
     tag: "Runs",
     summary: "Retry a failed run from where it failed, on the same snapshot or the newest published version",

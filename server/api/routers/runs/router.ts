@@ -21,6 +21,24 @@ export const runsRouter = router({
       return { id: input.id };
     }),
 
+  /** Pauses a running run: no new step starts; steps in flight finish. 409 when it is not running. */
+  pause: workspaceProcedure("run")
+    .input(z.object({ id: z.string().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.runs.get(input.id); // not found outside the workspace
+      await ctx.services.engine.pause(input.id, { id: ctx.user.id, name: ctx.user.name });
+      return { id: input.id, status: "paused" as const };
+    }),
+
+  /** Resumes a paused run. 409 when it is not paused. */
+  resume: workspaceProcedure("run")
+    .input(z.object({ id: z.string().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.runs.get(input.id);
+      await ctx.services.engine.resume(input.id, { id: ctx.user.id, name: ctx.user.name });
+      return { id: input.id, status: "running" as const };
+    }),
+
   /** Approves or rejects a waiting approval node of a run in this workspace, once per request key. */
   decide: workspaceProcedure("decide").input(decideInRunInput).mutation(decideInRun),
 
