@@ -258,6 +258,9 @@ describe("runs", () => {
     await api("POST", `/flows/${slowFlow.json.id}/publish`, {});
     const started = await api("POST", `/flows/${slowFlow.json.id}/runs`, {});
     expect(started.json.status).toBe("running");
+    expect((await api("POST", `/runs/${started.json.runId}/pause`, {})).json).toEqual({ status: "paused" });
+    expect((await api("POST", `/runs/${started.json.runId}/pause`, {})).status).toBe(409);
+    expect((await api("POST", `/runs/${started.json.runId}/resume`, {})).json.status).toMatch(/running|waiting/);
     expect((await api("POST", `/runs/${started.json.runId}/cancel`, {})).json).toEqual({ status: "cancelled" });
   });
 });

@@ -28,8 +28,13 @@ beforeAll(async () => {
     apiSeen.push({ url: req.url ?? "", headers: req.headers, body });
     inFlight++;
     mostInFlight = Math.max(mostInFlight, inFlight);
-    const slow = req.url?.startsWith("/slow");
-    if (slow) await new Promise((r) => setTimeout(r, 150));
+    // A slow call is held until a second one is in flight (or 2 s pass), then a little longer:
+    // calls made at once overlap here however loaded the machine is; calls made one by one do not.
+    if (req.url?.startsWith("/slow")) {
+      const until = Date.now() + 2_000;
+      while (inFlight < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50));
+    }
     inFlight--;
     const big = req.url?.startsWith("/big");
     res.writeHead(200, { "content-type": "application/json" });
