@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { prismaCircuitBreakers } from "./db/circuit-breakers";
 import type { Prisma } from "./db/client";
 import { credentialReader } from "./db/credentials-repository";
 import { flowsRepository } from "./db/flows-repository";
@@ -64,6 +65,7 @@ export function createEmbeddedEngine(
     redispatchMs: options.redispatchMs,
     resumeUrl: (target) => resume.url(target),
     cache: prismaStepCache(prisma),
+    breakers: prismaCircuitBreakers(prisma),
     subflows: (
       options.subflows ??
       ((s, e) => flowCalls({ store: s, engine: e, flows: (workspaceId) => flowsRepository(prisma, workspaceId) }))

@@ -379,6 +379,43 @@ it("with workers: an agent's tool calls run on them, one waits for approval deci
   }
 }, 60_000);
 
+it("with workers: one circuit breaker for every process, opened by failures on any of them", async () => {
+  for (const w of workers) if (!w.child) await w.start();
+  let hits = 0;
+  const flaky = createServer((_req, res) => {
+    hits++;
+    res.writeHead(503).end("down");
+  });
+  await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", r));
+  try {
+    const cookie = await web.signUpCookie(`breaker-${Date.now()}@example.com`);
+    const api = web.client(cookie);
+    const host = `127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    const nodes = {
+      start: ["start"],
+      call: [
+        "http",
+        { url: `http://${host}/`, onError: "continue", breaker: { failures: 3, windowMs: 60_000, openMs: 60_000 } },
+      ],
+      end: ["end"],
+    } as Parameters<typeof flow>[0];
+    const errors: (string | undefined)[] = [];
+    for (let i = 0; i < 5; i++) {
+      const runId = await startFlow(api, nodes, ["start -> call", "call -> end"]);
+      await waitFor("the run to end", runOf(api, runId), (r) => r.status === "succeeded");
+      const events = await api.runs.events.query({ id: runId });
+      const failed = events.find((e) => e.type === "node.failed");
+      errors.push((failed?.data as { error?: { code?: string } } | undefined)?.error?.code);
+    }
+    // Three failures (on whichever worker) open it; the next two are refused without a call.
+    expect(hits).toBe(3);
+    expect(errors).toEqual([undefined, undefined, undefined, "circuit_open", "circuit_open"]);
+    expect((await api.health.breakers.query())[0]).toMatchObject({ key: host, state: "open", failures: 3 });
+  } finally {
+    await new Promise<void>((r) => flaky.close(() => r()));
+  }
+}, 60_000);
+
 it("three web processes watch the same schedule: its due fire runs once", async () => {
   if (!otherWeb.child) await otherWeb.start(); // an earlier test may have started it
   await thirdWeb.start();

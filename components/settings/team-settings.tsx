@@ -8,6 +8,7 @@ import { toast } from "../ui/toaster";
 import { ApiTokenSettings } from "./api-token-settings";
 import { AuditLogSettings } from "./audit-log-settings";
 import { Card } from "./card";
+import { HealthSettings } from "./health-settings";
 import { ModelPricesSettings } from "./model-prices-settings";
 import { NetworkSettings } from "./network-settings";
 import { RunRetentionSettings } from "./run-retention-settings";
@@ -251,6 +252,7 @@ export function TeamSettings() {
       <NetworkSettings isOwner={isOwner} />
       <RunRetentionSettings isOwner={isOwner} />
       <ModelPricesSettings isOwner={isOwner} />
+      <HealthSettings isOwner={isOwner} />
       <ApiTokenSettings myRole={me.data?.workspace?.role} />
       {isOwner && <AuditLogSettings />}
     </div>

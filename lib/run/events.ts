@@ -30,6 +30,8 @@ export const runErrorSchema = z.object({
   nodeId: z.string().optional(),
   /** Whether trying again could help (engine RetryableError vs NonRetryableError). */
   retryable: z.boolean().default(false),
+  /** A machine-readable reason, e.g. `circuit_open` (the step's breaker refused the attempt). */
+  code: z.string().optional(),
 });
 export type RunError = z.infer<typeof runErrorSchema>;
 

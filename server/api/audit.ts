@@ -92,6 +92,11 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
     target: { type: "workspace", id: "" },
     details: { entries: i.entries },
   }),
+  "health.resetBreaker": (i) => ({
+    action: "breaker.reset",
+    target: { type: "breaker", id: str(i.key) },
+    details: {},
+  }),
   "settings.setModelPrices": (i) => ({
     action: "models.prices_set",
     target: { type: "workspace", id: "" },

@@ -1,6 +1,7 @@
 import { auditRouter } from "./routers/audit/router";
 import { credentialsRouter } from "./routers/credentials/router";
 import { flowsRouter } from "./routers/flows/router";
+import { healthRouter } from "./routers/health/router";
 import { inboxRouter } from "./routers/inbox/router";
 import { meRouter } from "./routers/me/router";
 import { runsRouter } from "./routers/runs/router";
@@ -20,6 +21,7 @@ export const appRouter = router({
   inbox: inboxRouter,
   settings: settingsRouter,
   audit: auditRouter,
+  health: healthRouter,
   tokens: tokensRouter,
 });
 

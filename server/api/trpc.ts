@@ -4,6 +4,7 @@ import type { Role } from "../../generated/sqlite/enums.ts";
 import { describeJsonLimit, jsonLimitProblem } from "../../lib/json/limits";
 import { apiTokensRepository } from "../db/api-tokens-repository";
 import { type AuditActor, auditRepository } from "../db/audit-repository";
+import { breakersRepository } from "../db/circuit-breakers";
 import { credentialsRepository } from "../db/credentials-repository";
 import { flowsRepository } from "../db/flows-repository";
 import { inboxRepository } from "../db/inbox-repository";
@@ -90,6 +91,7 @@ function workspaceRepositories({ prisma, cipher }: Services, workspaceId: string
   return {
     apiTokens: apiTokensRepository(prisma, workspaceId, userId),
     audit: auditRepository(prisma, workspaceId),
+    breakers: breakersRepository(prisma, workspaceId),
     flows: flowsRepository(prisma, workspaceId),
     runs: runsRepository(prisma, workspaceId),
     schedules: schedulesRepository(prisma, workspaceId),

@@ -39,6 +39,24 @@ const stepSettings: Form = (f, data) => (
     {f.number(["retry", "maxAttempts"], "Attempts", "1 means no retry. Retries wait longer each time.", 1)}
     {data.retry !== undefined && f.number(["retry", "initialDelayMs"], "First retry after (ms)")}
     {f.select(["onError"], "After the last attempt", onErrorOptions)}
+    {f.toggle(["breaker"], "Stop calling a service that keeps failing (circuit breaker)")}
+    {data.breaker !== undefined && (
+      <>
+        {f.number(["breaker", "failures"], "Open after this many failures", undefined, 1)}
+        {f.number(["breaker", "windowMs"], "Within (ms)", undefined, 1000)}
+        {f.number(
+          ["breaker", "openMs"],
+          "Then refuse for (ms)",
+          "After that one attempt probes; its result closes or reopens it.",
+          1000,
+        )}
+        {f.text(
+          ["breaker", "key"],
+          "Breaker key",
+          "Empty: the host the step calls. Steps with one key share one breaker.",
+        )}
+      </>
+    )}
   </Section>
 );
 

@@ -24,18 +24,34 @@ export const cacheSchema = z.strictObject({
     .max(30 * 86_400_000),
 });
 
+/**
+ * Circuit breaker (flow-format.md, "Additions"): after `failures` failed attempts within
+ * `windowMs`, attempts fail at once (error code `circuit_open`) for `openMs`, then one probe is
+ * let through. `key` defaults to the host the step calls; the state is the workspace's, shared
+ * by every run and process.
+ */
+export const breakerSchema = z.strictObject({
+  key: z.string().trim().min(1).max(200).optional(),
+  failures: z.number().int().min(1).max(10_000),
+  windowMs: z.number().int().min(1_000).max(86_400_000),
+  openMs: z.number().int().min(1_000).max(86_400_000),
+});
+export type BreakerSettings = z.infer<typeof breakerSchema>;
+
 export const stepSettingsShape = {
   /** Abort an attempt that runs longer than this. */
   timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
   retry: retrySchema.optional(),
   /** fail: the run fails · continue: output null, follow `out` · route: follow `error`. */
   onError: z.enum(["fail", "continue", "route"]).default("fail"),
+  breaker: breakerSchema.optional(),
 };
 
 export interface StepSettings {
   timeoutMs?: number;
   retry?: RetrySettings;
   onError: "fail" | "continue" | "route";
+  breaker?: BreakerSettings;
 }
 
 /** Reads the common settings from any node's data; kinds without them get the defaults. */

@@ -1,14 +1,23 @@
 import { createHash } from "node:crypto";
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
+import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { describeJsonLimit, jsonLimitProblem } from "../../../lib/json/limits";
 import type { EngineEvent } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
 import type { RunState } from "../../../lib/run/state";
 import { type Command, toolCallKey } from "../core/commands";
 import type { FlowGraph } from "../core/graph";
-import { NonRetryableError } from "./errors";
+import { CircuitOpen, NonRetryableError } from "./errors";
 import type { OutboundRequest, OutboundResponse } from "./outbound/http-client";
-import type { Clock, NodeExecutor, NodeOutcome, StepCache, SubflowCalls } from "./ports";
+import type {
+  BreakerSettings,
+  CircuitBreakers,
+  Clock,
+  NodeExecutor,
+  NodeOutcome,
+  StepCache,
+  SubflowCalls,
+} from "./ports";
 import type { ExpressionSandbox } from "./sandbox/expression-sandbox";
 import { nodeExpressions } from "./sandbox/node-expressions";
 
@@ -28,6 +37,8 @@ export interface AttemptDeps {
   subflows?: SubflowCalls;
   /** Stored answers of steps with `cache { ttlMs }`; absent: nothing is cached. */
   cache?: StepCache;
+  /** Circuit breakers of steps with `breaker`; absent: no step is guarded. */
+  breakers?: CircuitBreakers;
 }
 
 /** The attempt of one node instance in one run, as of `state`. */
@@ -91,6 +102,7 @@ export async function runAttempt(
   const ref = nodeRef(command.nodeId, command.path);
   const aborted = signal === neverAborted ? undefined : abortion(signal);
   const { credential, http } = deps;
+  const breaker = breakerGuard(deps, workspaceId, stepSettings(node.data).breaker);
   try {
     const running = deps.executors[type]({
       runId,
@@ -102,7 +114,8 @@ export async function runAttempt(
       idempotencyKey: command.idempotencyKey,
       signal,
       now: deps.clock.now(),
-      http(request) {
+      async http(request) {
+        await breaker?.admit(request.url);
         return http(request, workspaceId);
       },
       progress: report.add,
@@ -140,6 +153,7 @@ export async function runAttempt(
       },
     });
     const outcome = await (aborted ? Promise.race([running, aborted]) : running);
+    await breaker?.settle(true);
     const unreadable = outcomeProblem(outcome);
     if (unreadable) throw new NonRetryableError(`${unreadable}: it could be stored but not read back`);
     if ("waitFor" in outcome) return { type: "approval.requested", ...ref, data: outcome.waitFor };
@@ -161,15 +175,45 @@ export async function runAttempt(
   } catch (error) {
     const reason = signal.reason;
     if (reason instanceof AbortReason && reason.kind !== "timeout") return null; // cancelled, or resumes after restart
+    await breaker?.settle(false);
     const retryable = reason instanceof AbortReason || (error as { retryable?: unknown }).retryable === true;
     const message =
       reason instanceof AbortReason ? reason.message : error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown }).code;
     return {
       type: "node.failed",
       ...ref,
-      data: { attempt: command.attempt, error: { message, nodeId: command.nodeId, retryable } },
+      data: {
+        attempt: command.attempt,
+        error: { message, nodeId: command.nodeId, retryable, ...(typeof code === "string" && { code }) },
+      },
     };
   }
+}
+
+/**
+ * A step's circuit breaker, for one attempt: each host it calls (or the breaker's `key`) is
+ * admitted on the first request (an open circuit refuses it: CircuitOpen, nothing is sent), and
+ * the attempt's outcome is recorded on what it was admitted to.
+ */
+function breakerGuard(deps: AttemptDeps, workspaceId: string, settings: BreakerSettings | undefined) {
+  const breakers = deps.breakers;
+  if (!settings || !breakers) return undefined;
+  const admitted = new Map<string, boolean>(); // key → whether this attempt is its probe
+  return {
+    async admit(url: string) {
+      const key = settings.key ?? new URL(url).host;
+      if (admitted.has(key)) return;
+      const answer = await breakers.admit(workspaceId, key, deps.clock.now(), settings);
+      if (!answer.admitted) throw new CircuitOpen(key, answer.failures, answer.openUntil);
+      admitted.set(key, answer.probe);
+    },
+    async settle(ok: boolean) {
+      for (const [key, probe] of admitted)
+        await breakers.record(workspaceId, key, ok, deps.clock.now(), settings, probe);
+      admitted.clear();
+    },
+  };
 }
 
 /** The event that parks a node on what its executor named. */

@@ -32,3 +32,14 @@ export class RunNotFound extends Error {
     super(`run ${runId} does not exist`);
   }
 }
+
+/** The step's circuit breaker is open: the attempt fails at once, without calling out (code `circuit_open`). */
+export class CircuitOpen extends Error {
+  readonly code = "circuit_open";
+  readonly retryable = false;
+  constructor(key: string, failures: number, until: Date) {
+    super(
+      `the circuit for ${key} is open after ${failures} failure${failures === 1 ? "" : "s"}: not called; the next try is let through at ${until.toISOString()}`,
+    );
+  }
+}

@@ -1,4 +1,5 @@
 import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
+import type { BreakerSettings } from "../../../lib/flow/kinds/step-settings";
 import type { ApprovalRequest, EngineEvent, RunError, RunEvent, RunStatus, TokenUsage } from "../../../lib/run/events";
 import type { RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "../core/graph";
@@ -126,6 +127,28 @@ export interface TimerStore {
   renew(key: string, held: Date, until: Date): Promise<boolean>;
   /** Gives a claimed timer back (its delivery did not happen: it is looked at again). */
   release(key: string): Promise<void>;
+}
+
+export type { BreakerSettings };
+
+/** Circuit breakers (step setting `breaker`), per workspace and key, one state for every process (server/db/circuit-breakers.ts). */
+export interface CircuitBreakers {
+  /** Whether an attempt may call out now; `probe`: it is the half-open probe, whose outcome decides. */
+  admit(
+    workspaceId: string,
+    key: string,
+    now: Date,
+    settings: BreakerSettings,
+  ): Promise<{ admitted: true; probe: boolean } | { admitted: false; openUntil: Date; failures: number }>;
+  /** The admitted attempt's outcome. */
+  record(
+    workspaceId: string,
+    key: string,
+    ok: boolean,
+    now: Date,
+    settings: BreakerSettings,
+    probe: boolean,
+  ): Promise<void>;
 }
 
 /** Stored answers of steps with `cache { ttlMs }`, per workspace, shared by every process (server/db/step-cache.ts). */
