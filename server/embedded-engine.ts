@@ -3,6 +3,7 @@ import { prismaCircuitBreakers } from "./db/circuit-breakers";
 import type { Prisma } from "./db/client";
 import { credentialReader } from "./db/credentials-repository";
 import { flowsRepository } from "./db/flows-repository";
+import { prismaRateLimits } from "./db/rate-limits";
 import { prismaRunStore } from "./db/run-store";
 import { prismaStepCache } from "./db/step-cache";
 import { prismaTimerStore } from "./db/timer-store";
@@ -66,6 +67,7 @@ export function createEmbeddedEngine(
     resumeUrl: (target) => resume.url(target),
     cache: prismaStepCache(prisma),
     breakers: prismaCircuitBreakers(prisma),
+    rateLimits: prismaRateLimits(prisma),
     subflows: (
       options.subflows ??
       ((s, e) => flowCalls({ store: s, engine: e, flows: (workspaceId) => flowsRepository(prisma, workspaceId) }))

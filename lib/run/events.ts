@@ -154,7 +154,7 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     type: z.literal("timer.fired"),
     ...nodeRef,
     data: z.object({
-      purpose: z.enum(["retry", "approval-timeout", "delay", "wait-timeout"]),
+      purpose: z.enum(["retry", "approval-timeout", "delay", "wait-timeout", "throttle"]),
       attempt: z.number().int().positive(),
       /** approval-timeout: the escalation level whose deadline this is (0: the first). */
       level: z.number().int().nonnegative().optional(),
@@ -229,6 +229,12 @@ export const engineEventSchema = z.discriminatedUnion("type", [
       error: runErrorSchema.optional(),
       callId: z.string().optional(),
     }),
+  }),
+  /** The step's rate limit (`key`) is used up: the attempt waits until `until`, its token reserved. */
+  z.object({
+    type: z.literal("node.throttled"),
+    ...nodeRef,
+    data: z.object({ attempt: z.number().int().positive(), until: z.string(), key: z.string() }),
   }),
   /** A waiting agent goes on with the same attempt: a tool call it waited for can proceed. */
   z.object({ type: z.literal("node.resumed"), ...nodeRef, data: z.object({ attempt: z.number().int().positive() }) }),

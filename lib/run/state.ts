@@ -44,6 +44,8 @@ export interface NodeRunState {
   parked?: Parked;
   /** An agent's model turns and tool calls (agent-progress.ts). */
   agent?: AgentProgress;
+  /** Waiting for its rate limit's token (`passed` once the wait is over: the attempt then runs without asking again). */
+  throttled?: { until: string; key: string; passed?: boolean };
   /** What the current attempt sent out (an agent's prompt, an HTTP request). */
   input?: unknown;
   /** What the current attempt has streamed so far (an agent's tokens). */
@@ -170,6 +172,7 @@ function nodeRecord(
     approval: field(patch, before, "approval"),
     parked: field(patch, before, "parked"),
     agent: field(patch, before, "agent"),
+    throttled: field(patch, before, "throttled"),
     input: field(patch, before, "input"),
     streamed: field(patch, before, "streamed"),
     retryAt: field(patch, before, "retryAt"),
@@ -247,6 +250,7 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
       streamed: undefined,
       input: undefined,
       parked: undefined,
+      throttled: undefined,
       // A retry goes on from the turns and calls already recorded; a first attempt starts afresh.
       ...(e.data.attempt === 1 && { agent: undefined }),
     }),
@@ -359,8 +363,14 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   "node.resumed": (s, e) => {
     const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
     if (node?.status !== "waiting" || node.attempt !== e.data.attempt) return s;
-    const next = setNode(s, e, { status: "running" });
+    const throttled = node.throttled && { ...node.throttled, passed: true };
+    const next = setNode(s, e, { status: "running", ...(throttled && { throttled }) });
     return next.status === "waiting" ? { ...next, status: "running" } : next;
+  },
+  "node.throttled": (s, e) => {
+    const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];
+    if (node?.status !== "running" || node.attempt !== e.data.attempt) return s;
+    return setNode(s, e, { status: "waiting", throttled: { until: e.data.until, key: e.data.key } });
   },
   "agent.waiting": (s, e) => {
     const node = s.nodes[nodeKey(e.nodeId, pathOf(e))];

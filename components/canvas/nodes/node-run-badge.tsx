@@ -21,6 +21,8 @@ export function NodeRunBadge({ nodeId, maxAttempts }: { nodeId: string; maxAttem
     detail = total !== undefined ? `${done} of ${total}` : `pass ${instance.loop.started}`;
   } else if (status === "running" && instance?.startedAt) {
     detail = formatDuration(now - new Date(instance.startedAt).getTime());
+  } else if (status === "waiting" && instance?.throttled && !instance.throttled.passed) {
+    detail = `throttled (${instance.throttled.key})`;
   } else if (status === "retrying" && instance) {
     detail = `attempt ${instance.attempt + 1}${maxAttempts ? ` of ${maxAttempts}` : ""}`;
   } else if (status === "succeeded" && instance?.startedAt && instance.finishedAt) {

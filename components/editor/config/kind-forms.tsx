@@ -39,6 +39,14 @@ const stepSettings: Form = (f, data) => (
     {f.number(["retry", "maxAttempts"], "Attempts", "1 means no retry. Retries wait longer each time.", 1)}
     {data.retry !== undefined && f.number(["retry", "initialDelayMs"], "First retry after (ms)")}
     {f.select(["onError"], "After the last attempt", onErrorOptions)}
+    {f.toggle(["rateLimit"], "Limit how often it runs (rate limit)")}
+    {data.rateLimit !== undefined && (
+      <>
+        {f.text(["rateLimit", "key"], "Limit name", "Steps (of any flow) with one name share one limit.")}
+        {f.number(["rateLimit", "perMinute"], "At most per minute", "Attempts over it wait their turn.", 1)}
+        {f.number(["rateLimit", "burst"], "Burst", "How many may go at once. Empty: one second's worth.", 1)}
+      </>
+    )}
     {f.toggle(["breaker"], "Stop calling a service that keeps failing (circuit breaker)")}
     {data.breaker !== undefined && (
       <>

@@ -8,6 +8,7 @@ const objectPresets: Record<string, () => unknown> = {
   timeout: () => ({ afterMs: 86_400_000, action: "reject" }),
   cache: () => ({ ttlMs: 3_600_000 }),
   breaker: () => ({ failures: 5, windowMs: 60_000, openMs: 30_000 }),
+  rateLimit: () => ({ key: "my-api", perMinute: 60 }),
   approval: () => ({ assignees: { users: [], roles: ["approver"], groups: [] }, editableArgs: true }),
   notify: () => ({
     method: "POST",

@@ -179,6 +179,15 @@ export function Inspector() {
       )}
 
       {instance?.parked && <ParkedOn parked={instance.parked} status={instance.status} />}
+      {instance?.throttled && (
+        <Section title={instance.throttled.passed ? "Was throttled" : "Throttled"}>
+          <p className="text-xs text-slate-600" data-testid="throttled">
+            Rate limit <span className="font-mono">{instance.throttled.key}</span>:{" "}
+            {instance.throttled.passed ? "waited" : "waits"} for its turn until{" "}
+            {new Date(instance.throttled.until).toLocaleTimeString()}.
+          </p>
+        </Section>
+      )}
 
       {instance?.status === "succeeded" && (
         <Section title="Output">

@@ -38,6 +38,29 @@ export const breakerSchema = z.strictObject({
 });
 export type BreakerSettings = z.infer<typeof breakerSchema>;
 
+/**
+ * Rate limit: at most `perSecond` (or `perMinute`) attempts start per `key` in the workspace,
+ * across runs and processes, with bursts of up to `burst`; an attempt over the limit waits on a
+ * durable timer (throttled).
+ */
+export const rateLimitSchema = z
+  .strictObject({
+    key: z.string().trim().min(1, "name the limit: steps with one key share it").max(200),
+    perSecond: z.number().positive().max(100_000).optional(),
+    perMinute: z.number().positive().max(6_000_000).optional(),
+    burst: z.number().int().min(1).max(100_000).optional(),
+  })
+  .refine((r) => (r.perSecond === undefined) !== (r.perMinute === undefined), {
+    message: "give perSecond or perMinute (one of them)",
+  });
+export type RateLimitSettings = z.infer<typeof rateLimitSchema>;
+
+/** Tokens a second, and the bucket's size (default: one second's worth, at least 1). */
+export function rateOf(limit: RateLimitSettings): { ratePerSecond: number; burst: number } {
+  const ratePerSecond = limit.perSecond ?? limit.perMinute! / 60;
+  return { ratePerSecond, burst: limit.burst ?? Math.max(1, Math.floor(ratePerSecond)) };
+}
+
 export const stepSettingsShape = {
   /** Abort an attempt that runs longer than this. */
   timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
@@ -45,6 +68,7 @@ export const stepSettingsShape = {
   /** fail: the run fails · continue: output null, follow `out` · route: follow `error`. */
   onError: z.enum(["fail", "continue", "route"]).default("fail"),
   breaker: breakerSchema.optional(),
+  rateLimit: rateLimitSchema.optional(),
 };
 
 export interface StepSettings {
@@ -52,6 +76,7 @@ export interface StepSettings {
   retry?: RetrySettings;
   onError: "fail" | "continue" | "route";
   breaker?: BreakerSettings;
+  rateLimit?: RateLimitSettings;
 }
 
 /** Reads the common settings from any node's data; kinds without them get the defaults. */

@@ -2,7 +2,15 @@ import { awaitsDecision } from "../../../lib/run/agent-progress";
 import type { EngineEvent } from "../../../lib/run/events";
 import { applyRunEvent, nodeKey, pathOf, type RunState, withOwnedNodes } from "../../../lib/run/state";
 import { toolApprovalTimedOut } from "./agent-calls";
-import { approvalTimer, delayTimer, executeCommand, retryTimer, toolApprovalTimer, waitTimer } from "./commands";
+import {
+  approvalTimer,
+  delayTimer,
+  executeCommand,
+  retryTimer,
+  throttleTimer,
+  toolApprovalTimer,
+  waitTimer,
+} from "./commands";
 import { Frontier } from "./frontier";
 import type { FlowGraph } from "./graph";
 import { evaluatingItems, untilPending } from "./loops";
@@ -60,6 +68,10 @@ export function advance(
       planner.delayDue(event.nodeId, pathOf(event), event.data.attempt);
     if (event.type === "timer.fired" && event.data.purpose === "wait-timeout")
       planner.waitTimedOut(event.nodeId, pathOf(event), event.data.attempt);
+    if (event.type === "timer.fired" && event.data.purpose === "throttle")
+      planner.throttleDue(event.nodeId, pathOf(event), event.data.attempt);
+    if (event.type === "node.throttled")
+      planner.commands.push(throttleTimer(runId, event.nodeId, pathOf(event), event.data.attempt, event.data.until));
     if (event.type === "node.waiting")
       planner.commands.push(delayTimer(runId, event.nodeId, pathOf(event), event.data.attempt, event.data.until));
     if (event.type === "wait.started" && event.data.timeoutAt)
@@ -95,6 +107,8 @@ function resumeDraft(graph: FlowGraph, runId: string, state: RunState, now: stri
           toolApprovalTimer(runId, nodeId, path, current.attempt, call.callId, due, call.approval?.escalations?.length),
         );
     }
+    if (current.status === "waiting" && current.throttled && !current.throttled.passed)
+      planner.commands.push(throttleTimer(runId, nodeId, path, current.attempt, current.throttled.until));
     const parked = current.status === "waiting" && !current.parked?.ended ? current.parked : undefined;
     if (parked?.until) planner.commands.push(delayTimer(runId, nodeId, path, current.attempt, parked.until));
     if (parked?.timeoutAt) planner.commands.push(waitTimer(runId, nodeId, path, current.attempt, parked.timeoutAt));

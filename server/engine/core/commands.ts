@@ -120,3 +120,17 @@ export const toolCallKey = (attemptKey: string, callId: string) => `${attemptKey
 
 /** The tool call a key made by toolCallKey names (undefined: the key is an attempt's own). */
 export const callIdOfKey = (key: string): string | undefined => key.split(":")[4];
+
+/** When a throttled attempt's reserved token is due. */
+export const throttleTimer = (
+  runId: string,
+  nodeId: string,
+  path: number[],
+  attempt: number,
+  dueAt: string,
+): Command => ({
+  type: "schedule",
+  key: `${idempotencyKey(runId, nodeId, path, attempt)}:throttle`,
+  dueAt,
+  event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "throttle", attempt } },
+});

@@ -137,9 +137,25 @@ export class Planner implements Pass {
     return this.state.status === "paused";
   }
 
-  /** The run was resumed: retries whose back-off ended while it was paused start now. */
+  /** A throttled attempt's token is due: it runs (the same attempt), unless the run is paused. */
+  throttleDue(nodeId: string, path: number[], attempt: number) {
+    const current = this.instance(nodeId, path);
+    if (this.state.status !== "running" || current?.status !== "waiting" || current.attempt !== attempt) return;
+    if (!current.throttled || current.throttled.passed) return;
+    this.decide({ type: "node.resumed", ...ref(nodeId, path), data: { attempt } });
+    this.commands.push(executeCommand(this.runId, nodeId, path, attempt));
+  }
+
+  /** The run was resumed: retries whose back-off ended, and throttled attempts whose token came, while it was paused start now. */
   retryOverdue() {
     for (const current of this.atWork()) {
+      const due =
+        current.throttled && !current.throttled.passed && Date.parse(current.throttled.until) <= Date.parse(this.now);
+      if (current.status === "waiting" && due) {
+        this.decide({ type: "node.resumed", ...ref(current.nodeId, current.path), data: { attempt: current.attempt } });
+        this.commands.push(executeCommand(this.runId, current.nodeId, current.path, current.attempt));
+        continue;
+      }
       if (current.status !== "retrying" || !current.retryAt || Date.parse(current.retryAt) > Date.parse(this.now))
         continue;
       this.start(this.graph.nodes.get(current.nodeId)!, current.path, current.attempt + 1);

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
-import { stepSettings } from "../../../lib/flow/kinds/step-settings";
+import { rateOf, stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { describeJsonLimit, jsonLimitProblem } from "../../../lib/json/limits";
 import type { EngineEvent } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
-import type { RunState } from "../../../lib/run/state";
+import { nodeKey, type RunState } from "../../../lib/run/state";
 import { type Command, toolCallKey } from "../core/commands";
 import type { FlowGraph } from "../core/graph";
 import { CircuitOpen, NonRetryableError } from "./errors";
@@ -15,6 +15,7 @@ import type {
   Clock,
   NodeExecutor,
   NodeOutcome,
+  RateLimits,
   StepCache,
   SubflowCalls,
 } from "./ports";
@@ -39,6 +40,8 @@ export interface AttemptDeps {
   cache?: StepCache;
   /** Circuit breakers of steps with `breaker`; absent: no step is guarded. */
   breakers?: CircuitBreakers;
+  /** Rate limits of steps with `rateLimit`; absent: no step is throttled. */
+  rateLimits?: RateLimits;
 }
 
 /** The attempt of one node instance in one run, as of `state`. */
@@ -102,8 +105,21 @@ export async function runAttempt(
   const ref = nodeRef(command.nodeId, command.path);
   const aborted = signal === neverAborted ? undefined : abortion(signal);
   const { credential, http } = deps;
-  const breaker = breakerGuard(deps, workspaceId, stepSettings(node.data).breaker);
+  const settings = stepSettings(node.data);
+  const breaker = breakerGuard(deps, workspaceId, settings.breaker);
   try {
+    // Over its rate limit, the attempt waits for its reserved token on a durable timer (a resumed one has it).
+    const limit = settings.rateLimit;
+    if (limit && deps.rateLimits && !state.nodes[nodeKey(command.nodeId, command.path)]?.throttled?.passed) {
+      const now = deps.clock.now();
+      const { at } = await deps.rateLimits.take(workspaceId, limit.key, now, rateOf(limit));
+      if (at > now)
+        return {
+          type: "node.throttled",
+          ...ref,
+          data: { attempt: command.attempt, until: at.toISOString(), key: limit.key },
+        };
+    }
     const running = deps.executors[type]({
       runId,
       graph,

@@ -14,7 +14,9 @@ import { nodeExpressions } from "./sandbox/node-expressions";
 /** Steps that touch nothing outside the run and have no timeout to honour. */
 export function isPure(graph: FlowGraph, nodeId: string): boolean {
   const node = graph.nodes.get(nodeId);
-  return node !== undefined && effectsOf(node.type) === "none" && stepSettings(node.data).timeoutMs === undefined;
+  if (node === undefined || effectsOf(node.type) !== "none") return false;
+  const settings = stepSettings(node.data);
+  return settings.timeoutMs === undefined && settings.rateLimit === undefined;
 }
 
 /** Carries out a command a commit decided (batch.ts), once its events are stored. */

@@ -151,6 +151,17 @@ export interface CircuitBreakers {
   ): Promise<void>;
 }
 
+/** Rate limits (step setting `rateLimit`): token buckets per workspace and key, shared by every process (server/db/rate-limits.ts). */
+export interface RateLimits {
+  /** Takes a token: when it is (or will be) there, reserved for the caller. */
+  take(
+    workspaceId: string,
+    key: string,
+    now: Date,
+    rate: { ratePerSecond: number; burst: number },
+  ): Promise<{ at: Date }>;
+}
+
 /** Stored answers of steps with `cache { ttlMs }`, per workspace, shared by every process (server/db/step-cache.ts). */
 export interface StepCache {
   /** The answer stored under `key` that has not expired at `now`, or null. */

@@ -459,6 +459,8 @@ function stillWaitsFor(state: RunState, event: EngineEvent): boolean {
     );
   }
   if (purpose === "approval-timeout") return (event.data.level ?? 0) === (current.approval?.escalations?.length ?? 0);
+  if (purpose === "throttle")
+    return current.attempt === attempt && current.throttled !== undefined && !current.throttled.passed;
   return current.attempt === attempt && !current.parked?.ended; // a delay, a wait's deadline
 }
 
