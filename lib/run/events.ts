@@ -313,9 +313,34 @@ export const engineEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("run.paused"), data: z.object({ by: actorSchema.optional() }) }),
   /** Someone resumed a paused run: what became ready meanwhile starts. */
   z.object({ type: z.literal("run.resumed"), data: z.object({ by: actorSchema.optional() }) }),
-  z.object({ type: z.literal("run.succeeded"), data: z.object({ output: z.unknown() }) }),
-  z.object({ type: z.literal("run.failed"), data: z.object({ error: runErrorSchema }) }),
-  z.object({ type: z.literal("run.cancelled"), data: z.object({ reason: z.string() }) }),
+  /**
+   * The run undoes what it did (saga): the compensation handlers of `steps` (succeeded steps,
+   * latest first) run one at a time, then the run ends as `reason` says, with what is kept here.
+   */
+  z.object({
+    type: z.literal("compensation.started"),
+    data: z.object({
+      reason: z.enum(["failed", "cancelled", "end"]),
+      steps: z.array(z.string()),
+      /** failed: the run's error · cancelled: why · end: the run's output. */
+      error: runErrorSchema.optional(),
+      cancelReason: z.string().optional(),
+      output: z.unknown().optional(),
+    }),
+  }),
+  z.object({ type: z.literal("compensation.finished"), data: z.object({}) }),
+  z.object({
+    type: z.literal("run.succeeded"),
+    data: z.object({ output: z.unknown(), compensated: z.boolean().optional() }),
+  }),
+  z.object({
+    type: z.literal("run.failed"),
+    data: z.object({ error: runErrorSchema, compensated: z.boolean().optional() }),
+  }),
+  z.object({
+    type: z.literal("run.cancelled"),
+    data: z.object({ reason: z.string(), compensated: z.boolean().optional() }),
+  }),
 ]);
 
 /** An event as the engine decides it, before it is numbered and stored. */

@@ -72,8 +72,20 @@ export interface Parked {
   ended?: { output: unknown } | { error: RunError };
 }
 
+/** A run undoing what it did (compensation.started), and whether its handlers are done. */
+export interface Compensation {
+  reason: "failed" | "cancelled" | "end";
+  /** Steps whose handlers run, in that order (latest completed first). */
+  steps: string[];
+  error?: RunError;
+  cancelReason?: string;
+  output?: unknown;
+  finished?: boolean;
+}
+
 export interface RunState {
   status: RunStatus;
+  compensation?: Compensation;
   /** Tokens its agents used, by model (lib/run/cost.ts). */
   usage?: UsageByModel;
   input?: unknown;
@@ -427,6 +439,8 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   },
   "loop.until": (s, e) =>
     setNode(s, e, { loop: { ...loopOf(s, e), checked: { index: e.data.index, done: e.data.done } } }),
+  "compensation.started": (s, e) => (s.compensation ? s : { ...s, compensation: e.data }),
+  "compensation.finished": (s) => (s.compensation ? { ...s, compensation: { ...s.compensation, finished: true } } : s),
   "run.paused": (s) => (s.status === "running" || s.status === "waiting" ? { ...s, status: "paused" } : s),
   "run.resumed": (s) => (s.status === "paused" ? { ...s, status: "running" } : s),
   "run.succeeded": (s, e) => ({ ...s, status: "succeeded", output: e.data.output }),

@@ -5,6 +5,8 @@ export const endDataSchema = z.strictObject({
   label: z.string().min(1, "a label is required"),
   /** JSONata expression for the run output; empty means the predecessor's output (`prev`). */
   output: z.string().default(""),
+  /** Reaching this end undoes the steps that succeeded (their compensation handlers) before the run succeeds. */
+  compensate: z.boolean().optional(),
   /**
    * What a webhook that answers with the bare output (its `answer: "output"`) sends when the
    * run ends here: the status (200 unless set) and extra headers.

@@ -14,7 +14,7 @@ import { subflowKind } from "./subflow";
 import { transformKind } from "./transform";
 import { waitKind } from "./wait";
 
-export { type InboundRule, type OutputHandle, outputHandleIds, outputHandles } from "./kind";
+export { type InboundRule, type OutputHandle, outputHandleIds, outputHandles, successHandles } from "./kind";
 
 /**
  * Every node kind the contract knows. Adding a kind: one module here, its executor in

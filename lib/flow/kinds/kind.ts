@@ -7,6 +7,8 @@ export interface OutputHandle {
   label: string;
   /** The path a failed step follows (`onError: route`); drawn in red. */
   error?: boolean;
+  /** Where the step's compensation handler begins: never taken in the forward run (flow-format.md, "Compensation"). */
+  compensation?: boolean;
   /**
    * Set when the node's config never takes this handle, saying what would: edges from it stay
    * valid (the contract lists the handle) but carry nothing, e.g. `error` without `onError: route`.
@@ -53,6 +55,11 @@ export interface NodeKind<Type extends string = string, Data = unknown> {
 
 export function outputHandles<Data>(kind: NodeKind<string, Data>, data: Data): readonly OutputHandle[] {
   return kind.outputs(data);
+}
+
+/** The handles a success takes when its executor names none: all but `error` and `compensate`. */
+export function successHandles<Data>(kind: NodeKind<string, Data>, data: Data): string[] {
+  return kind.outputs(data).flatMap((h) => (h.error || h.compensation ? [] : [h.id]));
 }
 
 /** The ids of a node's output handles: what an edge's `sourceHandle` may name. */

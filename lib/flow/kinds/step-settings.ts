@@ -107,5 +107,6 @@ export function workStepOutputs(data: unknown): readonly OutputHandle[] {
       error: true,
       ...(!routes && { idle: "followed only when a failure is set to follow the error output (onError: route)" }),
     },
+    { id: "compensate", label: "undo", compensation: true },
   ];
 }

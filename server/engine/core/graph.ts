@@ -18,6 +18,10 @@ export interface FlowGraph {
   heldBranches?: boolean;
   /** Memo: each node's position in the document (frontier.ts). */
   positions?: Map<string, number>;
+  /** Compensation handlers, by the step they undo: where they begin, and all their nodes. */
+  handlers: Map<string, { entries: string[]; nodes: string[] }>;
+  /** The step each handler node undoes. */
+  handlerOf: Map<string, string>;
 }
 
 export function compileFlow(document: FlowDocument): FlowGraph {
@@ -28,12 +32,42 @@ export function compileFlow(document: FlowDocument): FlowGraph {
     inbound.get(edge.target)?.push(edge);
     outbound.get(edge.source)?.push(edge);
   }
+  const { handlers, handlerOf } = compensationHandlers(document, outbound);
   const children = new Map<string, FlowNode[]>();
   for (const node of document.nodes) {
+    // Handler nodes are no part of the forward run: they are not among its members.
+    if (handlerOf.has(node.id)) continue;
     const container = node.parentId ?? "";
     children.set(container, [...(children.get(container) ?? []), node]);
   }
-  return { document, nodes, inbound, outbound, children, exclusive: new Map(), branches: new Map() };
+  return {
+    document,
+    nodes,
+    inbound,
+    outbound,
+    children,
+    exclusive: new Map(),
+    branches: new Map(),
+    handlers,
+    handlerOf,
+  };
+}
+
+/**
+ * Each step's compensation handler: the nodes its `compensate` handle leads to, and everything
+ * they lead to (flow-format.md, "Compensation"). A node two handlers reach belongs to the first.
+ */
+function compensationHandlers(document: FlowDocument, outbound: Map<string, FlowEdge[]>) {
+  const handlers = new Map<string, { entries: string[]; nodes: string[] }>();
+  const handlerOf = new Map<string, string>();
+  for (const node of document.nodes) {
+    const entries = (outbound.get(node.id) ?? []).filter((e) => e.sourceHandle === "compensate").map((e) => e.target);
+    if (entries.length === 0) continue;
+    const nodes = [...new Set([...entries, ...entries.flatMap((id) => [...reachable(id, (n) => (outbound.get(n) ?? []).map((e) => e.target))])])];
+    handlers.set(node.id, { entries: [...new Set(entries)], nodes });
+    for (const id of nodes) if (!handlerOf.has(id)) handlerOf.set(id, node.id);
+  }
+  return { handlers, handlerOf };
 }
 
 function reachable(from: string, next: (id: string) => string[]): Set<string> {

@@ -6,6 +6,7 @@ import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import type { EngineEvent, NodeStatus } from "../../../lib/run/events";
 import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, type RunState } from "../../../lib/run/state";
 import { resumeAgents } from "./agent-calls";
+import { compensationSteps, settledHandlerNode } from "./compensation";
 import { type ApprovalResult, approvalOutput, decisionsResult } from "./approvals";
 import { retryDelayMs } from "./backoff";
 import { approvalTimer, type Command, executeCommand, idempotencyKey, ref, retryTimer } from "./commands";
@@ -279,6 +280,8 @@ export class Planner implements Pass {
       const result = current.status === "waiting" ? decisionsResult(current) : undefined;
       if (result) this.finishApproval(current, result);
     }
+    const compensation = this.state.compensation;
+    if (compensation && !compensation.finished) return this.paused ? this.result() : this.compensate();
     if (this.failIfNodeFailed()) return this.plan();
 
     // Skips cascade along dead paths, iterations finish, loops move on: repeat to a fixpoint.
@@ -300,7 +303,13 @@ export class Planner implements Pass {
       (n) => n.status === "running" && (!n.loop || evaluatingItems(n) || untilPending(n) !== undefined),
     );
     if (this.topLevelFinished()) {
-      this.decide({ type: "run.succeeded", data: { output: this.runOutput() } });
+      const output = this.runOutput();
+      const steps = this.reachedCompensatingEnd() ? compensationSteps(this.graph, this.state) : [];
+      if (steps.length > 0) {
+        this.decide({ type: "compensation.started", data: { reason: "end", steps, output } });
+        return this.plan();
+      }
+      this.decide({ type: "run.succeeded", data: { output } });
     } else if (this.state.status === "running" && !executing) {
       // Nothing executes; only timers or decisions can move the run on.
       this.decide({ type: "run.waiting", data: {} });
@@ -322,8 +331,10 @@ export class Planner implements Pass {
   }
 
   private startIfReady(node: FlowNode, scope: Scope): boolean {
-    // Paused: no new step starts (nor is skipped); the resume's pass takes them up.
-    return !this.paused && this.status(node.id, scope.path) === "pending" && this.tryStart(node, scope);
+    // Paused: no new step starts (nor is skipped); the resume's pass takes them up. Handler
+    // nodes never run (nor are skipped) forward: compensate() starts them.
+    if (this.paused || this.graph.handlerOf.has(node.id)) return false;
+    return this.status(node.id, scope.path) === "pending" && this.tryStart(node, scope);
   }
 
   /** Whether every top-level node has finished. Most passes have one at work, which settles it at once. */
@@ -343,16 +354,15 @@ export class Planner implements Pass {
       .find((n) => stepSettings(this.graph.nodes.get(n.nodeId)?.data ?? {}).onError === "fail");
     if (!failed) return false;
     const error = failed.error;
-    this.decide({
-      type: "run.failed",
-      data: {
-        error: {
-          message: `${failed.nodeId} failed: ${error?.message ?? "unknown error"}`,
-          nodeId: failed.nodeId,
-          retryable: error?.retryable ?? false,
-        },
-      },
-    });
+    const runError = {
+      message: `${failed.nodeId} failed: ${error?.message ?? "unknown error"}`,
+      nodeId: failed.nodeId,
+      retryable: error?.retryable ?? false,
+    };
+    // Steps that succeeded and can be undone are, before the run fails.
+    const steps = compensationSteps(this.graph, this.state);
+    if (steps.length > 0) this.decide({ type: "compensation.started", data: { reason: "failed", steps, error: runError } });
+    else this.decide({ type: "run.failed", data: { error: runError } });
     return true;
   }
 
@@ -410,9 +420,68 @@ export class Planner implements Pass {
     return true;
   }
 
+  /** Whether an end the run reached asks for the steps to be undone (`compensate: true`). */
+  private reachedCompensatingEnd(): boolean {
+    return this.graph.document.nodes.some(
+      (n) => n.type === "end" && n.data.compensate === true && !this.graph.handlerOf.has(n.id) && this.status(n.id) === "succeeded",
+    );
+  }
+
+  /**
+   * The run undoes what it did: forward work still under way is cancelled; each step's handler
+   * runs, one at a time, in the order compensation.started named; once all have settled, the
+   * run ends as it would have, `compensated`.
+   */
+  private compensate(): Advance {
+    const compensation = this.state.compensation!;
+    const forward = this.atWork().filter((n) => !this.graph.handlerOf.has(n.nodeId));
+    if (forward.length > 0) this.cancel(forward, "the run is undoing its steps");
+    const top = { loopId: null, path: [] as number[] };
+    for (const stepId of compensation.steps) {
+      const handler = this.graph.handlers.get(stepId);
+      if (!handler) continue;
+      for (const entry of handler.entries)
+        if (this.status(entry) === "pending") this.start(this.graph.nodes.get(entry)!, [], 1);
+      // The handler's other nodes follow its edges by the ordinary rule.
+      let changed = true;
+      while (changed) {
+        changed = false;
+        for (const id of handler.nodes) {
+          if (handler.entries.includes(id) || this.status(id) !== "pending") continue;
+          if (this.tryStart(this.graph.nodes.get(id)!, top)) changed = true;
+        }
+      }
+      // A handler node that failed for good ends its handler: what it would have led to is skipped.
+      const failed = handler.nodes.some((id) => {
+        const n = this.instance(id, []);
+        return n?.status === "failed" && !retriesLeft(this.graph.nodes.get(id)!, n) && stepSettings(this.graph.nodes.get(id)!.data).onError === "fail";
+      });
+      if (failed)
+        for (const id of handler.nodes)
+          if (this.status(id) === "pending") this.decide({ type: "node.skipped", ...ref(id, []), data: {} });
+      if (!handler.nodes.every((id) => settledHandlerNode(this.instance(id, [])))) return this.result();
+    }
+    this.decide({ type: "compensation.finished", data: {} });
+    if (compensation.reason === "end")
+      this.decide({ type: "run.succeeded", data: { output: compensation.output ?? null, compensated: true } });
+    else if (compensation.reason === "cancelled")
+      this.decide({
+        type: "run.cancelled",
+        data: { reason: compensation.cancelReason ?? "cancelled", compensated: true },
+      });
+    else
+      this.decide({
+        type: "run.failed",
+        data: { error: compensation.error ?? { message: "the run failed", retryable: false }, compensated: true },
+      });
+    return this.result();
+  }
+
   /** One end reached: its output. Several: an object keyed by end id. None: null. */
   private runOutput(): unknown {
-    const ends = this.graph.document.nodes.filter((n) => n.type === "end" && this.status(n.id) === "succeeded");
+    const ends = this.graph.document.nodes.filter(
+      (n) => n.type === "end" && !this.graph.handlerOf.has(n.id) && this.status(n.id) === "succeeded",
+    );
     if (ends.length === 0) return null;
     if (ends.length === 1) return this.instance(ends[0]!.id, [])?.output ?? null;
     return Object.fromEntries(ends.map((n) => [n.id, this.instance(n.id, [])?.output ?? null]));

@@ -1,5 +1,6 @@
 import { nodeKey, type RunState } from "../../../lib/run/state";
 import type { FlowGraph } from "./graph";
+import { compensatingScope } from "./compensation";
 import { openIndex } from "./open-index";
 
 /**
@@ -63,6 +64,7 @@ export function expressionContext(
   return Object.assign(context as typeof context & { nodes: Record<string, { output: unknown }> }, {
     run: { id: runId, startedAt: state.startedAt, startedBy: state.startedBy },
     ...loopVariables(graph, state, nodeId, path),
+    ...compensatingScope(graph, state, nodeId),
   });
 }
 

@@ -1,7 +1,7 @@
 // Test helpers for the core: a small graph builder and a simulated runtime. Used by tests only.
 
 import type { FlowDocument, FlowNode } from "../../../lib/flow/document";
-import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
+import { type NodeType, nodeKind, successHandles } from "../../../lib/flow/kinds";
 import { eventLabel } from "../../../lib/run/event-label";
 import type { ApprovalRequest, Decision, EngineEvent } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
@@ -185,7 +185,7 @@ function simulateFrom(doc: FlowDocument, options: Parameters<typeof simulate>[1]
       // By default a success takes every handle but `error`; a branch must be told which case it took.
       const handles =
         outcome.handles ??
-        (node.type === "branch" ? [] : outputHandles(kind, node.data).flatMap((h) => (h.error ? [] : [h.id])));
+        (node.type === "branch" ? [] : successHandles(kind, node.data));
       const output =
         outcome.output ?? (command.path.length > 0 ? `${command.nodeId}#${command.path.join(".")}` : command.nodeId);
       feed({ type: "node.succeeded", ...ref, data: { attempt: command.attempt, output, handles } });

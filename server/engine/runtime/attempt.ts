@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type NodeType, nodeKind, outputHandles } from "../../../lib/flow/kinds";
+import { type NodeType, nodeKind, successHandles } from "../../../lib/flow/kinds";
 import { rateOf, stepSettings } from "../../../lib/flow/kinds/step-settings";
 import { describeJsonLimit, jsonLimitProblem } from "../../../lib/json/limits";
 import type { EngineEvent } from "../../../lib/run/events";
@@ -176,7 +176,7 @@ export async function runAttempt(
     if ("loopItems" in outcome) return { type: "loop.items", ...ref, data: { items: outcome.loopItems } };
     if ("park" in outcome) return parkedEvent(ref, command.attempt, outcome.park);
     // An executor that names no handle took every handle a success may take.
-    const handles = outcome.handles ?? outputHandles(nodeKind(type), node.data).flatMap((h) => (h.error ? [] : [h.id]));
+    const handles = outcome.handles ?? successHandles(nodeKind(type), node.data);
     return {
       type: "node.succeeded",
       ...ref,

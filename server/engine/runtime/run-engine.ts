@@ -4,6 +4,7 @@ import type { Decision, EngineEvent } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
 import { foldRunEvents, initialRunState, nodeKey, pathOf, type RunState } from "../../../lib/run/state";
 import { resume, retryFrom } from "../core/advance";
+import { compensationSteps } from "../core/compensation";
 import { type Decider, decisionProblem } from "../core/approvals";
 import { type Command, callIdOfKey, instanceOfKey } from "../core/commands";
 import { compileFlow, type FlowGraph } from "../core/graph";
@@ -185,10 +186,16 @@ export class RunEngine {
   }
 
   /** Cancels a run: attempts in flight are aborted, the run ends `cancelled`. */
-  async cancel(runId: string, reason = "cancelled by a user"): Promise<void> {
+  async cancel(runId: string, reason = "cancelled by a user", options: { compensate?: boolean } = {}): Promise<void> {
     const actor = await this.load(runId);
     if (actor.finished) return this.forgetIfIdle(actor);
-    await actor.record({ type: "run.cancelled", data: { reason } }, { stillCounts: () => !actor.finished });
+    // With compensate, the steps that succeeded are undone first; the run then ends cancelled.
+    const undo = options.compensate && !actor.state.compensation ? compensationSteps(actor.graph, actor.state) : [];
+    const event: EngineEvent =
+      undo.length > 0
+        ? { type: "compensation.started", data: { reason: "cancelled", steps: undo, cancelReason: reason } }
+        : { type: "run.cancelled", data: { reason } };
+    await actor.record(event, { stillCounts: () => !actor.finished });
   }
 
   /**

@@ -334,12 +334,12 @@ const runRoutes: ApiRoute[] = [
     method: "POST",
     path: "/runs/{id}/cancel",
     tag: "Runs",
-    summary: "Cancel a run: attempts in flight are aborted",
+    summary: "Cancel a run: attempts in flight are aborted; with compensate, the steps that succeeded are undone first",
     params: idParams,
-    body: z.strictObject({}),
+    body: z.strictObject({ compensate: z.boolean().optional() }),
     response: z.object({ status: z.enum(runStatuses) }),
-    async handle(call, { params }) {
-      await call.runs.cancel({ id: params.id });
+    async handle(call, { params, body }) {
+      await call.runs.cancel({ id: params.id, compensate: body.compensate ?? false });
       return { status: (await call.runs.get({ id: params.id })).status };
     },
   }),

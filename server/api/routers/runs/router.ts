@@ -14,10 +14,10 @@ export const runsRouter = router({
 
   /** Cancels a run of this workspace: attempts in flight are aborted, the run ends `cancelled`. */
   cancel: workspaceProcedure("run")
-    .input(z.object({ id: z.string().min(1) }))
+    .input(z.object({ id: z.string().min(1), compensate: z.boolean().default(false) }))
     .mutation(async ({ ctx, input }) => {
       await ctx.runs.get(input.id); // not found outside the workspace
-      await ctx.services.engine.cancel(input.id, `cancelled by ${ctx.user.name}`);
+      await ctx.services.engine.cancel(input.id, `cancelled by ${ctx.user.name}`, { compensate: input.compensate });
       return { id: input.id };
     }),
 
