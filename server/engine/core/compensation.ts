@@ -1,5 +1,5 @@
-import type { FlowGraph } from "./graph";
 import { type NodeRunState, nodeKey, type RunState } from "../../../lib/run/state";
+import type { FlowGraph } from "./graph";
 
 /**
  * Compensation (saga, flow-format.md "Additions"): the steps whose handlers undo them when the
@@ -20,7 +20,9 @@ export function compensationSteps(graph: FlowGraph, state: RunState): string[] {
 /** Whether a handler node will change no more: finished, skipped, cancelled, or failed for good. */
 export function settledHandlerNode(node: NodeRunState | undefined): boolean {
   if (!node) return false;
-  return node.status === "succeeded" || node.status === "failed" || node.status === "skipped" || node.status === "cancelled";
+  return (
+    node.status === "succeeded" || node.status === "failed" || node.status === "skipped" || node.status === "cancelled"
+  );
 }
 
 /** `compensating` in a handler node's expressions: the step it undoes, that step's output, and why. */
@@ -28,6 +30,10 @@ export function compensatingScope(graph: FlowGraph, state: RunState, nodeId: str
   const step = graph.handlerOf.get(nodeId);
   if (step === undefined || !state.compensation) return {};
   return {
-    compensating: { nodeId: step, output: state.nodes[nodeKey(step)]?.output ?? null, reason: state.compensation.reason },
+    compensating: {
+      nodeId: step,
+      output: state.nodes[nodeKey(step)]?.output ?? null,
+      reason: state.compensation.reason,
+    },
   };
 }

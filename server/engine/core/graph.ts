@@ -63,7 +63,12 @@ function compensationHandlers(document: FlowDocument, outbound: Map<string, Flow
   for (const node of document.nodes) {
     const entries = (outbound.get(node.id) ?? []).filter((e) => e.sourceHandle === "compensate").map((e) => e.target);
     if (entries.length === 0) continue;
-    const nodes = [...new Set([...entries, ...entries.flatMap((id) => [...reachable(id, (n) => (outbound.get(n) ?? []).map((e) => e.target))])])];
+    const nodes = [
+      ...new Set([
+        ...entries,
+        ...entries.flatMap((id) => [...reachable(id, (n) => (outbound.get(n) ?? []).map((e) => e.target))]),
+      ]),
+    ];
     handlers.set(node.id, { entries: [...new Set(entries)], nodes });
     for (const id of nodes) if (!handlerOf.has(id)) handlerOf.set(id, node.id);
   }

@@ -6,10 +6,10 @@ import { stepSettings } from "../../../lib/flow/kinds/step-settings";
 import type { EngineEvent, NodeStatus } from "../../../lib/run/events";
 import { applyRunEvent, type NodeRunState, nodeKey, nodeStatus, type RunState } from "../../../lib/run/state";
 import { resumeAgents } from "./agent-calls";
-import { compensationSteps, settledHandlerNode } from "./compensation";
 import { type ApprovalResult, approvalOutput, decisionsResult } from "./approvals";
 import { retryDelayMs } from "./backoff";
 import { approvalTimer, type Command, executeCommand, idempotencyKey, ref, retryTimer } from "./commands";
+import { compensationSteps, settledHandlerNode } from "./compensation";
 import { type EdgeState, edgeState } from "./edges";
 import type { Frontier } from "./frontier";
 import type { FlowGraph } from "./graph";
@@ -361,7 +361,8 @@ export class Planner implements Pass {
     };
     // Steps that succeeded and can be undone are, before the run fails.
     const steps = compensationSteps(this.graph, this.state);
-    if (steps.length > 0) this.decide({ type: "compensation.started", data: { reason: "failed", steps, error: runError } });
+    if (steps.length > 0)
+      this.decide({ type: "compensation.started", data: { reason: "failed", steps, error: runError } });
     else this.decide({ type: "run.failed", data: { error: runError } });
     return true;
   }
@@ -423,7 +424,11 @@ export class Planner implements Pass {
   /** Whether an end the run reached asks for the steps to be undone (`compensate: true`). */
   private reachedCompensatingEnd(): boolean {
     return this.graph.document.nodes.some(
-      (n) => n.type === "end" && n.data.compensate === true && !this.graph.handlerOf.has(n.id) && this.status(n.id) === "succeeded",
+      (n) =>
+        n.type === "end" &&
+        n.data.compensate === true &&
+        !this.graph.handlerOf.has(n.id) &&
+        this.status(n.id) === "succeeded",
     );
   }
 
@@ -454,7 +459,11 @@ export class Planner implements Pass {
       // A handler node that failed for good ends its handler: what it would have led to is skipped.
       const failed = handler.nodes.some((id) => {
         const n = this.instance(id, []);
-        return n?.status === "failed" && !retriesLeft(this.graph.nodes.get(id)!, n) && stepSettings(this.graph.nodes.get(id)!.data).onError === "fail";
+        return (
+          n?.status === "failed" &&
+          !retriesLeft(this.graph.nodes.get(id)!, n) &&
+          stepSettings(this.graph.nodes.get(id)!.data).onError === "fail"
+        );
       });
       if (failed)
         for (const id of handler.nodes)

@@ -1,6 +1,6 @@
 import { nodeKey, type RunState } from "../../../lib/run/state";
-import type { FlowGraph } from "./graph";
 import { compensatingScope } from "./compensation";
+import type { FlowGraph } from "./graph";
 import { openIndex } from "./open-index";
 
 /**

@@ -183,9 +183,7 @@ function simulateFrom(doc: FlowDocument, options: Parameters<typeof simulate>[1]
       const node = graph.nodes.get(command.nodeId)!;
       const kind = nodeKind(node.type as NodeType);
       // By default a success takes every handle but `error`; a branch must be told which case it took.
-      const handles =
-        outcome.handles ??
-        (node.type === "branch" ? [] : successHandles(kind, node.data));
+      const handles = outcome.handles ?? (node.type === "branch" ? [] : successHandles(kind, node.data));
       const output =
         outcome.output ?? (command.path.length > 0 ? `${command.nodeId}#${command.path.join(".")}` : command.nodeId);
       feed({ type: "node.succeeded", ...ref, data: { attempt: command.attempt, output, handles } });

@@ -329,3 +329,45 @@ it("a paused run survives SIGKILL as paused: nothing starts after the restart un
   const run = await waitFor("the run to succeed", runOf(api, runId), (r) => r.status === "succeeded");
   expect(run.output).toBe("two");
 }, 60_000);
+
+it("killed with SIGKILL in the middle of compensation, it resumes after the restart: no handler runs twice, the run fails compensated", async () => {
+  if (!server.child) await server.start();
+  const api = await server.signUp(`saga-${Date.now()}@example.com`);
+  const doc = flow(
+    {
+      start: ["start"],
+      a: ["agent", { response: "a done" }],
+      b: ["agent", { response: "b done" }],
+      boom: ["agent", { failTimes: 99 }],
+      end: ["end"],
+      undoA: ["agent", { response: "a undone", latencyMs: 100 }],
+      undoB: ["agent", { response: "b undone", latencyMs: 1_500 }],
+    },
+    ["start -> a", "a -> b", "b -> boom", "boom -> end", "a.compensate -> undoA", "b.compensate -> undoB"],
+  );
+  const created = await api.flows.create.mutate({ name: "Saga over a crash" });
+  await api.flows.save.mutate({ id: created.id, expectedVersion: 1, document: doc });
+  const { runId } = await api.runs.start.mutate({ flowId: created.id });
+  await waitFor(
+    "b's handler to run",
+    () => api.runs.events.query({ id: runId }),
+    (events) => events.some((e) => e.type === "node.started" && key(e) === "undoB"),
+  );
+  await server.crash();
+  await server.start();
+  const run = await waitFor(
+    "the run to end",
+    runOf(api, runId),
+    (r) => r.status === "failed" || r.status === "succeeded",
+  );
+  expect(run.status).toBe("failed");
+  const events = await api.runs.events.query({ id: runId });
+  for (const handler of ["undoA", "undoB"]) {
+    expect(events.filter((e) => e.type === "node.started" && key(e) === handler)).toHaveLength(1);
+    expect(events.filter((e) => e.type === "node.succeeded" && key(e) === handler)).toHaveLength(1);
+  }
+  const at = (type: string, node: string) => events.findIndex((e) => e.type === type && key(e) === node);
+  expect(at("node.succeeded", "undoB")).toBeLessThan(at("node.started", "undoA"));
+  expect(events.at(-1)).toMatchObject({ type: "run.failed", data: { compensated: true } });
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+}, 60_000);
