@@ -10,3 +10,18 @@ const looks: Record<EdgePaint, Pick<Edge, "animated" | "style">> = {
 };
 
 export const edgeLook = (paint: EdgePaint) => looks[paint];
+
+/** An edge from a `compensate` handle leads into an undo handler: drawn apart, amber and dashed, never part of the forward path. */
+export const compensationLook: Pick<Edge, "style" | "className"> = {
+  style: { stroke: "#f59e0b", strokeWidth: 1.5, strokeDasharray: "6 4" },
+  className: "compensation-edge",
+};
+
+/** `edges` with the compensation look on those leaving a compensate handle (the same objects otherwise). */
+export function withCompensationLook<E extends Pick<Edge, "sourceHandle" | "style">>(edges: E[]): E[] {
+  return edges.map((e) =>
+    e.sourceHandle === "compensate"
+      ? { ...e, ...compensationLook, style: { ...e.style, ...compensationLook.style } }
+      : e,
+  );
+}

@@ -1,10 +1,11 @@
 "use client";
 import { MiniMap, ReactFlow, type Connection as RFConnection, useReactFlow, type XYPosition } from "@xyflow/react";
-import { type DragEvent, useCallback } from "react";
+import { type DragEvent, useCallback, useMemo } from "react";
 import { connectionProblem } from "@/lib/flow/connect";
 import { isNodeType } from "@/lib/flow/kinds";
 import type { CanvasNode } from "../canvas/canvas-document";
 import { CanvasBackdrop, DEFAULT_EDGE_OPTIONS, LARGE_FLOW, MIN_ZOOM, PRO_OPTIONS } from "../canvas/canvas-setup";
+import { withCompensationLook } from "../canvas/edge-looks";
 import { nodeTypes } from "../canvas/nodes";
 import { toast } from "../ui/toaster";
 import { useEditor, useEditorStoreApi } from "./editor-context";
@@ -29,7 +30,8 @@ const FIT_VIEW_OPTIONS = { padding: 0.4, maxZoom: 1.2 };
 export function FlowCanvas() {
   const store = useEditorStoreApi();
   const nodes = useEditor((s) => s.nodes);
-  const edges = useEditor((s) => s.edges);
+  const plainEdges = useEditor((s) => s.edges);
+  const edges = useMemo(() => withCompensationLook(plainEdges), [plainEdges]);
   const large = nodes.length >= LARGE_FLOW;
   const onNodesChange = useEditor((s) => s.onNodesChange);
   const onEdgesChange = useEditor((s) => s.onEdgesChange);

@@ -211,4 +211,36 @@ describe("checkFlow: node data that could be saved but not read back", () => {
     const input = withNodes(doc, [...doc.nodes, agentNode(`"jsonSchema":{"properties":{"constructor":{}}}`)]);
     expect(messages(input)).toEqual(["nodes.2.data.jsonSchema.properties.constructor: key not allowed"]);
   });
+
+  it("accepts a step's compensate handler, and refuses a handler the forward flow also reaches", () => {
+    const n = (id: string, type: string, data: Record<string, unknown> = {}) => ({
+      id,
+      type,
+      position: { x: 0, y: 0 },
+      data: { label: id, ...data },
+    });
+    const e = (id: string, source: string, target: string, sourceHandle = "out") => ({
+      id,
+      source,
+      sourceHandle,
+      target,
+      targetHandle: "in",
+    });
+    const nodes = [
+      n("start", "start"),
+      n("charge", "http", { url: "https://pay.example.com" }),
+      n("refund", "http", { url: "https://pay.example.com/refund" }),
+      n("end", "end"),
+    ];
+    const ok = {
+      ...base(),
+      nodes,
+      edges: [e("e1", "start", "charge"), e("e2", "charge", "end"), e("e3", "charge", "refund", "compensate")],
+    };
+    expect(checkFlow(ok).problems).toEqual([]);
+    const crossed = { ...ok, edges: [...ok.edges, e("e4", "start", "refund")] };
+    expect(messages(crossed)).toContain(
+      'edges.3.target: "refund" undoes a step (it is reached from a compensate output), so the forward flow cannot lead to it',
+    );
+  });
 });

@@ -105,6 +105,8 @@ export function graphProblems(doc: FlowDocument): FlowProblem[] {
     }
   });
 
+  problems.push(...compensationProblems(doc));
+
   const cycle = findCycle([...nodes.keys()], outbound);
   if (cycle) {
     error({
@@ -148,4 +150,41 @@ function findCycle(ids: string[], outbound: Map<string, string[]>): string[] | u
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * A compensation handler (what a step's `compensate` handle leads to) must be reached only from
+ * compensate handles: a node the forward run also reaches would run twice or never. Handlers
+ * undo top-level steps: a step inside a loop has no compensate edge.
+ */
+function compensationProblems(doc: FlowDocument): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  const out = new Map<string, FlowDocument["edges"]>();
+  for (const e of doc.edges) out.set(e.source, [...(out.get(e.source) ?? []), e]);
+  const handler = new Set<string>();
+  const stack = doc.edges.filter((e) => e.sourceHandle === "compensate").map((e) => e.target);
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (handler.has(id)) continue;
+    handler.add(id);
+    for (const e of out.get(id) ?? []) stack.push(e.target);
+  }
+  doc.edges.forEach((edge, i) => {
+    const source = doc.nodes.find((n) => n.id === edge.source);
+    if (edge.sourceHandle === "compensate" && source?.parentId !== undefined)
+      problems.push({
+        severity: "error",
+        path: ["edges", i, "sourceHandle"],
+        edgeId: edge.id,
+        message: "only steps outside loops can be undone (compensate): move the handler's step out of the loop",
+      });
+    if (edge.sourceHandle !== "compensate" && !handler.has(edge.source) && handler.has(edge.target))
+      problems.push({
+        severity: "error",
+        path: ["edges", i, "target"],
+        edgeId: edge.id,
+        message: `"${edge.target}" undoes a step (it is reached from a compensate output), so the forward flow cannot lead to it`,
+      });
+  });
+  return problems;
 }

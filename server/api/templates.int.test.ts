@@ -182,4 +182,18 @@ describe("templates", () => {
       mail.close();
     }
   });
+
+  it("the order saga refunds the charge, then releases the stock, when shipping fails", async () => {
+    const run = await runTemplate("order-saga");
+    expect(run.status).toBe("failed");
+    const events = await t.trpc(cookie).runs.events.query({ id: run.id });
+    const succeeded = events.flatMap((e) => (e.type === "node.succeeded" && "nodeId" in e ? [e.nodeId] : []));
+    expect(succeeded.slice(-2)).toEqual(["refund", "release"]);
+    expect(events.at(-1)).toMatchObject({ type: "run.failed", data: { compensated: true } });
+  });
+
+  it("the flaky API falls back when the call fails", async () => {
+    const run = await runTemplate("flaky-api-breaker");
+    expect(run).toMatchObject({ status: "succeeded", output: { from: "fallback" } });
+  });
 });

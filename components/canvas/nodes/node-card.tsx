@@ -101,7 +101,17 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
               data-idle={out.idle ? "true" : undefined}
               className="relative flex h-6 items-center justify-end pr-4 text-[11px]"
             >
-              <span className={out.idle ? "text-slate-300" : out.error ? "text-red-500" : "text-slate-500"}>
+              <span
+                className={
+                  out.idle
+                    ? "text-slate-300"
+                    : out.error
+                      ? "text-red-500"
+                      : out.compensation
+                        ? "text-amber-600"
+                        : "text-slate-500"
+                }
+              >
                 {out.label}
               </span>
               <Handle
@@ -109,7 +119,15 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
                 type="source"
                 position={Position.Right}
                 aria-label={`${props.label} output ${out.id}`}
-                className={out.idle ? "!bg-slate-300" : out.error ? "!bg-red-400" : undefined}
+                className={
+                  out.idle
+                    ? "!bg-slate-300"
+                    : out.error
+                      ? "!bg-red-400"
+                      : out.compensation
+                        ? "!bg-amber-400"
+                        : undefined
+                }
               />
             </li>
           ))}

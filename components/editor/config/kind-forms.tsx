@@ -395,6 +395,11 @@ export const kindForms: { [K in NodeType]: Form } = {
     <>
       <Section title="Output">
         {f.code(["output"], "Run output", "expression", "JSONata. Empty: the output of the node before.")}
+        {f.toggle(
+          ["compensate"],
+          "Undo the steps that succeeded before the run ends here",
+          "Their compensation handlers (what each step's undo output leads to) run, latest first.",
+        )}
       </Section>
       <Section title="Webhook answer">
         <p className="text-xs text-slate-500">

@@ -3,7 +3,7 @@ import { ReactFlow } from "@xyflow/react";
 import { useMemo, useRef } from "react";
 import { edgePaint, type NodesById } from "@/lib/run/edges";
 import { CanvasBackdrop, LARGE_FLOW, READ_ONLY } from "../../canvas/canvas-setup";
-import { edgeLook } from "../../canvas/edge-looks";
+import { compensationLook, edgeLook } from "../../canvas/edge-looks";
 import { nodeTypes } from "../../canvas/nodes";
 import { useEditor, useEditorStoreApi } from "../../editor/editor-context";
 import { useRun } from "../run-context";
@@ -41,7 +41,10 @@ export function RunCanvas() {
     () =>
       plainEdges.map((edge) => {
         const path = shownPath({ run, parents, pickedIteration: picked }, edge.source);
-        return { ...edge, ...edgeLook(edgePaint(byId, run, edge, path)) };
+        const look = edgeLook(edgePaint(byId, run, edge, path));
+        // A handler's entry edge is never taken forward: amber dashed until its handler runs.
+        if (edge.sourceHandle === "compensate" && !run.compensation) return { ...edge, ...compensationLook };
+        return { ...edge, ...look };
       }),
     [plainEdges, byId, run, parents, picked],
   );

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { ReactFlowProvider } from "@xyflow/react";
-import { ArrowLeft, Ban, Download, ExternalLink, Loader2, Pause, Play, RotateCcw, WifiOff } from "lucide-react";
+import { ArrowLeft, Ban, Download, ExternalLink, Loader2, Pause, Play, RotateCcw, Undo2, WifiOff } from "lucide-react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -244,6 +244,15 @@ function RunHeader({ run }: { run: RunMeta }) {
               · cost <Cost usage={state.usage} prices={prices} testId="run-view-cost" />
             </>
           )}
+          {state.compensation && (
+            <span className="text-amber-700" data-testid="compensation-phase">
+              {" "}
+              ·{" "}
+              {state.compensation.finished
+                ? `undid ${state.compensation.steps.length} step${state.compensation.steps.length === 1 ? "" : "s"}`
+                : `undoing ${state.compensation.steps.join(", ")}`}
+            </span>
+          )}
           {state.error && <span className="text-red-700"> · {state.error.message}</span>}
         </p>
       </div>
@@ -261,6 +270,16 @@ function RunHeader({ run }: { run: RunMeta }) {
         {state.status === "paused" && (
           <Button size="sm" variant="primary" disabled={resume.isPending} onClick={() => resume.mutate({ id: run.id })}>
             <Play size={14} /> Resume
+          </Button>
+        )}
+        {live && !state.compensation && run.definition.edges.some((e) => e.sourceHandle === "compensate") && (
+          <Button
+            size="sm"
+            disabled={cancel.isPending}
+            onClick={() => cancel.mutate({ id: run.id, compensate: true })}
+            title="Cancel, and first undo the steps that succeeded (their compensation handlers)"
+          >
+            <Undo2 size={14} /> Cancel and undo
           </Button>
         )}
         {live && (

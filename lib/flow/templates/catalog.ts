@@ -699,6 +699,124 @@ export const flowTemplates: FlowTemplate[] = [
         ],
       ),
   },
+  {
+    id: "order-saga",
+    title: "Order saga with compensations",
+    summary:
+      "Reserve stock, charge, ship; when shipping fails, the charge is refunded and the stock released, latest first.",
+    sampleInput: { order: "A-1042", failShipping: true },
+    document: () =>
+      template(
+        "Order saga with compensations",
+        "Each step's undo output leads to the step that undoes it; they run only when the order fails.",
+        {
+          start: {
+            type: "start",
+            at: [0, 0],
+            data: {
+              inputs: [
+                { name: "order", type: "string", required: true, description: "" },
+                {
+                  name: "failShipping",
+                  type: "boolean",
+                  required: false,
+                  default: false,
+                  description: "Try the rollback",
+                },
+              ],
+            },
+          },
+          reserve: {
+            type: "agent",
+            at: [1, 0],
+            data: { label: "Reserve stock", ...mock("reservation R-{{ input.order }}") },
+          },
+          charge: {
+            type: "agent",
+            at: [2, 0],
+            data: { label: "Charge the card", ...mock("charge C-{{ input.order }}") },
+          },
+          ship: {
+            type: "transform",
+            at: [3, 0],
+            data: {
+              label: "Ship",
+              expression: 'input.failShipping ? $error("no courier available") : { "tracking": "TRK-" & input.order }',
+            },
+          },
+          end: { type: "end", at: [4, 0] },
+          release: {
+            type: "agent",
+            at: [1, 1.2],
+            data: { label: "Release the stock", ...mock("released {{ compensating.output }}") },
+          },
+          refund: {
+            type: "agent",
+            at: [2, 1.2],
+            data: {
+              label: "Refund the charge",
+              ...mock("refunded {{ compensating.output }} ({{ compensating.reason }})"),
+            },
+          },
+        },
+        [
+          "start -> reserve",
+          "reserve -> charge",
+          "charge -> ship",
+          "ship -> end",
+          "reserve.compensate -> release",
+          "charge.compensate -> refund",
+        ],
+      ),
+  },
+  {
+    id: "flaky-api-breaker",
+    title: "Flaky API behind a circuit breaker",
+    summary:
+      "Call an API that sometimes fails; after repeated failures the breaker opens and a fallback answers at once until the API recovers.",
+    // Point apiUrl at the service to guard (its host must be allowed to be reached).
+    sampleInput: { apiUrl: "https://quotes.example.invalid/api" },
+    document: () =>
+      template(
+        "Flaky API behind a circuit breaker",
+        "The call's error output leads to a fallback; Settings → Health shows the breaker.",
+        {
+          start: {
+            type: "start",
+            at: [0, 0],
+            data: {
+              inputs: [
+                {
+                  name: "apiUrl",
+                  type: "string",
+                  required: false,
+                  default: "https://quotes.example.invalid/api",
+                  description: "",
+                },
+              ],
+            },
+          },
+          call: {
+            type: "http",
+            at: [1, 0],
+            data: {
+              label: "Call the API",
+              url: "{{ input.apiUrl }}",
+              timeoutMs: 5_000,
+              onError: "route",
+              breaker: { failures: 3, windowMs: 60_000, openMs: 30_000 },
+            },
+          },
+          fallback: {
+            type: "transform",
+            at: [2, 1],
+            data: { label: "Fallback answer", expression: '{ "quote": "unavailable, try later", "from": "fallback" }' },
+          },
+          end: { type: "end", at: [3, 0], data: { output: "nodes.call.output.body ? nodes.call.output.body : prev" } },
+        },
+        ["start -> call", "call -> end", "call.error -> fallback", "fallback -> end"],
+      ),
+  },
 ];
 
 export function findTemplate(id: string): FlowTemplate | undefined {
