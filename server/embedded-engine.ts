@@ -16,6 +16,7 @@ import type { AccessNotices, Clock, EventBus, RunStore, SubflowCalls } from "./e
 import { RunEngine } from "./engine/runtime/run-engine";
 import { type ExpressionSandbox, sharedSandbox } from "./engine/runtime/sandbox/expression-sandbox";
 import type { StepQueue } from "./engine/runtime/step-queue";
+import { startFailureRun } from "./runs/failure-runs";
 import { type ResumeTokens, resumeTokens } from "./runs/resume-tokens";
 import { flowCalls } from "./runs/subflow-calls";
 import { type SecretCipher, secretCipher } from "./secrets/cipher";
@@ -41,6 +42,8 @@ export function createEmbeddedEngine(
     resume?: ResumeTokens;
     /** Where sub-flow calls go; the workspace's flows unless given (the CLI: --flows DIR). */
     subflows?: (store: RunStore, engine: () => RunEngine) => SubflowCalls;
+    /** Whether a failed run starts its flow's on-failure run (not where flows are files: the CLI). */
+    failureRuns?: boolean;
   } = {},
 ) {
   const bus = options.bus ?? inProcessBus();
@@ -66,6 +69,19 @@ export function createEmbeddedEngine(
     redispatchMs: options.redispatchMs,
     resumeUrl: (target) => resume.url(target),
     cache: prismaStepCache(prisma),
+    ...(options.failureRuns !== false && {
+      onRunEnded: async (run) => {
+        await startFailureRun(
+          {
+            flowsOf: (workspaceId) => flowsRepository(prisma, workspaceId),
+            engine,
+            triggerOf: async (id) =>
+              (await prisma.run.findUnique({ where: { id }, select: { trigger: true } }))?.trigger ?? null,
+          },
+          run,
+        );
+      },
+    }),
     breakers: prismaCircuitBreakers(prisma),
     rateLimits: prismaRateLimits(prisma),
     subflows: (

@@ -40,6 +40,20 @@ export const flowDocumentSchema = z
     description: z.string().max(10_000).default(""),
     nodes: z.array(flowNodeSchema).max(5_000),
     edges: z.array(flowEdgeSchema).max(20_000),
+    /** What holds for every run of the flow (docs/flow-format.md, "Flow settings"). */
+    settings: z
+      .strictObject({
+        /** A run still unfinished this long after it started fails (code `max_duration`). */
+        maxDurationMs: z
+          .number()
+          .int()
+          .min(1_000)
+          .max(30 * 86_400_000)
+          .optional(),
+        /** A run that fails starts a run of this flow (of the workspace) with what failed: n8n's error workflow. */
+        onFailure: z.strictObject({ flowId: z.string().min(1, "pick the flow to start") }).optional(),
+      })
+      .optional(),
   })
   .superRefine((doc, ctx) => {
     doc.nodes.forEach((node, index) => {

@@ -329,6 +329,8 @@ export const engineEventSchema = z.discriminatedUnion("type", [
     }),
   }),
   z.object({ type: z.literal("compensation.finished"), data: z.object({}) }),
+  /** The flow's maxDurationMs passed with the run unfinished (a durable timer armed when it started). */
+  z.object({ type: z.literal("run.overdue"), data: z.object({ maxDurationMs: z.number().int().positive() }) }),
   z.object({
     type: z.literal("run.succeeded"),
     data: z.object({ output: z.unknown(), compensated: z.boolean().optional() }),

@@ -440,6 +440,7 @@ const handlers: { [T in EngineEvent["type"]]: Handler<T> } = {
   "loop.until": (s, e) =>
     setNode(s, e, { loop: { ...loopOf(s, e), checked: { index: e.data.index, done: e.data.done } } }),
   "compensation.started": (s, e) => (s.compensation ? s : { ...s, compensation: e.data }),
+  "run.overdue": (s) => s,
   "compensation.finished": (s) => (s.compensation ? { ...s, compensation: { ...s.compensation, finished: true } } : s),
   "run.paused": (s) => (s.status === "running" || s.status === "waiting" ? { ...s, status: "paused" } : s),
   "run.resumed": (s) => (s.status === "paused" ? { ...s, status: "running" } : s),

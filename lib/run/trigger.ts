@@ -2,5 +2,6 @@
 export function startedByLabel(run: { trigger?: string; startedBy: string | null }): string {
   if (run.trigger === "schedule") return "Schedule";
   if (run.trigger === "subflow") return "Sub-flow call";
+  if (run.trigger === "failure") return "Another run's failure";
   return run.startedBy ?? "Webhook";
 }

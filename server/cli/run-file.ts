@@ -100,6 +100,7 @@ export async function runFile(document: FlowDocument, options: RunFileOptions): 
   const { engine, bus } = createEmbeddedEngine(db.prisma, {
     onError: (e) => console.error(e),
     subflows: (store, engine) => fileFlowCalls(files, { prisma: db.prisma, store, engine, createdById: cliUser }),
+    failureRuns: false, // its flows are files: no workspace flow to start
   });
   let id = "";
   let lastHeard = 0;

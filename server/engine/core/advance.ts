@@ -6,6 +6,7 @@ import {
   approvalTimer,
   delayTimer,
   executeCommand,
+  overdueTimer,
   retryTimer,
   throttleTimer,
   toolApprovalTimer,
@@ -48,6 +49,9 @@ export function advance(
     frontier?.touch(event);
     const planner = new Planner(graph, runId, next, now, frontier, options.untilNow);
     if (event.type === "run.resumed") planner.retryOverdue();
+    const maxDurationMs = graph.document.settings?.maxDurationMs;
+    if (event.type === "run.started" && maxDurationMs) planner.commands.push(overdueTimer(runId, now, maxDurationMs));
+    if (event.type === "run.overdue") planner.overdue(event.data.maxDurationMs);
     if (event.type === "timer.fired" && event.data.purpose === "retry")
       planner.retryDue(event.nodeId, pathOf(event), event.data.attempt);
     if (event.type === "timer.fired" && event.data.purpose === "approval-timeout") {
@@ -87,6 +91,8 @@ export function resume(graph: FlowGraph, runId: string, state: RunState, now: st
 
 function resumeDraft(graph: FlowGraph, runId: string, state: RunState, now: string): Advance {
   const planner = new Planner(graph, runId, state, now);
+  const maxDurationMs = graph.document.settings?.maxDurationMs;
+  if (maxDurationMs && state.startedAt) planner.commands.push(overdueTimer(runId, state.startedAt, maxDurationMs));
   for (const current of Object.values(state.nodes)) {
     const { nodeId, path } = current;
     if (current.status === "running" && (!current.loop || evaluatingItems(current))) {

@@ -134,3 +134,11 @@ export const throttleTimer = (
   dueAt,
   event: { type: "timer.fired", ...ref(nodeId, path), data: { purpose: "throttle", attempt } },
 });
+
+/** When a run with the flow setting maxDurationMs has taken too long. */
+export const overdueTimer = (runId: string, startedAt: string, maxDurationMs: number): Command => ({
+  type: "schedule",
+  key: `${runId}:max-duration`,
+  dueAt: new Date(Date.parse(startedAt) + maxDurationMs).toISOString(),
+  event: { type: "run.overdue", data: { maxDurationMs } },
+});

@@ -138,6 +138,20 @@ export class Planner implements Pass {
     return this.state.status === "paused";
   }
 
+  /** The run outlived the flow's maxDurationMs: it fails (undoing what it did, if it can). */
+  overdue(maxDurationMs: number) {
+    if (!this.live && this.state.status !== "waiting") return;
+    if (this.state.compensation) return; // already undoing: let it finish
+    const error = {
+      message: `the run took longer than the flow allows (maxDurationMs ${maxDurationMs})`,
+      retryable: false,
+      code: "max_duration",
+    };
+    const steps = compensationSteps(this.graph, this.state);
+    if (steps.length > 0) this.decide({ type: "compensation.started", data: { reason: "failed", steps, error } });
+    else this.decide({ type: "run.failed", data: { error } });
+  }
+
   /** A throttled attempt's token is due: it runs (the same attempt), unless the run is paused. */
   throttleDue(nodeId: string, path: number[], attempt: number) {
     const current = this.instance(nodeId, path);

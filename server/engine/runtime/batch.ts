@@ -75,8 +75,10 @@ export async function commit(actor: RunActor, { events, state, commands }: Advan
     const wasFinished = actor.finished;
     actor.state = state;
     deps.bus.publish(stored, actor.workspaceId);
-    if (actor.parent && !wasFinished && actor.finished)
-      actor.runtime.track(actor.runtime.childEnded(actor).catch(actor.report));
+    if (!wasFinished && actor.finished) {
+      if (actor.parent) actor.runtime.track(actor.runtime.childEnded(actor).catch(actor.report));
+      actor.runtime.track(actor.runtime.runEnded(actor).catch(actor.report));
+    }
   }
   for (const command of commands) await carryOut(actor, command);
 }

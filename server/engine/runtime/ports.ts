@@ -48,7 +48,7 @@ export interface RunParent {
 }
 
 /** What started a run (the runs list shows it). */
-export type RunTrigger = "manual" | "webhook" | "schedule" | "subflow" | "retry";
+export type RunTrigger = "manual" | "webhook" | "schedule" | "subflow" | "retry" | "failure";
 
 /** A run not stored yet: its row is written with its first events. */
 export interface NewRun {

@@ -41,6 +41,7 @@ function actorOn(conflicts: number) {
     held: () => undefined,
     forgetIfIdle() {},
     childEnded: () => Promise.resolve(),
+    runEnded: () => Promise.resolve(),
     cancel: () => Promise.resolve(),
   };
   const graph = compileFlow(flow({ start: ["start"], end: ["end"] }, ["start -> end"]));

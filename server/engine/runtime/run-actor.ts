@@ -35,6 +35,8 @@ export interface Runtime {
   forgetIfIdle(actor: RunActor): void;
   /** A sub-flow's run ended: tell the node that called it. */
   childEnded(child: RunActor): Promise<void>;
+  /** This run just ended (committed here). */
+  runEnded(actor: RunActor): Promise<void>;
   /** Cancels another run (a cancelled sub-flow node's child). */
   cancel(runId: string, reason: string): Promise<void>;
 }

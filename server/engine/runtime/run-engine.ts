@@ -1,6 +1,6 @@
 import type { FlowDocument } from "../../../lib/flow/document";
 import { awaitsDecision } from "../../../lib/run/agent-progress";
-import type { Decision, EngineEvent } from "../../../lib/run/events";
+import { type Decision, type EngineEvent, terminalRunStatuses } from "../../../lib/run/events";
 import { nodeRef } from "../../../lib/run/node-ref";
 import { foldRunEvents, initialRunState, nodeKey, pathOf, type RunState } from "../../../lib/run/state";
 import { resume, retryFrom } from "../core/advance";
@@ -12,7 +12,15 @@ import type { AttemptDeps } from "./attempt";
 import { type CommitRetry, defaultCommitRetry, pause } from "./commit-retry";
 import { DecisionRefused, EngineStopping, RunNotFound, RunStateConflict } from "./errors";
 import { FOLLOW_POLL_MS, heard, REDISPATCH_MS, redispatch, runStep } from "./follow";
-import { type DueTimer, type EventBus, type NewRun, type RunStore, SeqConflict, type TimerStore } from "./ports";
+import {
+  type DueTimer,
+  type EventBus,
+  type NewRun,
+  type RunParent,
+  type RunStore,
+  SeqConflict,
+  type TimerStore,
+} from "./ports";
 import { RunActor, type Runtime } from "./run-actor";
 import type { StepQueue } from "./step-queue";
 import { TimerLoop } from "./timer-loop";
@@ -48,6 +56,17 @@ export interface RunEngineDeps extends AttemptDeps {
    * in memory only while an attempt of it runs here.
    */
   follow?: boolean;
+  /** A run ended here (its last event was committed by this process): e.g. its flow's on-failure run starts. */
+  onRunEnded?: (run: EndedRun) => Promise<void>;
+}
+
+/** A run that just ended, as onRunEnded hears of it. */
+export interface EndedRun {
+  id: string;
+  workspaceId: string;
+  definition: FlowDocument;
+  state: RunState;
+  parent: RunParent | null;
 }
 
 /** The event that starts a run, with the input and starter from its row. */
@@ -103,6 +122,14 @@ export class RunEngine {
       held: (runId) => this.live.get(runId),
       forgetIfIdle: (actor) => this.forgetIfIdle(actor),
       childEnded: (child) => this.childEnded(child),
+      runEnded: (actor) =>
+        deps.onRunEnded?.({
+          id: actor.id,
+          workspaceId: actor.workspaceId,
+          definition: actor.graph.document,
+          state: actor.state,
+          parent: actor.parent,
+        }) ?? Promise.resolve(),
       cancel: (runId, reason) => this.cancel(runId, reason),
     };
     if (deps.follow) deps.bus.subscribe((events) => heard(this.runtime, events));
@@ -449,6 +476,7 @@ export class RunEngine {
 
 /** Whether the run still waits for the timer that delivers `event` (a retry, an approval's timeout). */
 function stillWaitsFor(state: RunState, event: EngineEvent): boolean {
+  if (event.type === "run.overdue") return !terminalRunStatuses.includes(state.status);
   const current = "nodeId" in event ? state.nodes[nodeKey(event.nodeId, pathOf(event))] : undefined;
   if (event.type !== "timer.fired" || !current) return false;
   const { purpose, attempt } = event.data;
