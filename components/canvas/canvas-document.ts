@@ -34,7 +34,7 @@ export function documentToCanvas(doc: FlowDocument): { nodes: CanvasNode[]; edge
 
 /** Back to the contract: only the fields the flow file defines, nothing React Flow adds. */
 export function canvasToDocument(
-  meta: Pick<FlowDocument, "name" | "description">,
+  meta: Pick<FlowDocument, "name" | "description" | "settings">,
   nodes: readonly CanvasNode[],
   edges: readonly CanvasEdge[],
 ): FlowDocument {
@@ -42,6 +42,7 @@ export function canvasToDocument(
     schemaVersion: 1,
     name: meta.name,
     description: meta.description,
+    ...(meta.settings && Object.keys(meta.settings).length > 0 && { settings: meta.settings }),
     nodes: nodes.map((n) => ({
       id: n.id,
       type: n.type ?? "",

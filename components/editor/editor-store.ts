@@ -24,6 +24,8 @@ export interface EditorState {
   version: number;
   name: string;
   description: string;
+  /** The flow settings (maxDurationMs, onFailure). */
+  settings?: FlowDocument["settings"];
   nodes: CanvasNode[];
   edges: CanvasEdge[];
   saveState: SaveState;
@@ -51,6 +53,8 @@ export interface EditorState {
    * Returns false (and changes nothing) when the kind cannot sit there.
    */
   insertOnEdge(edgeId: string, type: NodeType, position: XYPosition): boolean;
+  /** Replaces the flow settings (saved with the draft). */
+  setSettings(settings: FlowDocument["settings"]): void;
   /** Moves nodes to new positions (auto-layout), as one undo step. */
   arrange(positions: Map<string, XYPosition>): void;
   /** Replaces every node and edge with a document's (restoring a published version), as one undo step. */
@@ -142,6 +146,11 @@ export function createEditorStore(flow: { id: string; version: number; document:
       version: flow.version,
       name: flow.document.name,
       description: flow.document.description,
+      settings: flow.document.settings,
+      setSettings(settings) {
+        set({ settings });
+        afterEdit();
+      },
       nodes,
       edges,
       saveState: "saved",

@@ -6,6 +6,7 @@ import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
 import { useFlowVersions } from "../versions/use-versions";
+import { RunSettingsSection } from "./run-settings-section";
 import { SchedulesSection } from "./schedules-section";
 import { type Hook, WebhookSection } from "./webhook-section";
 
@@ -33,6 +34,8 @@ export function TriggersButton({ flowId, initial }: { flowId: string; initial: H
           <WebhookSection flowId={flowId} hook={hook} setHook={setHook} />
           <hr className="border-slate-100" />
           <SchedulesSection flowId={flowId} published={(versions.data?.length ?? 0) > 0} />
+          <hr className="border-slate-100" />
+          <RunSettingsSection flowId={flowId} />
         </div>
       </Dialog>
     </>
