@@ -21,6 +21,7 @@ export function HealthSettings({ isOwner }: { isOwner: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const breakers = useQuery({ ...trpc.health.breakers.queryOptions(), refetchInterval: 5_000 });
+  const stalled = useQuery({ ...trpc.runs.stalled.queryOptions(), refetchInterval: 60_000 });
   const reset = useMutation(
     trpc.health.resetBreaker.mutationOptions({
       onSuccess: ({ key }) => {
@@ -86,6 +87,22 @@ export function HealthSettings({ isOwner }: { isOwner: boolean }) {
             </tbody>
           </table>
         )}
+        <h3 className="mt-5 mb-2 text-sm font-semibold text-slate-900">Stalled runs</h3>
+        {stalled.data?.length === 0 && (
+          <p className="text-sm text-slate-500">
+            None: every running run has something under way, or moved within the last 10 minutes.
+          </p>
+        )}
+        <ul className="flex flex-col gap-1.5" data-testid="stalled-runs">
+          {stalled.data?.map((s) => (
+            <li key={s.runId} className="text-sm">
+              <a href={`/runs/${s.runId}`} className="font-medium text-accent-700 hover:underline">
+                {s.flowName}
+              </a>{" "}
+              <span className="text-slate-600">— {s.reason}</span>
+            </li>
+          ))}
+        </ul>
       </Card>
     </div>
   );

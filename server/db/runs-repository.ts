@@ -1,6 +1,8 @@
 import type { FlowDocument } from "../../lib/flow/document";
 import { sumUsage, type UsageByModel } from "../../lib/run/cost";
 import { REPLAY_PAGE, type RunError, type RunEvent, type RunStatus } from "../../lib/run/events";
+import { stallReason } from "../../lib/run/stalled";
+import { foldRunEvents } from "../../lib/run/state";
 import type { Prisma } from "./client";
 import { NotFound } from "./errors";
 import { toJson } from "./json";
@@ -205,6 +207,34 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
         take: limit,
       });
       return rows.map(toRunEvent);
+    },
+
+    /**
+     * Runs that say `running` but have stopped moving (lib/run/stalled.ts): quiet for at least
+     * `quietMs`, with nothing under way. The newest 200 running runs are looked at.
+     */
+    async stalled(
+      now: Date,
+      quietMs: number,
+    ): Promise<{ runId: string; flowName: string; lastEventAt: Date; reason: string }[]> {
+      const running = await prisma.run.findMany({
+        where: { workspaceId, status: "running" },
+        orderBy: { createdAt: "desc" },
+        take: 200,
+        select: { id: true, lastSeq: true, definition: true, flow: { select: { name: true } } },
+      });
+      const stalled = [];
+      for (const run of running) {
+        const last = await prisma.runEvent.findUnique({ where: { runId_seq: { runId: run.id, seq: run.lastSeq } } });
+        if (!last || now.getTime() - last.at.getTime() < quietMs) continue;
+        const state = foldRunEvents(
+          (await prisma.runEvent.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" } })).map(toRunEvent),
+        );
+        const nodes = new Map((run.definition as FlowDocument).nodes.map((n) => [n.id, n]));
+        const reason = stallReason(state, nodes, now.getTime() - last.at.getTime());
+        if (reason) stalled.push({ runId: run.id, flowName: run.flow.name, lastEventAt: last.at, reason });
+      }
+      return stalled;
     },
 
     /** Every event after `afterSeq`, one page (`events`, at most REPLAY_PAGE) at a time, until the last. */

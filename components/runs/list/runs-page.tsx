@@ -76,6 +76,8 @@ export function RunsPage() {
   const filtered = statuses.length > 0 || flowId !== undefined;
   const versions = useQuery({ ...trpc.flows.versions.queryOptions({ id: flowId ?? "" }), enabled: Boolean(flowId) });
   const prices = useModelPrices();
+  const stalled = useQuery({ ...trpc.runs.stalled.queryOptions(), refetchInterval: 60_000 });
+  const stallOf = new Map((stalled.data ?? []).map((s) => [s.runId, s.reason]));
   const flowUsage = useQuery({
     ...trpc.runs.flowUsage.queryOptions({ flowId: flowId ?? "" }),
     enabled: Boolean(flowId),
@@ -206,6 +208,15 @@ export function RunsPage() {
                         <Icon size={12} className={runStatusLooks[run.status].spin ? "animate-spin" : ""} />
                         {runStatusLooks[run.status].word}
                       </span>
+                      {stallOf.has(run.id) && (
+                        <span
+                          className="ml-1.5 rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200"
+                          title={stallOf.get(run.id)}
+                          data-testid="stalled"
+                        >
+                          Stalled
+                        </span>
+                      )}
                     </td>
                     <td className="px-4 py-3">
                       <Link

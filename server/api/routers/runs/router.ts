@@ -9,6 +9,9 @@ import { router, type WorkspaceContext, workspaceProcedure } from "../../trpc";
 import { decideInRun, decideInRunInput } from "./decide";
 import { startRun, startRunInput } from "./start";
 
+/** A running run quiet this long, with nothing under way, is flagged stalled. */
+const STALL_AFTER_MS = 10 * 60_000;
+
 export const runsRouter = router({
   start: workspaceProcedure("run").input(startRunInput).mutation(startRun),
 
@@ -101,6 +104,22 @@ export const runsRouter = router({
   get: workspaceProcedure("view")
     .input(z.object({ id: z.string().min(1) }))
     .query(({ ctx, input }) => ctx.runs.get(input.id)),
+
+  /** Runs that say running but stopped moving, with why (the runs list and Settings → Health flag them). */
+  stalled: workspaceProcedure("view")
+    .input(
+      z
+        .object({
+          quietMs: z
+            .number()
+            .int()
+            .min(1_000)
+            .max(30 * 86_400_000)
+            .default(STALL_AFTER_MS),
+        })
+        .default({ quietMs: STALL_AFTER_MS }),
+    )
+    .query(({ ctx, input }) => ctx.runs.stalled(new Date(), input.quietMs)),
 
   /** The tokens a flow's runs used, by model: the runs list turns them into the flow's cost. */
   flowUsage: workspaceProcedure("view")
