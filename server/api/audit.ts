@@ -128,6 +128,12 @@ const audited: Record<string, (input: Loose, result: Loose) => Described> = {
     details: { nodeId: i.nodeId, decision: i.decision, comment: i.comment ?? "" },
   }),
   "runs.cancel": (i) => ({ action: "run.cancelled", target: { type: "run", id: str(i.id) }, details: {} }),
+  "runs.retryMany": (i) => ({
+    action: "runs.retried",
+    target: { type: "run", id: "" },
+    details: { ids: i.ids, version: i.version ?? "same" },
+  }),
+  "runs.dismiss": (i) => ({ action: "runs.dismissed", target: { type: "run", id: "" }, details: { ids: i.ids } }),
   "runs.pause": (i) => ({ action: "run.paused", target: { type: "run", id: str(i.id) }, details: {} }),
   "runs.resume": (i) => ({ action: "run.resumed", target: { type: "run", id: str(i.id) }, details: {} }),
   "runs.retry": (i, r) => ({

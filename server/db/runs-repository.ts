@@ -38,6 +38,9 @@ export interface RunRecord {
   summary: RunSummary | null;
 }
 
+/** How many failed runs (and failed items) the Failed view lists at most. */
+const FAILURES = 200;
+
 /** How many of a flow's latest runs its cost adds up. */
 const USAGE_RUNS = 10_000;
 
@@ -207,6 +210,110 @@ export function runsRepository(prisma: Prisma, workspaceId: string) {
         take: limit,
       });
       return rows.map(toRunEvent);
+    },
+
+    /** Marks failed runs dismissed (the Failed view hides them); returns how many were. */
+    async dismiss(ids: string[]): Promise<number> {
+      const { count } = await prisma.run.updateMany({
+        where: { workspaceId, id: { in: ids }, status: "failed", dismissedAt: null },
+        data: { dismissedAt: new Date() },
+      });
+      return count;
+    },
+
+    /**
+     * The Failed view (dead letters): failed runs neither dismissed nor retried, newest first, and the forEach
+     * items that failed with `onError: continue` in runs that went on; filtered by flow, words of
+     * the error, and when the run started. At most FAILURES of each.
+     */
+    async failures(filter: { flowId?: string; error?: string; since?: Date; until?: Date }) {
+      const when = {
+        ...(filter.since && { gte: filter.since }),
+        ...(filter.until && { lte: filter.until }),
+      };
+      const where = {
+        workspaceId,
+        ...(filter.flowId && { flowId: filter.flowId }),
+        ...((filter.since || filter.until) && { createdAt: when }),
+      };
+      const words = filter.error?.trim().toLowerCase();
+      const matches = (message: string | undefined) => !words || (message ?? "").toLowerCase().includes(words);
+      const runs = await prisma.run.findMany({
+        where: { ...where, status: "failed", dismissedAt: null },
+        orderBy: { createdAt: "desc" },
+        take: FAILURES * 5,
+        select: {
+          id: true,
+          flowId: true,
+          flowVersion: true,
+          error: true,
+          createdAt: true,
+          finishedAt: true,
+          flow: { select: { name: true } },
+        },
+      });
+      // A failed run that was retried is taken care of: its retry is where to look.
+      const retried = new Set(
+        (
+          await prisma.run.findMany({
+            where: { workspaceId, retryOfId: { in: runs.map((r) => r.id) } },
+            select: { retryOfId: true },
+          })
+        ).map((r) => r.retryOfId),
+      );
+      const failedRuns = runs
+        .filter((r) => !retried.has(r.id))
+        .map((r) => ({
+          id: r.id,
+          flowId: r.flowId,
+          flowName: r.flow.name,
+          flowVersion: r.flowVersion,
+          error: r.error as RunError | null,
+          createdAt: r.createdAt,
+          finishedAt: r.finishedAt,
+        }))
+        .filter((r) => matches(r.error?.message))
+        .slice(0, FAILURES);
+      const itemEvents = await prisma.runEvent.findMany({
+        where: { type: "node.failed", path: { not: null }, run: { ...where, status: { not: "failed" } } },
+        orderBy: { at: "desc" },
+        take: FAILURES * 5,
+        select: {
+          runId: true,
+          nodeId: true,
+          path: true,
+          data: true,
+          at: true,
+          run: { select: { flowId: true, flow: { select: { name: true } } } },
+        },
+      });
+      // An item retried until it passed is no dead letter.
+      const passed = new Set(
+        (
+          await prisma.runEvent.findMany({
+            where: {
+              type: "node.succeeded",
+              path: { not: null },
+              runId: { in: [...new Set(itemEvents.map((e) => e.runId))] },
+            },
+            select: { runId: true, nodeId: true, path: true },
+          })
+        ).map((e) => `${e.runId}:${e.nodeId}:${e.path}`),
+      );
+      const items = itemEvents
+        .filter((e) => !passed.has(`${e.runId}:${e.nodeId}:${e.path}`))
+        .map((e) => ({
+          runId: e.runId,
+          flowId: e.run.flowId,
+          flowName: e.run.flow.name,
+          nodeId: e.nodeId ?? "",
+          path: (e.path ?? "").split(".").map(Number),
+          error: (e.data as { error?: RunError }).error ?? null,
+          at: e.at,
+        }))
+        .filter((i) => matches(i.error?.message))
+        .slice(0, FAILURES);
+      return { runs: failedRuns, items };
     },
 
     /**

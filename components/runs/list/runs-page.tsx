@@ -85,7 +85,14 @@ export function RunsPage() {
   return (
     <div className="mx-auto max-w-6xl p-8">
       <h1 className="text-2xl font-semibold text-slate-900">Runs</h1>
-      <p className="mt-1 text-sm text-slate-500">Every run of every flow, newest first. The list updates as runs go.</p>
+      <div className="flex items-end justify-between gap-4">
+        <p className="mt-1 text-sm text-slate-500">
+          Every run of every flow, newest first. The list updates as runs go.
+        </p>
+        <Link href="/runs/failed" className="text-sm font-medium text-accent-700 hover:underline">
+          Failed runs to retry or dismiss →
+        </Link>
+      </div>
 
       <fieldset className="mt-6 flex flex-wrap items-center gap-2" aria-label="Filter by status">
         {runStatuses.map((status) => {

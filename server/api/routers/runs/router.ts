@@ -60,33 +60,45 @@ export const runsRouter = router({
         input: z.record(z.string(), z.unknown()).optional(),
       }),
     )
+    .mutation(({ ctx, input }) => retryFailedRun(ctx, input)),
+
+  /** The Failed view: retries several failed runs at once; each answers on its own (a new run, or why not). */
+  retryMany: workspaceProcedure("run")
+    .input(
+      z.object({
+        ids: z.array(z.string().min(1)).min(1).max(100),
+        version: z.enum(["same", "latest"]).default("same"),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      const failed = await ctx.runs.get(input.id);
-      if (failed.status !== "failed") {
-        throw new UserError(`Only a failed run can be retried from where it failed; this one is ${failed.status}.`);
+      const results: { id: string; runId?: string; error?: string }[] = [];
+      for (const id of input.ids) {
+        try {
+          results.push({ id, ...(await retryFailedRun(ctx, { id, version: input.version })) });
+        } catch (error) {
+          results.push({ id, error: error instanceof Error ? error.message : String(error) });
+        }
       }
-      // Stored before inputs were checked: a retry would be just as unreadable.
-      const inputProblem = runInputProblem(input.input ?? failed.input);
-      if (inputProblem) throw new UserError(`This run cannot be retried: its input is not valid: ${inputProblem}`);
-      const latest = input.version === "latest" ? await latestVersion(ctx, failed.flowId) : undefined;
-      const definition = latest ? latest.document : failed.definition;
-      if (input.fromNodeId && !definition.nodes.some((n) => n.id === input.fromNodeId))
-        throw new UserError(`There is no node "${input.fromNodeId}" in the version this retry runs.`);
-      const runInput = input.input === undefined ? failed.input : checkedInput(definition, input.input);
-      const { id } = await ctx.runs.create({
-        flowId: failed.flowId,
-        flowVersion: latest ? latest.version : failed.flowVersion,
-        definition,
-        runInput,
-        startedById: ctx.user.id,
-        retryOfId: failed.id,
-      });
-      await ctx.services.engine.retry(id, failed.id, {
-        fromNodeId: input.fromNodeId,
-        newInput: input.input !== undefined,
-      });
-      return { runId: id };
+      return results;
     }),
+
+  /** The Failed view: hides failed runs that need nothing more (they stay in the runs list). */
+  dismiss: workspaceProcedure("run")
+    .input(z.object({ ids: z.array(z.string().min(1)).min(1).max(100) }))
+    .mutation(async ({ ctx, input }) => ({ dismissed: await ctx.runs.dismiss(input.ids) })),
+
+  /** The Failed view: failed runs not dismissed, and forEach items that failed with onError: continue. */
+  failures: workspaceProcedure("view")
+    .input(
+      z.object({
+        flowId: z.string().min(1).max(100).optional(),
+        /** Words the error message contains (any case). */
+        error: z.string().max(200).optional(),
+        since: z.date().optional(),
+        until: z.date().optional(),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.runs.failures(input)),
 
   /** The workspace's runs, newest first, filtered by status and flow, a page at a time. */
   list: workspaceProcedure("view")
@@ -151,4 +163,36 @@ function checkedInput(definition: FlowDocument, input: Record<string, unknown>) 
   const parsed = runInputSchema(start ? nodeData(startDataSchema, start.data).inputs : []).safeParse(input);
   if (!parsed.success) throw new UserError(`The run input is not valid: ${describeZodError(parsed.error)}`);
   return parsed.data;
+}
+
+/** Retries a failed run from where it failed, as a new run linked to it (runs.retry, runs.retryMany). */
+async function retryFailedRun(
+  ctx: WorkspaceContext,
+  input: { id: string; version: "same" | "latest"; fromNodeId?: string; input?: Record<string, unknown> },
+): Promise<{ runId: string }> {
+  const failed = await ctx.runs.get(input.id);
+  if (failed.status !== "failed") {
+    throw new UserError(`Only a failed run can be retried from where it failed; this one is ${failed.status}.`);
+  }
+  // Stored before inputs were checked: a retry would be just as unreadable.
+  const inputProblem = runInputProblem(input.input ?? failed.input);
+  if (inputProblem) throw new UserError(`This run cannot be retried: its input is not valid: ${inputProblem}`);
+  const latest = input.version === "latest" ? await latestVersion(ctx, failed.flowId) : undefined;
+  const definition = latest ? latest.document : failed.definition;
+  if (input.fromNodeId && !definition.nodes.some((n) => n.id === input.fromNodeId))
+    throw new UserError(`There is no node "${input.fromNodeId}" in the version this retry runs.`);
+  const runInput = input.input === undefined ? failed.input : checkedInput(definition, input.input);
+  const { id } = await ctx.runs.create({
+    flowId: failed.flowId,
+    flowVersion: latest ? latest.version : failed.flowVersion,
+    definition,
+    runInput,
+    startedById: ctx.user.id,
+    retryOfId: failed.id,
+  });
+  await ctx.services.engine.retry(id, failed.id, {
+    fromNodeId: input.fromNodeId,
+    newInput: input.input !== undefined,
+  });
+  return { runId: id };
 }
