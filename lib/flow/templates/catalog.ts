@@ -747,12 +747,12 @@ export const flowTemplates: FlowTemplate[] = [
           end: { type: "end", at: [4, 0] },
           release: {
             type: "agent",
-            at: [1, 1.2],
+            at: [1, 1.6],
             data: { label: "Release the stock", ...mock("released {{ compensating.output }}") },
           },
           refund: {
             type: "agent",
-            at: [2, 1.2],
+            at: [2, 1.6],
             data: {
               label: "Refund the charge",
               ...mock("refunded {{ compensating.output }} ({{ compensating.reason }})"),
