@@ -25,16 +25,19 @@ export function prismaRateLimits(prisma: Prisma): RateLimits {
             throw error;
           }
         }
-        const elapsed = Math.max(0, now.getTime() - row.refilledAt.getTime()) / 1_000;
+        // Another process may have taken with a later "now": the bucket's time never goes back,
+        // so turns stay 1/rate apart whoever takes them.
+        const at = Math.max(now.getTime(), row.refilledAt.getTime());
+        const elapsed = (at - row.refilledAt.getTime()) / 1_000;
         const available = Math.min(burst, row.tokens + elapsed * ratePerSecond);
         const after = available - 1;
         const { count } = await prisma.rateLimitBucket.updateMany({
           where: { workspaceId, key, tokens: row.tokens, refilledAt: row.refilledAt },
-          data: { tokens: after, refilledAt: now },
+          data: { tokens: after, refilledAt: new Date(at) },
         });
         if (count === 0) continue;
         // A token now, or when the deficit has refilled.
-        return { at: after >= 0 ? now : new Date(now.getTime() + Math.ceil((-after / ratePerSecond) * 1_000)) };
+        return { at: after >= 0 ? now : new Date(at + Math.ceil((-after / ratePerSecond) * 1_000)) };
       }
       throw new Error(`rate limit ${key}: too much contention to take a token`);
     },

@@ -98,7 +98,8 @@ describe("what the kinds declare", () => {
 
   it("gives work steps an error handle that only onError route follows", () => {
     for (const type of ["agent", "transform", "http"] as const) {
-      expect(handles(type).map((h) => h.id)).toEqual(["out", "error"]);
+      expect(handles(type).map((h) => h.id)).toEqual(["out", "error", "compensate"]);
+      expect(handles(type).find((h) => h.id === "compensate")).toMatchObject({ compensation: true });
       expect(handles(type).find((h) => h.id === "error")).toMatchObject({ error: true, idle: expect.any(String) });
       expect(handles(type, { onError: "route" }).find((h) => h.id === "error")?.idle).toBeUndefined();
     }
