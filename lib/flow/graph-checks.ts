@@ -1,3 +1,4 @@
+import { compensationHandlers } from "./compensation";
 import type { FlowDocument } from "./document";
 import { expressionProblems } from "./expression-fields";
 import { isNodeType, nodeKind, outputHandleIds } from "./kinds";
@@ -159,16 +160,7 @@ function findCycle(ids: string[], outbound: Map<string, string[]>): string[] | u
  */
 function compensationProblems(doc: FlowDocument): FlowProblem[] {
   const problems: FlowProblem[] = [];
-  const out = new Map<string, FlowDocument["edges"]>();
-  for (const e of doc.edges) out.set(e.source, [...(out.get(e.source) ?? []), e]);
-  const handler = new Set<string>();
-  const stack = doc.edges.filter((e) => e.sourceHandle === "compensate").map((e) => e.target);
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (handler.has(id)) continue;
-    handler.add(id);
-    for (const e of out.get(id) ?? []) stack.push(e.target);
-  }
+  const { handlerOf } = compensationHandlers(doc.edges);
   doc.edges.forEach((edge, i) => {
     const source = doc.nodes.find((n) => n.id === edge.source);
     if (edge.sourceHandle === "compensate" && source?.parentId !== undefined)
@@ -178,7 +170,7 @@ function compensationProblems(doc: FlowDocument): FlowProblem[] {
         edgeId: edge.id,
         message: "only steps outside loops can be undone (compensate): move the handler's step out of the loop",
       });
-    if (edge.sourceHandle !== "compensate" && !handler.has(edge.source) && handler.has(edge.target))
+    if (edge.sourceHandle !== "compensate" && !handlerOf.has(edge.source) && handlerOf.has(edge.target))
       problems.push({
         severity: "error",
         path: ["edges", i, "target"],

@@ -3,8 +3,10 @@ import { Handle, Position } from "@xyflow/react";
 import type { LucideIcon } from "lucide-react";
 import { memo, type ReactNode } from "react";
 import type { OutputHandle } from "@/lib/flow/kinds";
+import { useEditor } from "../../editor/editor-context";
 import { useNodeProblems } from "../../editor/problems-context";
 import { useNodeRunStatus } from "../../runs/run-context";
+import { undoesStep } from "../handler-nodes";
 import { NodeRunBadge } from "./node-run-badge";
 import { statusStyle } from "./status-style";
 
@@ -30,6 +32,8 @@ export interface NodeCardProps {
  */
 export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
   const status = useNodeRunStatus(props.id);
+  // A compensation handler's node is drawn apart: amber, saying which step it undoes.
+  const undoes = useEditor((s) => undoesStep(s.edges, props.id));
   const problems = useNodeProblems(props.id);
   const errors = problems.filter((p) => p.severity === "error");
   const style = status ? statusStyle[status] : null;
@@ -39,7 +43,8 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
     <div
       data-testid={`node-${props.id}`}
       data-status={status ?? "none"}
-      className={`relative w-60 rounded-xl bg-white shadow-sm transition-shadow ${style ? style.ring : "ring-1 ring-slate-200"} ${
+      data-undoes={undoes}
+      className={`relative w-60 rounded-xl shadow-sm transition-shadow ${undoes ? "bg-amber-50/60" : "bg-white"} ${style ? style.ring : undoes ? "ring-1 ring-amber-300 ring-dashed" : "ring-1 ring-slate-200"} ${
         props.selected ? "shadow-md outline-2 outline-offset-2 outline-accent-500" : ""
       }`}
     >
@@ -59,8 +64,14 @@ export const NodeCard = memo(function NodeCard(props: NodeCardProps) {
         <div className="min-w-0 flex-1">
           <p className="truncate text-sm font-medium text-slate-900">{props.label}</p>
           <p className="truncate text-xs text-slate-500">
-            {props.label !== props.kindTitle && `${props.kindTitle} · `}
-            <span className="font-mono">{props.id}</span>
+            {undoes ? (
+              <span className="text-amber-700">undoes {undoes}</span>
+            ) : (
+              <>
+                {props.label !== props.kindTitle && `${props.kindTitle} · `}
+                <span className="font-mono">{props.id}</span>
+              </>
+            )}
           </p>
         </div>
         {!style && problems.length > 0 && (

@@ -1,3 +1,4 @@
+import { compensationHandlers } from "../../../lib/flow/compensation";
 import type { FlowDocument, FlowEdge, FlowNode } from "../../../lib/flow/document";
 
 /** Lookup tables over a flow snapshot, built once per run. */
@@ -32,7 +33,7 @@ export function compileFlow(document: FlowDocument): FlowGraph {
     inbound.get(edge.target)?.push(edge);
     outbound.get(edge.source)?.push(edge);
   }
-  const { handlers, handlerOf } = compensationHandlers(document, outbound);
+  const { handlers, handlerOf } = compensationHandlers(document.edges);
   const children = new Map<string, FlowNode[]>();
   for (const node of document.nodes) {
     // Handler nodes are no part of the forward run: they are not among its members.
@@ -51,28 +52,6 @@ export function compileFlow(document: FlowDocument): FlowGraph {
     handlers,
     handlerOf,
   };
-}
-
-/**
- * Each step's compensation handler: the nodes its `compensate` handle leads to, and everything
- * they lead to (flow-format.md, "Compensation"). A node two handlers reach belongs to the first.
- */
-function compensationHandlers(document: FlowDocument, outbound: Map<string, FlowEdge[]>) {
-  const handlers = new Map<string, { entries: string[]; nodes: string[] }>();
-  const handlerOf = new Map<string, string>();
-  for (const node of document.nodes) {
-    const entries = (outbound.get(node.id) ?? []).filter((e) => e.sourceHandle === "compensate").map((e) => e.target);
-    if (entries.length === 0) continue;
-    const nodes = [
-      ...new Set([
-        ...entries,
-        ...entries.flatMap((id) => [...reachable(id, (n) => (outbound.get(n) ?? []).map((e) => e.target))]),
-      ]),
-    ];
-    handlers.set(node.id, { entries: [...new Set(entries)], nodes });
-    for (const id of nodes) if (!handlerOf.has(id)) handlerOf.set(id, node.id);
-  }
-  return { handlers, handlerOf };
 }
 
 function reachable(from: string, next: (id: string) => string[]): Set<string> {
