@@ -87,8 +87,17 @@ test("multi-level approval: the approver approves from a live inbox, the owner r
   await expect(aliceDetail.getByRole("button", { name: /Approve/ })).toBeDisabled();
   await expect(aliceDetail.getByTestId("review-table")).toContainText("Within budget");
   await expect(aliceDetail.getByTestId("review-table")).toContainText("CC-42");
-  await aliceDetail.getByLabel(/Comment/).fill("Not this quarter");
-  await aliceDetail.getByRole("button", { name: /Reject/ }).click();
+  // r goes to the comment; Enter there is a new line, Esc leaves it, Ctrl+Enter rejects.
+  await page.keyboard.press("r");
+  const comment = aliceDetail.getByLabel(/Comment/);
+  await expect(comment).toBeFocused();
+  await comment.pressSequentially("Not this");
+  await comment.press("Escape");
+  await expect(aliceDetail.getByRole("button", { name: /Reject/ })).toBeFocused();
+  await comment.click();
+  await comment.press("End");
+  await comment.pressSequentially(" quarter");
+  await comment.press("Control+Enter");
   await expect(page.getByRole("status").filter({ hasText: "Rejected" })).toBeVisible();
 
   // The history keeps both decisions with their comments and form values.

@@ -31,6 +31,18 @@ test("order saga: shipping fails, the run view shows the steps undone; the Faile
   await expect(page.getByTestId("node-refund")).toHaveAttribute("data-status", "succeeded");
   await expect(page.getByTestId("node-release")).toHaveAttribute("data-status", "succeeded");
   await page.screenshot({ path: "test-results/screens/saga-run.png" });
+  // The Result tab: the run's input, its error and where it came from, each step's in and out.
+  await page.getByRole("tab", { name: "Result" }).click();
+  const results = page.getByTestId("results");
+  await expect(results.getByTestId("json-run input")).toContainText('"A-7"');
+  await expect(results.getByRole("alert")).toContainText("no courier available");
+  await expect(results.getByTestId("result-charge")).toContainText("charge C-A-7");
+  await expect(results.getByTestId("result-refund")).toContainText("refunded charge C-A-7 (failed)");
+  await page.screenshot({ path: "test-results/screens/run-result.png" });
+  await results.getByRole("button", { name: /From Ship/ }).click();
+  await expect(page.getByTestId("inspector")).toContainText("Ship");
+  // Steps that never started say so on a finished run.
+  await expect(page.getByTestId("status-end")).toHaveText("Not run");
 
   // The Failed view lists it; once retried it leaves the view (its retry is where to look).
   await page.goto("/runs/failed");

@@ -2,6 +2,8 @@
 import { AlertCircle, AlertTriangle, CheckCircle2, ChevronUp } from "lucide-react";
 import { useState } from "react";
 import type { FlowCheck } from "@/lib/flow/check";
+import { terminalRunStatuses } from "@/lib/run/events";
+import { useRun } from "../runs/run-context";
 import { useEditorStoreApi } from "./editor-context";
 
 /** Every problem of the flow, naming node and field; clicking one selects its node. */
@@ -10,13 +12,17 @@ export function ProblemsPanel({ check }: { check: FlowCheck }) {
   const [open, setOpen] = useState(false);
   const errors = check.problems.filter((p) => p.severity === "error").length;
   const warnings = check.problems.length - errors;
+  // While a run is shown on the canvas, "ready to run" would speak past it.
+  const running = useRun((s) => s.runId !== null && !terminalRunStatuses.includes(s.run.status));
+  const ran = useRun((s) => s.runId !== null && terminalRunStatuses.includes(s.run.status));
   if (check.problems.length === 0) {
     return (
       <div
         className="flex items-center gap-1.5 rounded-lg bg-white px-3 py-2 text-xs text-emerald-700 shadow ring-1 ring-slate-200"
         data-testid="problems"
       >
-        <CheckCircle2 size={14} /> Ready to run
+        <CheckCircle2 size={14} />{" "}
+        {running ? "No problems · a run is under way" : ran ? "No problems · ready to run again" : "Ready to run"}
       </div>
     );
   }

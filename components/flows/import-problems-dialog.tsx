@@ -8,7 +8,12 @@ import { Dialog } from "../ui/dialog";
 export function ImportProblemsDialog(props: { problems: FlowProblem[]; message?: string; onClose: () => void }) {
   return (
     <Dialog open={Boolean(props.message)} onClose={props.onClose} title="This file was not imported">
-      <p className="text-sm text-slate-600">{props.message}</p>
+      {/* The server's message names the first problem: with the list below it would say it twice. */}
+      <p className="text-sm text-slate-600">
+        {props.problems.length > 0
+          ? `${props.problems.length} problem${props.problems.length === 1 ? "" : "s"} to fix in the file:`
+          : props.message}
+      </p>
       {props.problems.length > 0 && (
         <ul
           className="mt-3 max-h-64 overflow-y-auto rounded-md border border-slate-200 text-xs"

@@ -31,8 +31,14 @@ export function useImportFlow(onImported: (id: string) => void) {
     try {
       const result = await importFlow.mutateAsync({ document });
       void queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
-      if (result.problems.length > 0)
-        toast(`Imported, with ${result.problems.length} problem(s) to fix before running`);
+      const name = (document as { name?: unknown }).name;
+      const what = typeof name === "string" && name.trim() ? `“${name.trim()}”` : "the flow";
+      toast(
+        result.problems.length > 0
+          ? `Imported ${what}, with ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"} to fix before running`
+          : `Imported ${what}`,
+        "success",
+      );
       onImported(result.id);
     } catch (error) {
       const details =

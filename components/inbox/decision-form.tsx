@@ -120,10 +120,13 @@ export function DecisionForm({
 
   const latest = useRef({ comment, requesterBlocked });
   latest.current = { comment, requesterBlocked };
+  /** The decision `a` or `r` picked: Ctrl/Cmd+Enter in the comment sends it. */
+  const intent = useRef<Decision | null>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (notAShortcut(e) || (e.key !== "a" && e.key !== "r")) return;
       e.preventDefault();
+      intent.current = e.key === "a" ? "approve" : "reject";
       if (e.key === "a") approveRef.current?.focus();
       else if (latest.current.comment.trim() === "") commentRef.current?.focus();
       else rejectRef.current?.focus();
@@ -198,6 +201,17 @@ export function DecisionForm({
             onDraft({ ...draft, comment: e.target.value });
             if (problem?.field === "comment") setProblem(null);
           }}
+          onKeyDown={(e) => {
+            // Ctrl/Cmd+Enter sends the decision picked with a or r (reject when none was: a
+            // comment is what rejecting needs); Esc leaves the box for the buttons.
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              submit(intent.current ?? "reject");
+            } else if (e.key === "Escape") {
+              e.preventDefault();
+              (intent.current === "approve" ? approveRef : rejectRef).current?.focus();
+            }
+          }}
           rows={3}
           maxLength={5_000}
           aria-invalid={invalid("comment") || undefined}
@@ -239,7 +253,9 @@ export function DecisionForm({
         {requesterBlocked ? (
           <span className="text-xs text-slate-500">You started this run: you may only reject.</span>
         ) : (
-          <span className="text-xs text-slate-400">a or r picks a button, Enter decides</span>
+          <span className="text-xs text-slate-400">
+            a or r picks a button, Enter decides; in the comment, Ctrl+Enter sends it, Esc leaves it
+          </span>
         )}
       </div>
     </form>

@@ -20,3 +20,18 @@ export function formatWhen(date: Date, now = new Date()): string {
         hour12: false,
       });
 }
+
+/** "Today, 14:03", "Yesterday, 09:12", "Nov 21, 14:03", "Nov 21, 2025, 14:03": lists always say the day. */
+export function formatDayAndTime(date: Date, now = new Date()): string {
+  const time = date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (date.toDateString() === now.toDateString()) return `Today, ${time}`;
+  if (date.toDateString() === yesterday.toDateString()) return `Yesterday, ${time}`;
+  const day = date.toLocaleDateString("en-US", {
+    month: "short",
+    day: "numeric",
+    ...(date.getFullYear() !== now.getFullYear() && { year: "numeric" }),
+  });
+  return `${day}, ${time}`;
+}

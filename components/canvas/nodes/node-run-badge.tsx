@@ -1,6 +1,7 @@
 "use client";
 import { Loader2 } from "lucide-react";
-import { useNodeInstance } from "../../runs/run-context";
+import { terminalRunStatuses } from "@/lib/run/events";
+import { useNodeInstance, useRun } from "../../runs/run-context";
 import { formatDuration } from "../../ui/format";
 import { useNow } from "../../ui/use-now";
 import { statusStyle } from "./status-style";
@@ -12,6 +13,8 @@ import { statusStyle } from "./status-style";
 export function NodeRunBadge({ nodeId, maxAttempts }: { nodeId: string; maxAttempts?: number }) {
   const instance = useNodeInstance(nodeId);
   const status = instance?.status ?? "pending";
+  // On a run that has ended, a step that never started is not waiting for anything.
+  const ended = useRun((s) => terminalRunStatuses.includes(s.run.status));
   const now = useNow(status === "running" ? 200 : null);
   const style = statusStyle[status];
   let detail = "";
@@ -36,7 +39,7 @@ export function NodeRunBadge({ nodeId, maxAttempts }: { nodeId: string; maxAttem
       title={instance?.error?.message}
     >
       {status === "running" && <Loader2 size={11} className="animate-spin" />}
-      {style.label}
+      {status === "pending" && ended ? "Not run" : style.label}
       {detail && <span className="font-normal opacity-80">· {detail}</span>}
     </span>
   );

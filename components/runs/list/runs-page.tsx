@@ -9,7 +9,7 @@ import { startedByLabel } from "@/lib/run/trigger";
 import { useTRPC } from "../../trpc";
 import { Button } from "../../ui/button";
 import { FlowVersionChip } from "../../ui/flow-version-chip";
-import { formatDuration, formatWhen } from "../../ui/format";
+import { formatDayAndTime, formatDuration } from "../../ui/format";
 import { useNow } from "../../ui/use-now";
 import { Cost, NoPricesHint, useModelPrices } from "../cost";
 import { runStatusChipClass, runStatusLooks } from "../run-status-looks";
@@ -240,7 +240,7 @@ export function RunsPage() {
                       {run.retryOfId && <span className="ml-1 text-xs text-slate-400">(retry)</span>}
                     </td>
                     <td className="px-4 py-3 text-slate-600" title={run.createdAt.toISOString()}>
-                      {formatWhen(run.createdAt)}
+                      {formatDayAndTime(run.createdAt)}
                     </td>
                     <td className="px-4 py-3 text-right text-slate-600 tabular-nums">
                       {formatDuration(end - run.createdAt.getTime())}

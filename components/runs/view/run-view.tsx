@@ -28,6 +28,7 @@ import { runStatusChipClass, runStatusLooks } from "../run-status-looks";
 import { useRunWatch } from "../use-run-watch";
 import { EventLog } from "./event-log";
 import { Inspector } from "./inspector";
+import { ResultsPanel } from "./results-panel";
 import { RunCanvas } from "./run-canvas";
 import { Timeline } from "./timeline";
 
@@ -81,7 +82,7 @@ interface RunMeta {
 function RunWorkspace({ run }: { run: RunMeta }) {
   const runStore = useRunStoreApi();
   const editor = useEditorStoreApi();
-  const [tab, setTab] = useState<"timeline" | "events">("timeline");
+  const [tab, setTab] = useState<"timeline" | "events" | "result">("timeline");
   useEffect(() => {
     const parents = new Map(run.definition.nodes.flatMap((n) => (n.parentId ? [[n.id, n.parentId] as const] : [])));
     runStore.getState().watch(run.id, parents);
@@ -123,7 +124,7 @@ function RunWorkspace({ run }: { run: RunMeta }) {
       </div>
       <div className="flex h-64 shrink-0 flex-col border-t border-slate-200 bg-white">
         <div className="flex gap-1 border-b border-slate-100 px-2 pt-1" role="tablist">
-          {(["timeline", "events"] as const).map((t) => (
+          {(["timeline", "events", "result"] as const).map((t) => (
             <button
               key={t}
               type="button"
@@ -132,12 +133,18 @@ function RunWorkspace({ run }: { run: RunMeta }) {
               onClick={() => setTab(t)}
               className={`rounded-t-md px-3 py-1.5 text-xs font-medium ${tab === t ? "bg-slate-100 text-slate-900" : "text-slate-500 hover:text-slate-800"}`}
             >
-              {t === "timeline" ? "Timeline" : "Events"}
+              {t === "timeline" ? "Timeline" : t === "events" ? "Events" : "Result"}
             </button>
           ))}
         </div>
         <div className="min-h-0 flex-1">
-          {tab === "timeline" ? <Timeline onPick={pick} /> : <EventLog onPick={pick} />}
+          {tab === "timeline" ? (
+            <Timeline onPick={pick} />
+          ) : tab === "events" ? (
+            <EventLog onPick={pick} />
+          ) : (
+            <ResultsPanel onPick={pick} />
+          )}
         </div>
       </div>
     </div>
