@@ -31,6 +31,10 @@ test("an owner invites a teammate with a link; the teammate joins, and the owner
   await mate.getByRole("button", { name: "Join workspace" }).click();
   await expect(mate).toHaveURL(/\/flows$/);
   await expect(mate.getByRole("list", { name: "Flows" })).toContainText("Shared flow");
+  // An approver is not offered what only editors may do.
+  await expect(mate.getByTestId("read-only-flows")).toContainText("As an approver");
+  await expect(mate.getByRole("button", { name: /New flow|Import/ })).toHaveCount(0);
+  await expect(mate.getByRole("button", { name: "Rename Shared flow" })).toHaveCount(0);
 
   // Back with the owner: the new member is listed; make them a viewer.
   await page.reload();

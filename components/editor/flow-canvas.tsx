@@ -161,7 +161,15 @@ export function FlowCanvas() {
       defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
     >
       <CanvasBackdrop />
-      <MiniMap pannable zoomable className="!rounded-lg !border !border-slate-200" />
+      <MiniMap
+        pannable
+        zoomable
+        nodeColor="#cbd5e1"
+        nodeStrokeColor="#94a3b8"
+        nodeBorderRadius={6}
+        maskColor="rgba(241, 245, 249, 0.6)"
+        className="!rounded-lg !border !border-slate-200"
+      />
     </ReactFlow>
   );
 }

@@ -4,6 +4,7 @@ import { Pencil, Plus, Trash2, Upload, Workflow } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useCapability } from "../shell/use-capability";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
 import { relativeTime } from "../ui/relative-time";
@@ -27,6 +28,8 @@ export function FlowsPage() {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
   const importer = useImportFlow((id) => router.push(`/flows/${id}`));
+  // A viewer or approver is not offered what the server would refuse.
+  const { allowed: canEdit, role } = useCapability("edit");
 
   const create = useMutation(
     trpc.flows.create.mutationOptions({
@@ -63,16 +66,25 @@ export function FlowsPage() {
           <h1 className="text-2xl font-semibold text-slate-900">Flows</h1>
           <p className="mt-1 text-sm text-slate-500">Design a workflow on the canvas, then run it and watch it run.</p>
         </div>
-        <div className="flex gap-2">
-          <Button onClick={importer.pick} disabled={importer.busy} title="Open a flow file (.json)">
-            <Upload size={16} /> Import
-          </Button>
-          {list.length > 0 && (
-            <Button variant="primary" onClick={() => setDialog({ kind: "create" })}>
-              <Plus size={16} /> New flow
+        {canEdit ? (
+          <div className="flex gap-2">
+            <Button onClick={importer.pick} disabled={importer.busy} title="Open a flow file (.json)">
+              <Upload size={16} /> Import
             </Button>
-          )}
-        </div>
+            {list.length > 0 && (
+              <Button variant="primary" onClick={() => setDialog({ kind: "create" })}>
+                <Plus size={16} /> New flow
+              </Button>
+            )}
+          </div>
+        ) : (
+          role && (
+            <p className="text-xs text-slate-500" data-testid="read-only-flows">
+              As {role === "approver" ? "an approver" : `a ${role}`}, you can open flows and their runs; editors build
+              them.
+            </p>
+          )
+        )}
         {importer.input}
       </div>
 
@@ -94,9 +106,11 @@ export function FlowsPage() {
           <p className="mt-1 max-w-sm text-sm text-slate-500">
             A flow starts with a Start and an End node. Add steps between them, save, and press Run.
           </p>
-          <Button variant="primary" className="mt-6" onClick={() => setDialog({ kind: "create" })}>
-            <Plus size={16} /> New flow
-          </Button>
+          {canEdit && (
+            <Button variant="primary" className="mt-6" onClick={() => setDialog({ kind: "create" })}>
+              <Plus size={16} /> New flow
+            </Button>
+          )}
         </div>
       )}
 
@@ -122,24 +136,26 @@ export function FlowsPage() {
                   {flow.publishedVersion === null ? "not published" : `v${flow.publishedVersion} published`}
                 </p>
               </div>
-              <div className="flex gap-1 opacity-60 transition-opacity group-hover:opacity-100 focus-within:opacity-100">
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  aria-label={`Rename ${flow.name}`}
-                  onClick={() => setDialog({ kind: "rename", id: flow.id, name: flow.name })}
-                >
-                  <Pencil size={15} />
-                </Button>
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  aria-label={`Delete ${flow.name}`}
-                  onClick={() => setDialog({ kind: "delete", id: flow.id, name: flow.name })}
-                >
-                  <Trash2 size={15} />
-                </Button>
-              </div>
+              {canEdit && (
+                <div className="flex gap-1 opacity-60 transition-opacity group-hover:opacity-100 focus-within:opacity-100">
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    aria-label={`Rename ${flow.name}`}
+                    onClick={() => setDialog({ kind: "rename", id: flow.id, name: flow.name })}
+                  >
+                    <Pencil size={15} />
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    aria-label={`Delete ${flow.name}`}
+                    onClick={() => setDialog({ kind: "delete", id: flow.id, name: flow.name })}
+                  >
+                    <Trash2 size={15} />
+                  </Button>
+                </div>
+              )}
             </li>
           ))}
         </ul>

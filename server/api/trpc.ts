@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson, { type SuperJSONResult } from "superjson";
 import type { Role } from "../../generated/sqlite/enums.ts";
+import { type Capability, may, narrower } from "../../lib/auth/capabilities";
 import { describeJsonLimit, jsonLimitProblem } from "../../lib/json/limits";
 import { apiTokensRepository } from "../db/api-tokens-repository";
 import { type AuditActor, auditRepository } from "../db/audit-repository";
@@ -67,24 +68,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
-/** What each role may do; procedures ask for a capability, not a role. */
-const capabilities = {
-  view: ["owner", "editor", "approver", "viewer"],
-  edit: ["owner", "editor"],
-  run: ["owner", "editor"],
-  decide: ["owner", "editor", "approver"],
-  manage: ["owner"],
-} as const satisfies Record<string, readonly Role[]>;
-export type Capability = keyof typeof capabilities;
-
-/** Roles from the fewest rights to the most: each has every capability of those before it. */
-const ranks: readonly Role[] = ["viewer", "approver", "editor", "owner"];
-/** The narrower of two roles (a token made with less than its person's role). */
-export const narrower = (a: Role, b: Role | null): Role => (b && ranks.indexOf(b) < ranks.indexOf(a) ? b : a);
-
-/** Whether a role has a capability: the one reading of the matrix above. */
-export const may = (role: Role, capability: Capability): boolean =>
-  (capabilities[capability] as readonly Role[]).includes(role);
+export { type Capability, may, narrower } from "../../lib/auth/capabilities";
 
 /** Every repository a handler may use, bound to one workspace: the only way handlers reach the database. */
 function workspaceRepositories({ prisma, cipher }: Services, workspaceId: string, userId: string) {
