@@ -45,14 +45,7 @@ export function prismaCircuitBreakers(prisma: Prisma): CircuitBreakers {
         if (probe)
           await prisma.circuitBreaker.updateMany({
             where: { workspaceId, key, state: "half_open" },
-            data: {
-              state: "closed",
-              failureCount: 0,
-              windowStart: null,
-              openUntil: null,
-              probeUntil: null,
-              updatedAt: now,
-            },
+            data: closedState(now),
           });
         return;
       }
@@ -114,6 +107,16 @@ export function prismaCircuitBreakers(prisma: Prisma): CircuitBreakers {
   };
 }
 
+/** A closed breaker that has forgotten its failures (a probe passed, or an owner reset it). */
+const closedState = (now: Date) => ({
+  state: "closed",
+  failureCount: 0,
+  windowStart: null,
+  openUntil: null,
+  probeUntil: null,
+  updatedAt: now,
+});
+
 /** How long a half-open probe holds the breaker before another attempt may probe instead. */
 const probeHoldMs = (settings: BreakerSettings) => Math.max(settings.openMs, 30_000);
 
@@ -136,14 +139,7 @@ export function breakersRepository(prisma: Prisma, workspaceId: string) {
     async reset(key: string, now: Date): Promise<boolean> {
       const { count } = await prisma.circuitBreaker.updateMany({
         where: { workspaceId, key },
-        data: {
-          state: "closed",
-          failureCount: 0,
-          windowStart: null,
-          openUntil: null,
-          probeUntil: null,
-          updatedAt: now,
-        },
+        data: closedState(now),
       });
       return count > 0;
     },

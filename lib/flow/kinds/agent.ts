@@ -19,6 +19,9 @@ export const toolUseSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/** The approval node's deadline, whose fields a tool call's deadline shares. */
+const approvalTimeout = approvalDataSchema.shape.timeout.unwrap();
+
 /**
  * A tool whose calls wait for people: the approval node's assignees, instructions and timeout
  * (flow-format.md, "Agent tools"). `editableArgs`: the approver may change the arguments.
@@ -31,15 +34,11 @@ export const toolApprovalSchema = approvalDataSchema
     editableArgs: z.boolean().default(true),
     timeout: z
       .strictObject({
-        afterMs: z
-          .number()
-          .int()
-          .min(1_000)
-          .max(365 * 86_400_000),
+        afterMs: approvalTimeout.shape.afterMs,
         /** approve: the call runs · reject: the model hears nobody approved · fail: the agent fails. */
         action: z.enum(["reject", "approve", "fail"]).default("reject"),
         /** As the approval node's: levels tried in order (other groups, a new deadline) before `action`. */
-        escalate: approvalDataSchema.shape.timeout.unwrap().shape.escalate,
+        escalate: approvalTimeout.shape.escalate,
       })
       .optional(),
   });
